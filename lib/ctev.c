@@ -1,0 +1,419 @@
+/* ctev.c - see ctev.h */
+#include <arpa/inet.h>
+#include <string.h>
+
+#include "ctev.h"
+
+/* how a protocol's tuples name their ports */
+enum l4kind { L4_OTHER, L4_PORTS, L4_ICMP, L4_GRE };
+
+struct tuple {
+	struct span src, dst, sport, dport, icmpid, skey, dkey, pkts, bytes;
+};
+
+static int
+eq(struct span a, const char *lit, size_t n)
+{
+	return a.n == n && memcmp(a.p, lit, n) == 0;
+}
+#define EQ(sp, lit) eq(sp, lit, sizeof(lit) - 1)
+
+static int
+startswith(const char *s, const char *e, const char *lit)
+{
+	size_t n = strlen(lit);
+
+	return (size_t)(e - s) >= n && memcmp(s, lit, n) == 0;
+}
+
+static int
+isdig(int c)
+{
+	return c >= '0' && c <= '9';
+}
+
+/* decimal digits only, at most maxd of them */
+static int
+isnum(struct span v, size_t maxd)
+{
+	size_t i;
+
+	if (v.n == 0 || v.n > maxd)
+		return 0;
+	for (i = 0; i < v.n; i++)
+		if (!isdig((unsigned char)v.p[i]))
+			return 0;
+	return 1;
+}
+
+static int
+isport(struct span v)
+{
+	return isnum(v, 5) && (v.n < 5 || memcmp(v.p, "65535", 5) <= 0);
+}
+
+/* an IPv4 dotted quad as inet_ntop writes it */
+static int
+isv4(struct span v)
+{
+	size_t i = 0;
+	int part, val, nd;
+
+	for (part = 0; part < 4; part++) {
+		if (part > 0) {
+			if (i >= v.n || v.p[i] != '.')
+				return 0;
+			i++;
+		}
+		for (val = 0, nd = 0; i < v.n && isdig((unsigned char)v.p[i]);
+		    i++, nd++)
+			val = val * 10 + (v.p[i] - '0');
+		if (nd == 0 || nd > 3 || val > 255 || (nd > 1 && v.p[i - nd] == '0'))
+			return 0;
+	}
+	return i == v.n;
+}
+
+static int
+isv6(struct span v)
+{
+	char b[INET6_ADDRSTRLEN];
+	unsigned char a[16];
+
+	if (v.n == 0 || v.n >= sizeof(b) || memchr(v.p, ':', v.n) == NULL)
+		return 0;
+	memcpy(b, v.p, v.n);
+	b[v.n] = '\0';
+	return inet_pton(AF_INET6, b, a) == 1;
+}
+
+/* family: 4, 6, or 0 when not yet known from the layer-3 name */
+static int
+isaddr(struct span v, int family)
+{
+	if (family != 6 && isv4(v))
+		return 1;
+	return family != 4 && isv6(v);
+}
+
+/* a gre key: conntrack prints it as 0x%x */
+static int
+iskey(struct span v)
+{
+	size_t i;
+
+	if (v.n < 3 || v.n > 10 || v.p[0] != '0' || v.p[1] != 'x')
+		return 0;
+	for (i = 2; i < v.n; i++)
+		if (!isdig((unsigned char)v.p[i]) &&
+		    !((v.p[i] | 0x20) >= 'a' && (v.p[i] | 0x20) <= 'f'))
+			return 0;
+	return 1;
+}
+
+/*
+ * libnetfilter_conntrack's layer-4 name table; any other number prints as
+ * "unknown".  A name must come with its own number: anything else is not
+ * conntrack output.  Returns enum l4kind, or -1.
+ */
+static int
+classify(struct span name, struct span num)
+{
+	static const struct {
+		const char *name, *num;
+		int kind;
+	} tab[] = {
+		{ "tcp", "6", L4_PORTS }, { "udp", "17", L4_PORTS },
+		{ "udplite", "136", L4_PORTS }, { "sctp", "132", L4_PORTS },
+		{ "dccp", "33", L4_PORTS }, { "icmp", "1", L4_ICMP },
+		{ "icmpv6", "58", L4_ICMP }, { "gre", "47", L4_GRE },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(tab) / sizeof(tab[0]); i++)
+		if (eq(name, tab[i].name, strlen(tab[i].name)))
+			return eq(num, tab[i].num, strlen(tab[i].num)) ?
+			    tab[i].kind : -1;
+	if (EQ(name, "unknown") && num.p[0] != '0' &&
+	    (num.n < 3 || memcmp(num.p, "255", 3) <= 0))
+		return L4_OTHER;
+	return -1;
+}
+
+/* conntrack's messages on stderr, merged into the stream by 2>&1 */
+static int
+message(const char *p, const char *e)
+{
+	if (startswith(p, e, "WARNING: We have hit ENOBUFS!"))
+		return CT_LOST;
+	if (startswith(p, e, "NOTICE: Netlink socket buffer size") ||
+	    startswith(p, e, "This message means that the current netlink") ||
+	    startswith(p, e, "Please, check --buffer-size"))
+		return CT_NOISE;
+	if ((startswith(p, e, "conntrack v") || isdig((unsigned char)*p)) &&
+	    memmem(p, (size_t)(e - p), "flow events have been shown", 27))
+		return CT_NOISE;
+	return CT_BAD;
+}
+
+/* next word at *pp: skips blanks, returns its span (n == 0 at end) */
+static struct span
+word(const char **pp, const char *e)
+{
+	const char *p = *pp, *q;
+	struct span w;
+
+	while (p < e && (*p == ' ' || *p == '\t'))
+		p++;
+	for (q = p; q < e && *q != ' ' && *q != '\t'; q++)
+		;
+	w.p = p;
+	w.n = (size_t)(q - p);
+	*pp = q;
+	return w;
+}
+
+/* [SEC.USEC] with the fraction an integer count of microseconds */
+static int
+stamp(struct span w, const char **pp, const char *e, int64_t *usec)
+{
+	const char *p = w.p + 1, *end = w.p + w.n;
+	int64_t sec = 0, us = 0;
+	int nd;
+
+	for (nd = 0; p < end && isdig((unsigned char)*p); p++, nd++)
+		sec = sec * 10 + (*p - '0');
+	if (nd == 0 || nd > 12 || p == end || *p++ != '.')
+		return -1;
+	for (nd = 0; p < end && isdig((unsigned char)*p); p++, nd++)
+		us = us * 10 + (*p - '0');
+	if (nd == 0 || nd > 6)
+		return -1;
+	if (p == end) {		/* "%-6ld" padding: blanks, then ']' */
+		p = *pp;
+		while (p < e && *p == ' ')
+			p++;
+		if (p == e || *p != ']')
+			return -1;
+		*pp = p + 1;
+	} else if (*p != ']' || p + 1 != end)
+		return -1;
+	*usec = sec * 1000000 + us;
+	return 0;
+}
+
+int
+ctev_parse(const char *s, size_t n, struct ctev *ev, const char **why)
+{
+	const char *p = s, *e = s + n;
+	struct tuple t[2];
+	struct span w, k, v, num;
+	int nt = 0, l4, family = 0, intuple = 0, state = 0;
+	const char *eqp;
+
+	memset(ev, 0, sizeof(*ev));
+	memset(t, 0, sizeof(t));
+	w = word(&p, e);
+	if (w.n == 0) {
+		*why = "empty line";
+		return CT_BAD;
+	}
+	if (w.p[0] == '[' && w.n > 1 && isdig((unsigned char)w.p[1])) {
+		if (stamp(w, &p, e, &ev->usec) < 0) {
+			*why = "bad timestamp";
+			return CT_BAD;
+		}
+		ev->hasts = 1;
+		w = word(&p, e);
+	}
+	if (EQ(w, "[NEW]"))
+		ev->type = CTEV_NEW;
+	else if (EQ(w, "[DESTROY]"))
+		ev->type = CTEV_DESTROY;
+	else if (EQ(w, "[UPDATE]"))
+		ev->type = CTEV_UPDATE;
+	else {
+		if (!ev->hasts && message(w.p, e) != CT_BAD)
+			return message(w.p, e);
+		*why = "not a conntrack event";
+		return CT_BAD;
+	}
+
+	/* [l3name l3num] l4name l4num */
+	w = word(&p, e);
+	num = word(&p, e);
+	if (EQ(w, "ipv4") || EQ(w, "ipv6")) {
+		family = EQ(w, "ipv4") ? 4 : 6;
+		if (!(family == 4 ? EQ(num, "2") : EQ(num, "10"))) {
+			*why = "bad layer-3 protocol number";
+			return CT_BAD;
+		}
+		w = word(&p, e);
+		num = word(&p, e);
+	}
+	if (w.n == 0 || !isnum(num, 3) || (l4 = classify(w, num)) < 0) {
+		*why = "bad layer-4 protocol";
+		return CT_BAD;
+	}
+	ev->proto = EQ(w, "unknown") ? num : w;
+
+	/*
+	 * The rest: [timeout] [state], then key=value words and bracketed
+	 * flags.  src= opens a tuple; a word that cannot belong to a tuple
+	 * closes it, so the ICMP id= (which follows type= code= inside the
+	 * tuple) is never mistaken for the conntrack id.
+	 */
+	for (;;) {
+		w = word(&p, e);
+		if (w.n == 0)
+			break;
+		if (w.p[0] == '[') {
+			intuple = 0;
+			if (EQ(w, "[USERSPACE]"))
+				break;	/* portid=, progname= to the end */
+			if (w.p[w.n - 1] == ']')
+				continue;	/* [UNREPLIED], [ASSURED], ... */
+			while (p < e && *p != ']')	/* [start=Fri Nov 27 ...] */
+				p++;
+			if (p == e) {
+				*why = "unterminated [";
+				return CT_BAD;
+			}
+			p++;
+			continue;
+		}
+		eqp = memchr(w.p, '=', w.n);
+		if (eqp == NULL) {
+			if (nt > 0 || state) {	/* bare word after tuples */
+				if (EQ(w, "labels"))
+					continue;
+				*why = "unexpected word";
+				return CT_BAD;
+			}
+			/* timeout (digits), then state (a name) */
+			if (isnum(w, 10) && !state)
+				continue;
+			state = 1;
+			continue;
+		}
+		k.p = w.p;
+		k.n = (size_t)(eqp - w.p);
+		v.p = eqp + 1;
+		v.n = w.n - k.n - 1;
+		if (EQ(k, "src")) {
+			if (nt == 2) {
+				*why = "more than two tuples";
+				return CT_BAD;
+			}
+			nt++;
+			intuple = 1;
+			if (!isaddr(v, family)) {
+				*why = "bad src address";
+				return CT_BAD;
+			}
+			t[nt - 1].src = v;
+			continue;
+		}
+		if (intuple) {
+			struct tuple *u = &t[nt - 1];
+			struct span *f = NULL;
+
+			if (EQ(k, "dst"))
+				f = &u->dst;
+			else if (EQ(k, "sport") && l4 == L4_PORTS)
+				f = &u->sport;
+			else if (EQ(k, "dport") && l4 == L4_PORTS)
+				f = &u->dport;
+			else if ((EQ(k, "type") || EQ(k, "code")) && l4 == L4_ICMP)
+				continue;
+			else if (EQ(k, "id") && l4 == L4_ICMP && u->icmpid.p == NULL)
+				f = &u->icmpid;
+			else if (EQ(k, "srckey") && l4 == L4_GRE)
+				f = &u->skey;
+			else if (EQ(k, "dstkey") && l4 == L4_GRE)
+				f = &u->dkey;
+			else if (EQ(k, "packets"))
+				f = &u->pkts;
+			else if (EQ(k, "bytes"))
+				f = &u->bytes;
+			else if (k.n > 5 && memcmp(k.p, "zone-", 5) == 0)
+				continue;
+			if (f != NULL) {
+				if (f->p != NULL) {
+					*why = "repeated tuple field";
+					return CT_BAD;
+				}
+				*f = v;
+				continue;
+			}
+			intuple = 0;	/* mark=, zone=, id=, ...: tuples over */
+		}
+		if (nt < 2) {
+			*why = "field outside the tuples";
+			return CT_BAD;
+		}
+		if (EQ(k, "id")) {
+			if (!isnum(v, 10)) {
+				*why = "bad id";
+				return CT_BAD;
+			}
+			ev->id = v;	/* the last id= is the conntrack id */
+		}
+		/* mark, secctx, zone, delta-time, helper, use, labels: unused */
+	}
+
+	if (nt < 2 || t[0].dst.p == NULL || t[1].dst.p == NULL) {
+		*why = "missing original or reply tuple";
+		return CT_BAD;
+	}
+	if (!isaddr(t[0].dst, family) || !isaddr(t[1].dst, family)) {
+		*why = "bad dst address";
+		return CT_BAD;
+	}
+	ev->src = t[0].src;
+	ev->dst = t[0].dst;
+	ev->nat = t[1].dst;
+	switch (l4) {
+	case L4_PORTS:
+		if (!isport(t[0].sport) || !isport(t[0].dport) ||
+		    !isport(t[1].sport) || !isport(t[1].dport)) {
+			*why = "bad or missing port";
+			return CT_BAD;
+		}
+		ev->sport = t[0].sport;
+		ev->dport = t[0].dport;
+		ev->natport = t[1].dport;
+		break;
+	case L4_ICMP:
+		if (!isport(t[0].icmpid) || !isport(t[1].icmpid)) {
+			*why = "bad or missing icmp id";
+			return CT_BAD;
+		}
+		ev->sport = t[0].icmpid;
+		ev->natport = t[1].icmpid;
+		break;
+	case L4_GRE:
+		if (!iskey(t[0].skey) || !iskey(t[0].dkey) ||
+		    !iskey(t[1].skey) || !iskey(t[1].dkey)) {
+			*why = "bad or missing gre key";
+			return CT_BAD;
+		}
+		ev->sport = t[0].skey;
+		ev->dport = t[0].dkey;
+		ev->natport = t[1].dkey;
+		break;
+	}
+	if ((t[0].pkts.p != NULL) != (t[0].bytes.p != NULL) ||
+	    (t[1].pkts.p != NULL) != (t[1].bytes.p != NULL) ||
+	    (t[0].pkts.p != NULL && (!isnum(t[0].pkts, 20) ||
+	    !isnum(t[0].bytes, 20))) || (t[1].pkts.p != NULL &&
+	    (!isnum(t[1].pkts, 20) || !isnum(t[1].bytes, 20)))) {
+		*why = "bad counters";
+		return CT_BAD;
+	}
+	ev->opkts = t[0].pkts;
+	ev->obytes = t[0].bytes;
+	ev->rpkts = t[1].pkts;
+	ev->rbytes = t[1].bytes;
+	return CT_EVENT;
+}

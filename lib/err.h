@@ -1,0 +1,26 @@
+/*
+ * err.h - the one error helper family of the project.
+ *
+ * Every message goes to stderr as "PROG: message\n", PROG being the name set
+ * by err_init() (the basename of argv[0]).  A format ending in ':' has
+ * ": strerror(errno)" appended, so callers never format errno themselves.
+ * <err.h> is a BSD/glibc extension, not C11, hence these.
+ *
+ * Exit statuses follow grep(1) and are shared by every tool.
+ */
+#ifndef CT_ERR_H
+#define CT_ERR_H
+
+enum exitstatus {
+	EXIT_MATCH = 0,		/* something found / all went well */
+	EXIT_NOMATCH = 1,	/* ran fine, nothing found */
+	EXIT_TROUBLE = 2	/* usage, input or output error */
+};
+
+void err_init(const char *argv0);
+const char *err_prog(void);
+_Noreturn void die(int status, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+void warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+#endif
