@@ -164,6 +164,10 @@ rd_line(struct rd *r, struct span *s)
 					continue;
 				}
 				r->lineno++;
+				if (r->maxline > 0 && s->n > r->maxline) {
+					s->n = r->maxline;
+					return 2;
+				}
 				return 1;
 			}
 			r->scan = r->hi;

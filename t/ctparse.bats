@@ -1,0 +1,302 @@
+#!/usr/bin/env bats
+# ctparse: conntrack -E text in, one CSV line per event out.
+load helper
+
+TS='[1795757469.677741]'
+T='2026-11-27T05:31:09.677741Z'
+TAB=$(printf '\t')
+
+# conv INPUT WANT: ctparse turns the one input line into the one CSV line
+conv() {
+	run sh -c 'printf "%s\n" "$1" | ctparse 2>"$2"' sh "$1" "$TMP/err"
+	[ "$status" -eq 0 ] || fail "status $status: $(cat "$TMP/err")"
+	expect_eq "csv" "$output" "$2"
+	grep -q '1 events written, 0 lines rejected' "$TMP/err" ||
+		fail "summary: $(cat "$TMP/err")"
+}
+
+# reject INPUT REASON: the line is skipped with a warning naming the line
+reject() {
+	run sh -c 'printf "%s\n" "$1" | ctparse 2>"$2"' sh "$1" "$TMP/err"
+	[ "$status" -eq 0 ] || fail "status $status"
+	expect_eq "output" "$output" ""
+	grep -q "^ctparse: stdin:1: $2" "$TMP/err" ||
+		fail "warning: $(cat "$TMP/err")"
+	grep -q '0 events written, 1 lines rejected' "$TMP/err" ||
+		fail "summary: $(cat "$TMP/err")"
+}
+
+@test "tcp NEW, as captured (the issue's first line)" {
+	conv "$TS$TAB    [NEW] ipv4     2 tcp      6 120 SYN_SENT src=10.30.0.2 dst=198.51.100.2 sport=45232 dport=8080 [UNREPLIED] src=198.51.100.2 dst=198.51.100.1 sport=8080 dport=21667 id=3229515635" \
+	    "$T;start;tcp;10.30.0.2;45232;198.51.100.2;8080;198.51.100.1;21667;3229515635;;;;"
+}
+
+@test "tcp DESTROY with counters, [ASSURED], delta-time, no timeout" {
+	conv "$TS$TAB[DESTROY] ipv4     2 tcp      6 TIME_WAIT src=10.30.0.2 dst=198.51.100.2 sport=45246 dport=8080 packets=6 bytes=441 src=198.51.100.2 dst=198.51.100.1 sport=8080 dport=29410 packets=6 bytes=1177 [ASSURED] delta-time=1 id=2781561940" \
+	    "$T;stop;tcp;10.30.0.2;45246;198.51.100.2;8080;198.51.100.1;29410;2781561940;6;441;6;1177"
+}
+
+@test "tcp DESTROY with timeout and state, [UNREPLIED]" {
+	conv "$TS$TAB[DESTROY] ipv4     2 tcp      6 120 CLOSE src=10.30.0.2 dst=198.51.100.2 sport=43482 dport=9 packets=1 bytes=60 [UNREPLIED] src=198.51.100.2 dst=198.51.100.1 sport=9 dport=23183 packets=1 bytes=40 delta-time=0 id=1709411412" \
+	    "$T;stop;tcp;10.30.0.2;43482;198.51.100.2;9;198.51.100.1;23183;1709411412;1;60;1;40"
+}
+
+@test "udp over IPv6" {
+	conv "$TS$TAB    [NEW] ipv6     10 udp      17 30 src=fd00:40::3 dst=2001:db8:40::2 sport=39949 dport=5353 [UNREPLIED] src=2001:db8:40::2 dst=2001:db8:40::1 sport=5353 dport=25706 id=3373907262" \
+	    "$T;start;udp;fd00:40::3;39949;2001:db8:40::2;5353;2001:db8:40::1;25706;3373907262;;;;"
+}
+
+@test "icmp: the tuple id= is the ICMP id, the last id= the conntrack id" {
+	conv "$TS$TAB    [NEW] ipv4     2 icmp     1 30 src=10.30.0.2 dst=198.51.100.2 type=8 code=0 id=4660 [UNREPLIED] src=198.51.100.2 dst=198.51.100.1 type=0 code=0 id=4661 id=4023582076" \
+	    "$T;start;icmp;10.30.0.2;4660;198.51.100.2;;198.51.100.1;4661;4023582076;;;;"
+}
+
+@test "icmp without -o id: no conntrack id" {
+	conv "$TS$TAB    [NEW] ipv4     2 icmp     1 30 src=10.30.0.2 dst=198.51.100.2 type=8 code=0 id=4660 [UNREPLIED] src=198.51.100.2 dst=198.51.100.1 type=0 code=0 id=4660" \
+	    "$T;start;icmp;10.30.0.2;4660;198.51.100.2;;198.51.100.1;4660;;;;;"
+}
+
+@test "icmpv6 DESTROY with counters" {
+	conv "$TS$TAB[DESTROY] ipv6     10 icmpv6   58 src=fd00:40::3 dst=2001:db8:40::2 type=128 code=0 id=7 packets=3 bytes=312 src=2001:db8:40::2 dst=2001:db8:40::1 type=129 code=0 id=9 packets=3 bytes=312 delta-time=30 id=3141592653" \
+	    "$T;stop;icmpv6;fd00:40::3;7;2001:db8:40::2;;2001:db8:40::1;9;3141592653;3;312;3;312"
+}
+
+@test "udplite, sctp (with state), dccp" {
+	conv "$TS$TAB    [NEW] ipv4     2 udplite  136 30 src=10.0.0.1 dst=192.0.2.1 sport=1 dport=2 [UNREPLIED] src=192.0.2.1 dst=192.0.2.9 sport=2 dport=3 id=1" \
+	    "$T;start;udplite;10.0.0.1;1;192.0.2.1;2;192.0.2.9;3;1;;;;"
+	conv "$TS$TAB    [NEW] ipv4     2 sctp     132 10 COOKIE_WAIT src=10.0.0.1 dst=192.0.2.1 sport=5000 dport=5001 [UNREPLIED] src=192.0.2.1 dst=192.0.2.9 sport=5001 dport=40000 id=2" \
+	    "$T;start;sctp;10.0.0.1;5000;192.0.2.1;5001;192.0.2.9;40000;2;;;;"
+	conv "$TS$TAB    [NEW] ipv4     2 dccp     33 240 REQUEST src=10.0.0.1 dst=192.0.2.1 sport=5000 dport=5001 [UNREPLIED] src=192.0.2.1 dst=192.0.2.9 sport=5001 dport=65535 id=3" \
+	    "$T;start;dccp;10.0.0.1;5000;192.0.2.1;5001;192.0.2.9;65535;3;;;;"
+}
+
+@test "gre: the keys stand in for the ports" {
+	conv "$TS$TAB    [NEW] ipv4     2 gre      47 30 src=10.0.0.1 dst=192.0.2.1 srckey=0x0 dstkey=0x1a [UNREPLIED] src=192.0.2.1 dst=192.0.2.9 srckey=0x1a dstkey=0xbeef id=5" \
+	    "$T;start;gre;10.0.0.1;0x0;192.0.2.1;0x1a;192.0.2.9;0xbeef;5;;;;"
+}
+
+@test "unknown layer-4 protocol: its number, no ports" {
+	conv "$TS$TAB    [NEW] ipv4     2 unknown  50 600 src=10.0.0.1 dst=192.0.2.1 [UNREPLIED] src=192.0.2.1 dst=192.0.2.9 id=6" \
+	    "$T;start;50;10.0.0.1;;192.0.2.1;;192.0.2.9;;6;;;;"
+}
+
+@test "UPDATE events, [OFFLOAD], [HW_OFFLOAD], mark, secctx, zone, helper, labels" {
+	conv "$TS$TAB [UPDATE] ipv4     2 tcp      6 432000 ESTABLISHED src=10.0.0.1 dst=192.0.2.1 sport=1 dport=21 src=192.0.2.1 dst=192.0.2.9 sport=21 dport=30000 [OFFLOAD] mark=7 secctx=system_u:object_r:unlabeled_t:s0 zone=3 helper=ftp id=8 labels=a,b" \
+	    "$T;update;tcp;10.0.0.1;1;192.0.2.1;21;192.0.2.9;30000;8;;;;"
+	conv "$TS$TAB [UPDATE] ipv4     2 tcp      6 30 ESTABLISHED src=10.0.0.1 dst=192.0.2.1 sport=1 dport=2 src=192.0.2.1 dst=192.0.2.9 sport=2 dport=3 [HW_OFFLOAD] id=9 labels" \
+	    "$T;update;tcp;10.0.0.1;1;192.0.2.1;2;192.0.2.9;3;9;;;;"
+}
+
+@test "zone-orig/zone-reply inside the tuples, [start=...] [stop=...] with spaces" {
+	conv "$TS$TAB[DESTROY] ipv4     2 udp      17 src=10.0.0.1 dst=192.0.2.1 sport=1 dport=2 zone-orig=4 packets=1 bytes=2 src=192.0.2.1 dst=192.0.2.9 sport=2 dport=3 zone-reply=5 packets=3 bytes=4 delta-time=12 [start=Fri Nov 27 05:30:57 2026] [stop=Fri Nov  27 05:31:09 2026] id=10" \
+	    "$T;stop;udp;10.0.0.1;1;192.0.2.1;2;192.0.2.9;3;10;1;2;3;4"
+}
+
+@test "[USERSPACE] portid progname suffix, progname with spaces and id=" {
+	conv "$TS$TAB[DESTROY] ipv4     2 tcp      6 SYN_SENT src=10.0.0.1 dst=192.0.2.1 sport=1 dport=2 [UNREPLIED] src=192.0.2.1 dst=192.0.2.9 sport=2 dport=3 id=11 [USERSPACE] portid=4242 progname=my tool id=99" \
+	    "$T;stop;tcp;10.0.0.1;1;192.0.2.1;2;192.0.2.9;3;11;;;;"
+}
+
+@test "without -o extended and without -o id" {
+	conv "$TS$TAB    [NEW] tcp      6 120 SYN_SENT src=10.0.0.1 dst=192.0.2.1 sport=1 dport=2 [UNREPLIED] src=192.0.2.1 dst=192.0.2.9 sport=2 dport=3" \
+	    "$T;start;tcp;10.0.0.1;1;192.0.2.1;2;192.0.2.9;3;;;;;"
+}
+
+@test "without -o timestamp: the time the line was read" {
+	before=$(date +%s)
+	run sh -c 'printf "    [NEW] tcp      6 120 SYN_SENT src=10.0.0.1 dst=192.0.2.1 sport=1 dport=2 [UNREPLIED] src=192.0.2.1 dst=192.0.2.9 sport=2 dport=3\n" | ctparse 2>/dev/null'
+	after=$(date +%s)
+	[ "$status" -eq 0 ]
+	t=${output%%;*}
+	s=$(date -u -d "${t%.*}Z" +%s)
+	[ "$s" -ge "$before" ] && [ "$s" -le "$after" ] || fail "time $t not in [$before, $after]"
+	expect_eq rest "${output#*;}" "start;tcp;10.0.0.1;1;192.0.2.1;2;192.0.2.9;3;;;;;"
+}
+
+@test "timestamp fraction is microseconds, zero-padded or blank-padded" {
+	conv "[1795757469.000042]$TAB    [NEW] tcp      6 1 src=10.0.0.1 dst=192.0.2.1 sport=1 dport=2 [UNREPLIED] src=192.0.2.1 dst=192.0.2.9 sport=2 dport=3" \
+	    "2026-11-27T05:31:09.000042Z;start;tcp;10.0.0.1;1;192.0.2.1;2;192.0.2.9;3;;;;;"
+	conv "[1795757469.42    ]$TAB    [NEW] tcp      6 1 src=10.0.0.1 dst=192.0.2.1 sport=1 dport=2 [UNREPLIED] src=192.0.2.1 dst=192.0.2.9 sport=2 dport=3" \
+	    "2026-11-27T05:31:09.000042Z;start;tcp;10.0.0.1;1;192.0.2.1;2;192.0.2.9;3;;;;;"
+}
+
+@test "-s drops microseconds; -H writes the header" {
+	run sh -c 'printf "%s\n" "$1" | ctparse -s -H 2>/dev/null' sh "$TS$TAB    [NEW] tcp      6 1 src=10.0.0.1 dst=192.0.2.1 sport=1 dport=2 [UNREPLIED] src=192.0.2.1 dst=192.0.2.9 sport=2 dport=3 id=1"
+	[ "$status" -eq 0 ]
+	expect_eq header "${lines[0]}" "time;event;proto;src;sport;dst;dport;nat;natport;id;opkts;obytes;rpkts;rbytes"
+	expect_eq line "${lines[1]}" "2026-11-27T05:31:09Z;start;tcp;10.0.0.1;1;192.0.2.1;2;192.0.2.9;3;1;;;;"
+}
+
+@test "--local under TZ=Europe/London across the 2026-10-25 01:00 UTC change" {
+	# 00:30Z is 01:30 BST; 01:30Z is 01:30 GMT: same wall time, two offsets
+	for t in 1792888200 1792889999 1792890000 1792891800; do
+		printf '[%s.000001]\t    [NEW] tcp      6 1 src=10.0.0.1 dst=192.0.2.1 sport=1 dport=2 [UNREPLIED] src=192.0.2.1 dst=192.0.2.9 sport=2 dport=3\n' $t
+	done >"$TMP/in"
+	run env TZ=Europe/London ctparse --local "$TMP/in"
+	[ "$status" -eq 0 ]
+	expect_eq 1 "${lines[0]%%;*}" "2026-10-25T01:30:00.000001+01:00"
+	expect_eq 2 "${lines[1]%%;*}" "2026-10-25T01:59:59.000001+01:00"
+	expect_eq 3 "${lines[2]%%;*}" "2026-10-25T01:00:00.000001+00:00"
+	expect_eq 4 "${lines[3]%%;*}" "2026-10-25T01:30:00.000001+00:00"
+}
+
+@test "conntrack's messages: NOTICE and summary skipped, ENOBUFS becomes a lost record" {
+	cat >"$TMP/in" <<-END
+	NOTICE: Netlink socket buffer size has been set to 209715200 bytes.
+	$TS$TAB    [NEW] tcp      6 1 src=10.0.0.1 dst=192.0.2.1 sport=1 dport=2 [UNREPLIED] src=192.0.2.1 dst=192.0.2.9 sport=2 dport=3 id=1
+	WARNING: We have hit ENOBUFS! We are losing events.
+	This message means that the current netlink socket buffer size is too small.
+	Please, check --buffer-size in conntrack(8) manpage.
+	conntrack v1.4.7 (conntrack-tools): 1 flow events have been shown.
+	END
+	run ctparse "$TMP/in"
+	[ "$status" -eq 0 ]
+	expect_eq count "${#lines[@]}" 3	# 2 lines + the summary on stderr
+	expect_eq lost "${lines[1]}" "$T;lost;;;;;;;;;;;;"
+	expect_eq summary "${lines[2]}" "ctparse: 1 events written, 0 lines rejected, 1 conntrack losses"
+}
+
+@test "rejected lines: each warned with its line number, the rest kept" {
+	long=$(head -c 100000 /dev/zero | tr '\0' x)
+	ok="$TS$TAB    [NEW] tcp      6 1 src=10.0.0.1 dst=192.0.2.1 sport=1 dport=2 [UNREPLIED] src=192.0.2.1 dst=192.0.2.9 sport=2 dport=3 id=1"
+	{
+		printf '%s\n' "$ok" "garbage" "$long"
+		printf 'a\0b\377\n'
+		printf '%s\n' "$ok"
+		printf '%s' "${ok% id=1}"	# truncated last line, no newline
+	} >"$TMP/in"
+	ctparse "$TMP/in" >"$TMP/out" 2>"$TMP/err" || fail "status $?"
+	mapfile -t out <"$TMP/out"
+	mapfile -t err <"$TMP/err"
+	expect_eq 1 "${out[0]}" "$T;start;tcp;10.0.0.1;1;192.0.2.1;2;192.0.2.9;3;1;;;;"
+	expect_eq 2 "${out[1]}" "$T;start;tcp;10.0.0.1;1;192.0.2.1;2;192.0.2.9;3;1;;;;"
+	# a last line without its id= is still a whole event
+	expect_eq 3 "${out[2]}" "$T;start;tcp;10.0.0.1;1;192.0.2.1;2;192.0.2.9;3;;;;;"
+	expect_eq n "${#out[@]}" 3
+	expect_eq e1 "${err[0]}" "ctparse: $TMP/in:2: not a conntrack event: garbage"
+	expect_eq e2 "${err[1]}" "ctparse: $TMP/in:3: line too long: xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx..."
+	expect_eq e3 "${err[2]}" "ctparse: $TMP/in:4: not a conntrack event: a?b?"
+	expect_eq e4 "${err[3]}" "ctparse: 3 events written, 3 lines rejected, 0 conntrack losses"
+}
+
+@test "malformed events are rejected, not half-parsed" {
+	p="$TS$TAB    [NEW] ipv4     2 tcp      6 1"
+	reject "$p src=10.0.0.256 dst=192.0.2.1 sport=1 dport=2 src=192.0.2.1 dst=192.0.2.9 sport=2 dport=3" "bad src address"
+	reject "$p src=10.0.0.1 dst=192.0.2.1 sport=1 dport=2 src=192.0.2.1 dst=fd00::1 sport=2 dport=3" "bad dst address"
+	reject "$p src=10.0.0.1 dst=192.0.2.1 sport=1 dport=2 src=192.0.2.1 dst=192.0.2.9 sport=2 dport=65536" "bad or missing port"
+	reject "$p src=10.0.0.1 dst=192.0.2.1 sport=1 dport=2 src=192.0.2.1 dst=192.0.2.9 sport=2" "bad or missing port"
+	reject "$p src=10.0.0.1 dst=192.0.2.1 sport=1 dport=2" "missing original or reply tuple"
+	reject "$p src=10.0.0.1 dst=192.0.2.1 sport=1 dport=2 src=192.0.2.1 dst=192.0.2.9 sport=2 dport=3 src=1.2.3.4" "more than two tuples"
+	reject "$p src=10.0.0.1 dst=192.0.2.1 sport=1 dport=2 sport=5 src=192.0.2.1 dst=192.0.2.9 sport=2 dport=3" "repeated tuple field"
+	reject "[1795757469.67x741]$TAB    [NEW] tcp      6 1 src=10.0.0.1 dst=192.0.2.1 sport=1 dport=2 src=192.0.2.1 dst=192.0.2.9 sport=2 dport=3" "bad timestamp"
+	reject "$TS$TAB    [NEW] ipv4     2 tcp      17 1 src=10.0.0.1 dst=192.0.2.1 sport=1 dport=2 src=192.0.2.1 dst=192.0.2.9 sport=2 dport=3" "bad layer-4 protocol"
+	reject "$TS$TAB    [NEW] ipv4     10 tcp      6 1 src=10.0.0.1 dst=192.0.2.1 sport=1 dport=2 src=192.0.2.1 dst=192.0.2.9 sport=2 dport=3" "bad layer-3 protocol number"
+	reject "$TS$TAB [BOGUS] ipv4     2 tcp      6 1 src=10.0.0.1 dst=192.0.2.1 sport=1 dport=2 src=192.0.2.1 dst=192.0.2.9 sport=2 dport=3" "not a conntrack event"
+	reject "$p src=10.0.0.1 dst=192.0.2.1 sport=1 dport=2 src=192.0.2.1 dst=192.0.2.9 sport=2 dport=3 id=12x" "bad id"
+	reject "$p src=10.0.0.1 dst=192.0.2.1 sport=1 dport=2 packets=1 src=192.0.2.1 dst=192.0.2.9 sport=2 dport=3" "bad counters"
+	reject "$p src=10.0.0.1 dst=192.0.2.1 sport=1 dport=2 src=192.0.2.1 dst=192.0.2.9 sport=2 dport=3 [start=Fri" "unterminated \\["
+}
+
+@test "-o: appends to the file, created mode 0640 whatever the umask" {
+	printf '%s\n' "$TS$TAB    [NEW] tcp      6 1 src=10.0.0.1 dst=192.0.2.1 sport=1 dport=2 [UNREPLIED] src=192.0.2.1 dst=192.0.2.9 sport=2 dport=3 id=1" >"$TMP/in"
+	(umask 0; ctparse -H -o "$TMP/log.csv" "$TMP/in" 2>/dev/null)
+	ctparse -H -o "$TMP/log.csv" "$TMP/in" 2>/dev/null
+	expect_eq mode "$(stat -c %a "$TMP/log.csv")" 640
+	expect_eq lines "$(wc -l <"$TMP/log.csv")" 3	# one header, two events
+	expect_eq header "$(grep -c '^time;' "$TMP/log.csv")" 1
+}
+
+@test "-o with strftime: one file per day of the event's own time" {
+	for t in 1795737599 1795737600 1795823999 1795824000; do
+		printf '[%s.000000]\t    [NEW] tcp      6 1 src=10.0.0.1 dst=192.0.2.1 sport=1 dport=2 [UNREPLIED] src=192.0.2.1 dst=192.0.2.9 sport=2 dport=3 id=%s\n' $t $t
+	done >"$TMP/in"
+	run ctparse -o "$TMP/%Y-%m-%d.csv" "$TMP/in"
+	[ "$status" -eq 0 ]
+	expect_eq files "$(cd "$TMP" && ls *.csv | tr '\n' ' ')" "2026-11-26.csv 2026-11-27.csv 2026-11-28.csv "
+	expect_eq 26 "$(cut -d';' -f10 "$TMP/2026-11-26.csv")" 1795737599
+	expect_eq 27 "$(cut -d';' -f10 "$TMP/2026-11-27.csv" | tr '\n' ' ')" "1795737600 1795823999 "
+	expect_eq 28 "$(cut -d';' -f10 "$TMP/2026-11-28.csv")" 1795824000
+	expect_eq mode "$(stat -c %a "$TMP/2026-11-27.csv")" 640
+}
+
+@test "output error: >/dev/full gives exit 2 and a message" {
+	run sh -c 'printf "%s\n" "$1" | ctparse >/dev/full' sh "$TS$TAB    [NEW] tcp      6 1 src=10.0.0.1 dst=192.0.2.1 sport=1 dport=2 [UNREPLIED] src=192.0.2.1 dst=192.0.2.9 sport=2 dport=3"
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"ctparse: write error on standard output: No space left on device"* ]] || fail "$output"
+}
+
+@test "usage: bad option, -h, -V, unreadable input" {
+	run ctparse -x
+	[ "$status" -eq 2 ]
+	[[ "${lines[-1]}" == "usage: ctparse [-Hls] [-o file] [file ...]" ]] || fail "$output"
+	run ctparse -h
+	[ "$status" -eq 0 ]
+	expect_eq help "$output" "usage: ctparse [-Hls] [-o file] [file ...]"
+	run ctparse -V
+	[ "$status" -eq 0 ]
+	[[ "$output" == "ctparse "[0-9]* ]] || fail "$output"
+	run ctparse "$TMP/nonexistent"
+	[ "$status" -eq 2 ]
+	[[ "${lines[0]}" == "ctparse: $TMP/nonexistent: No such file or directory" ]] || fail "$output"
+}
+
+# gen FIRST COUNT: conntrack lines with ids FIRST.. (one second apart)
+gen() {
+	awk -v a="$1" -v n="$2" 'BEGIN { for (i = a; i < a + n; i++)
+		printf "[%d.000000]\t    [NEW] ipv4     2 udp      17 30 src=10.0.%d.%d dst=192.0.2.1 sport=%d dport=53 [UNREPLIED] src=192.0.2.1 dst=198.51.100.1 sport=53 dport=%d id=%d\n", 1795737600 + i, i % 250, i % 200 + 1, 1024 + i % 60000, 2000 + i % 60000, i }'
+}
+
+@test "SIGHUP while streaming 200k lines, file renamed each time: nothing lost or split" {
+	mkfifo "$TMP/fifo"
+	ctparse -o "$TMP/log" <"$TMP/fifo" 2>"$TMP/err" &
+	pid=$!
+	exec 7>"$TMP/fifo"
+	for k in $(seq 0 19); do
+		gen $((k * 10000)) 10000 >&7
+		sleep 0.02
+		mv "$TMP/log" "$TMP/log.$k" 2>/dev/null || true
+		kill -HUP $pid
+	done
+	exec 7>&-
+	wait $pid || fail "status $?"
+	cat "$TMP"/log* >"$TMP/all"
+	expect_eq lines "$(wc -l <"$TMP/all")" 200000
+	expect_eq whole "$(grep -c -E '^2026-11-2[7-9]T[0-9:.]+Z;start;udp;10\.0\.[0-9]+\.[0-9]+;[0-9]+;192\.0\.2\.1;53;198\.51\.100\.1;[0-9]+;[0-9]+;;;;$' "$TMP/all")" 200000
+	expect_eq ids "$(cut -d';' -f10 "$TMP/all" | sort -n | uniq | wc -l)" 200000
+	[ "$(ls "$TMP"/log.* | wc -l)" -ge 10 ] || fail "too few rotations: $(ls "$TMP")"
+}
+
+@test "SIGTERM in the middle of a burst: exit 0, what was read is written whole" {
+	mkfifo "$TMP/fifo"
+	ctparse -o "$TMP/log" <"$TMP/fifo" 2>"$TMP/err" &
+	pid=$!
+	exec 7>"$TMP/fifo"
+	gen 0 300000 >&7 &
+	gpid=$!
+	sleep 0.1
+	kill -TERM $pid
+	wait $pid || fail "status $?"
+	exec 7>&-
+	kill $gpid 2>/dev/null || true
+	n=$(sed -n 's/^ctparse: \([0-9]*\) events written.*/\1/p' "$TMP/err")
+	[ "$n" -gt 0 ] || fail "nothing written: $(cat "$TMP/err")"
+	expect_eq lines "$(wc -l <"$TMP/log")" "$n"
+	expect_eq whole "$(grep -c ';;;;$' "$TMP/log")" "$n"
+	expect_eq last "$(tail -c 1 "$TMP/log" | od -An -c | tr -d ' ')" '\n'
+}
+
+@test "SIGTERM while idle: flushes and exits 0 at once" {
+	mkfifo "$TMP/fifo"
+	ctparse -o "$TMP/log" <"$TMP/fifo" 2>"$TMP/err" &
+	pid=$!
+	exec 7>"$TMP/fifo"
+	gen 0 3 >&7
+	sleep 0.3
+	# flushed while waiting for input: the log is never behind
+	expect_eq before "$(wc -l <"$TMP/log")" 3
+	kill -TERM $pid
+	timeout 5 sh -c "while kill -0 $pid 2>/dev/null; do sleep 0.05; done" || fail "still running"
+	wait $pid || fail "status $?"
+	exec 7>&-
+	grep -q '^ctparse: 3 events written' "$TMP/err" || fail "$(cat "$TMP/err")"
+}
