@@ -39,7 +39,7 @@
 #include "wr.h"	/* writeall */
 
 #define VERSION "ctparse 1.0"
-#define MAXLINE (64 * 1024)	/* conntrack lines are < 2 KiB: longer is junk */
+#define MAXLINE CTEV_MAXLINE
 #define FLUSHAT (64 * 1024)	/* write in blocks of about this much */
 #define PENDMAX (16 * 1024 * 1024)	/* lines kept while writes fail */
 #define OUTLINE 512		/* room for one CSV line (fields are bounded) */

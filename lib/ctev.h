@@ -36,6 +36,8 @@
 
 #include "span.h"
 
+#define CTEV_MAXLINE 65536	/* longer lines are rejected (conntrack: < 2 KiB) */
+
 enum ctevtype { CTEV_NEW, CTEV_UPDATE, CTEV_DESTROY };
 enum ctkind { CT_EVENT, CT_LOST, CT_NOISE, CT_BAD };
 
