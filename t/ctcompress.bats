@@ -1,0 +1,70 @@
+#!/usr/bin/env bats
+# examples/cron/ctcompress: safe, idempotent compression of old days.
+load helper
+
+CTC=$TOP/examples/cron/ctcompress
+NOW=1795780800	# 2026-11-27T12:00:00Z
+
+mkday() {	# mkday DAY: a small log file for that day, mode 0640
+	printf '%sT00:00:01.000000Z;start;tcp;10.0.0.1;1;192.0.2.1;2;192.0.2.9;3;1;;;;\n' "$1" >"$TMP/$1.csv"
+	chmod 0640 "$TMP/$1.csv"
+	touch -d "$1 23:59:59Z" "$TMP/$1.csv"
+}
+
+@test "compresses days before yesterday, keeps today and yesterday, same bytes" {
+	for d in 2026-11-24 2026-11-25 2026-11-26 2026-11-27; do mkday $d; done
+	cp "$TMP/2026-11-24.csv" "$TMP/orig24"
+	CTCOMPRESS_NOW=$NOW run "$CTC" -d "$TMP"
+	[ "$status" -eq 0 ] || fail "$output"
+	expect_eq files "$(cd "$TMP" && ls | tr '\n' ' ')" "2026-11-24.csv.gz 2026-11-25.csv.gz 2026-11-26.csv 2026-11-27.csv orig24 "
+	gzip -dc "$TMP/2026-11-24.csv.gz" | cmp - "$TMP/orig24"
+	expect_eq mode "$(stat -c %a "$TMP/2026-11-24.csv.gz")" 640
+}
+
+@test "-n 3 keeps three days plain; a second run changes nothing" {
+	for d in 2026-11-22 2026-11-23 2026-11-24 2026-11-25; do mkday $d; done
+	CTCOMPRESS_NOW=$NOW run "$CTC" -n 3 -d "$TMP"
+	[ "$status" -eq 0 ]
+	expect_eq files "$(cd "$TMP" && ls | tr '\n' ' ')" "2026-11-22.csv.gz 2026-11-23.csv.gz 2026-11-24.csv 2026-11-25.csv "
+	before=$(cd "$TMP" && ls -l --time-style=+%s%N)
+	CTCOMPRESS_NOW=$NOW run "$CTC" -n 3 -d "$TMP"
+	[ "$status" -eq 0 ]
+	expect_eq again "$(cd "$TMP" && ls -l --time-style=+%s%N)" "$before"
+}
+
+@test "an interrupted run is finished: leftover .tmp removed, checked .gz kept" {
+	mkday 2026-11-20
+	mkday 2026-11-21
+	echo junk >"$TMP/2026-11-20.csv.gz.tmp"
+	gzip -c "$TMP/2026-11-21.csv" >"$TMP/2026-11-21.csv.gz"	# stopped before rm
+	CTCOMPRESS_NOW=$NOW run "$CTC" -d "$TMP"
+	[ "$status" -eq 0 ]
+	expect_eq files "$(cd "$TMP" && ls | tr '\n' ' ')" "2026-11-20.csv.gz 2026-11-21.csv.gz "
+}
+
+@test "a .gz that differs from its .csv: both left alone, exit 1" {
+	mkday 2026-11-21
+	echo other | gzip >"$TMP/2026-11-21.csv.gz"
+	CTCOMPRESS_NOW=$NOW run "$CTC" -d "$TMP"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"2026-11-21.csv.gz exists and differs"* ]] || fail "$output"
+	[ -f "$TMP/2026-11-21.csv" ]
+}
+
+@test "a recently modified old day is left alone" {
+	mkday 2026-11-20
+	touch "$TMP/2026-11-20.csv"
+	CTCOMPRESS_NOW=$NOW run "$CTC" -d "$TMP"
+	[ "$status" -eq 1 ]
+	[ -f "$TMP/2026-11-20.csv" ] && [ ! -e "$TMP/2026-11-20.csv.gz" ]
+}
+
+@test "usage errors" {
+	run "$CTC" -n 0 -d "$TMP"
+	[ "$status" -eq 2 ]
+	run "$CTC" -x
+	[ "$status" -eq 2 ]
+	[[ "${lines[0]}" == "usage: ctcompress [-n days] [-d logdir]" ]]
+	run "$CTC" -d "$TMP/none"
+	[ "$status" -eq 2 ]
+}
