@@ -64,6 +64,7 @@ struct log {
 	int failing;		/* in an episode of write errors */
 	time_t retry;		/* next write attempt while failing */
 	unsigned long long dropped;	/* events lost since the last write */
+	unsigned long long droptotal;	/* events lost in all */
 	int64_t dropfrom;	/* time of the first of them */
 	struct tmfmt tf;
 };
@@ -237,6 +238,7 @@ log_room(struct log *l, int64_t t)
 	if (l->len + 2 * OUTLINE > PENDMAX) {	/* keep room for "lost" */
 		if (l->dropped++ == 0)
 			l->dropfrom = t;
+		l->droptotal++;
 		return 0;
 	}
 	return 1;
@@ -456,7 +458,7 @@ main(int argc, char *argv[])
 					log_reopen(&l, t);
 				event(&l, &ev, t);
 				last = t;
-				nev++;
+				nev++;	/* less droptotal: written */
 				break;
 			case CT_LOST:
 				t = last ? last : now();
@@ -486,7 +488,8 @@ main(int argc, char *argv[])
 		status = EXIT_TROUBLE;
 	}
 	log_close(&l);
-	fprintf(stderr, "ctparse: %llu events written, %llu lines rejected, "
-	    "%llu conntrack losses\n", nev, nbad, nlost);
+	fprintf(stderr, "ctparse: %llu events written, %llu dropped, %llu lines "
+	    "rejected, %llu conntrack losses\n", nev - l.droptotal, l.droptotal,
+	    nbad, nlost);
 	return status;
 }

@@ -11,7 +11,7 @@ conv() {
 	run sh -c 'printf "%s\n" "$1" | ctparse 2>"$2"' sh "$1" "$TMP/err"
 	[ "$status" -eq 0 ] || fail "status $status: $(cat "$TMP/err")"
 	expect_eq "csv" "$output" "$2"
-	grep -q '1 events written, 0 lines rejected' "$TMP/err" ||
+	grep -q '1 events written, 0 dropped, 0 lines rejected' "$TMP/err" ||
 		fail "summary: $(cat "$TMP/err")"
 }
 
@@ -22,7 +22,7 @@ reject() {
 	expect_eq "output" "$output" ""
 	grep -q "^ctparse: stdin:1: $2" "$TMP/err" ||
 		fail "warning: $(cat "$TMP/err")"
-	grep -q '0 events written, 1 lines rejected' "$TMP/err" ||
+	grep -q '0 events written, 0 dropped, 1 lines rejected' "$TMP/err" ||
 		fail "summary: $(cat "$TMP/err")"
 }
 
@@ -153,7 +153,7 @@ reject() {
 	[ "$status" -eq 0 ]
 	expect_eq count "${#lines[@]}" 3	# 2 lines + the summary on stderr
 	expect_eq lost "${lines[1]}" "$T;lost;;;;;;;;;;;;"
-	expect_eq summary "${lines[2]}" "ctparse: 1 events written, 0 lines rejected, 1 conntrack losses"
+	expect_eq summary "${lines[2]}" "ctparse: 1 events written, 0 dropped, 0 lines rejected, 1 conntrack losses"
 }
 
 @test "rejected lines: each warned with its line number, the rest kept" {
@@ -176,7 +176,7 @@ reject() {
 	expect_eq e1 "${err[0]}" "ctparse: $TMP/in:2: not a conntrack event: garbage"
 	expect_eq e2 "${err[1]}" "ctparse: $TMP/in:3: line too long: xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx..."
 	expect_eq e3 "${err[2]}" "ctparse: $TMP/in:4: not a conntrack event: a?b?"
-	expect_eq e4 "${err[3]}" "ctparse: 3 events written, 3 lines rejected, 0 conntrack losses"
+	expect_eq e4 "${err[3]}" "ctparse: 3 events written, 0 dropped, 3 lines rejected, 0 conntrack losses"
 }
 
 @test "malformed events are rejected, not half-parsed" {

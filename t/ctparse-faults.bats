@@ -1,0 +1,123 @@
+#!/usr/bin/env bats
+# ctparse under output faults: a full disk, a removed or unwritable file.
+# The disk-full cases mount a small tmpfs, so they need root: outside CI
+# they skip without it; under CI=true they must run.
+load helper
+
+gen() {	# gen FIRST COUNT: conntrack NEW lines with ids FIRST..
+	awk -v a="$1" -v n="$2" 'BEGIN { for (i = a; i < a + n; i++)
+		printf "[%d.000000]\t    [NEW] ipv4     2 udp      17 30 src=10.0.%d.%d dst=192.0.2.1 sport=%d dport=53 [UNREPLIED] src=192.0.2.1 dst=198.51.100.1 sport=53 dport=%d id=%d\n", 1795737600 + i % 80000, i % 250, i % 200 + 1, 1024 + i % 60000, 2000 + i % 60000, i }'
+}
+
+needroot() {
+	if [ "$(id -u)" -ne 0 ]; then
+		[ "${CI:-}" != true ] || fail "CI must run this as root"
+		skip "needs root to mount a small tmpfs"
+	fi
+}
+
+mountsmall() {	# mountsmall SIZE: $TMP/mnt, nearly full
+	mkdir "$TMP/mnt"
+	mount -t tmpfs -o size="$1",mode=0755 ctlogtest "$TMP/mnt" || fail "mount"
+	head -c "$1" /dev/zero >"$TMP/mnt/filler" 2>/dev/null || true
+	rm -f "$TMP/mnt/filler"
+	head -c $(( $(stat -f -c '%a*%S' "$TMP/mnt") - 8192 )) /dev/zero >"$TMP/mnt/filler"
+}
+
+teardown() {
+	mountpoint -q "$TMP/mnt" 2>/dev/null && umount "$TMP/mnt"
+	[ -n "${TMP:-}" ] && rm -rf "$TMP"
+}
+
+whole='^2026-11-2[78]T[0-9:.]+Z;start;udp;10\.0\.[0-9]+\.[0-9]+;[0-9]+;192\.0\.2\.1;53;198\.51\.100\.1;[0-9]+;[0-9]+;;;;$'
+
+@test "disk full: one warning, no half line, nothing lost once space returns" {
+	needroot
+	mountsmall 1M
+	mkfifo "$TMP/fifo"
+	ctparse -o "$TMP/mnt/log" <"$TMP/fifo" 2>"$TMP/err" &
+	pid=$!
+	exec 7>"$TMP/fifo"
+	gen 0 5000 >&7		# ~500 KB: far more than the 8 KiB left
+	sleep 0.5
+	gen 5000 5000 >&7
+	sleep 0.5
+	expect_eq warnings "$(grep -c 'write error on' "$TMP/err")" 1
+	# never a half line, even while full
+	[ -z "$(tail -c 1 "$TMP/mnt/log" | tr -d '\n')" ] || fail "half line on disk"
+	rm "$TMP/mnt/filler"
+	sleep 1.5		# retried once a second while waiting for input
+	exec 7>&-
+	wait $pid || fail "status $?: $(cat "$TMP/err")"
+	expect_eq lines "$(wc -l <"$TMP/mnt/log")" 10000
+	expect_eq whole "$(grep -c -E "$whole" "$TMP/mnt/log")" 10000
+	expect_eq ids "$(cut -d';' -f10 "$TMP/mnt/log" | sort -un | wc -l)" 10000
+	grep -q 'writing .*/mnt/log again' "$TMP/err" || fail "$(cat "$TMP/err")"
+}
+
+@test "disk full for long: memory stays bounded, dropped events are counted in a lost record" {
+	needroot
+	mountsmall 1M
+	mkfifo "$TMP/fifo"
+	ctparse -o "$TMP/mnt/log" <"$TMP/fifo" 2>"$TMP/err" &
+	pid=$!
+	exec 7>"$TMP/fifo"
+	gen 0 300000 >&7	# ~30 MB of CSV: more than the 16 MiB kept
+	sleep 0.5
+	rss=$(awk '/VmRSS/ { print $2 }' /proc/$pid/status)
+	[ "$rss" -lt 40000 ] || fail "RSS $rss kB"
+	rm "$TMP/mnt/filler"
+	umount "$TMP/mnt" 2>/dev/null && fail "unmounted while open"
+	mount -o remount,size=64M "$TMP/mnt"
+	sleep 1.5
+	exec 7>&-
+	wait $pid || fail "status $?: $(cat "$TMP/err")"
+	events=$(grep -c -E "$whole" "$TMP/mnt/log")
+	lost=$(grep ';lost;' "$TMP/mnt/log" | cut -d';' -f10)
+	[ -n "$lost" ] && [ "$lost" -gt 0 ] || fail "no lost record: $(grep -c . "$TMP/mnt/log") lines"
+	expect_eq total "$((events + lost))" 300000
+	grep -q "^ctparse: $events events written, $lost dropped," "$TMP/err" || fail "$(cat "$TMP/err")"
+	expect_eq other "$(grep -v -c -E "$whole|;lost;" "$TMP/mnt/log")" 0
+}
+
+@test "the log file removed while running: SIGHUP makes a new one, nothing lost" {
+	mkfifo "$TMP/fifo"
+	ctparse -o "$TMP/log" <"$TMP/fifo" 2>"$TMP/err" &
+	pid=$!
+	exec 7>"$TMP/fifo"
+	gen 0 100 >&7
+	sleep 0.3
+	mv "$TMP/log" "$TMP/old"
+	gen 100 100 >&7		# still written to the renamed file
+	sleep 0.3
+	kill -HUP $pid
+	sleep 0.1
+	gen 200 100 >&7
+	exec 7>&-
+	wait $pid
+	expect_eq old "$(wc -l <"$TMP/old")" 200
+	expect_eq new "$(wc -l <"$TMP/log")" 100
+	expect_eq mode "$(stat -c %a "$TMP/log")" 640
+}
+
+@test "the log made unwritable: events wait and are written when it comes back" {
+	needroot	# root ignores modes: use a directory that vanishes instead
+	mkdir "$TMP/d"
+	mkfifo "$TMP/fifo"
+	ctparse -o "$TMP/d/log" <"$TMP/fifo" 2>"$TMP/err" &
+	pid=$!
+	exec 7>"$TMP/fifo"
+	gen 0 10 >&7
+	sleep 0.3
+	rm -rf "$TMP/d"
+	kill -HUP $pid		# reopen fails: no such directory
+	sleep 0.2
+	gen 10 10 >&7
+	sleep 0.3
+	mkdir "$TMP/d"
+	sleep 1.5		# retry reopens the path
+	exec 7>&-
+	wait $pid || fail "status $?: $(cat "$TMP/err")"
+	expect_eq lines "$(cut -d';' -f10 "$TMP/d/log" | tr '\n' ' ')" "10 11 12 13 14 15 16 17 18 19 "
+	grep -q "cannot open $TMP/d/log: No such file or directory" "$TMP/err" || fail "$(cat "$TMP/err")"
+}
