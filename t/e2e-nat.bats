@@ -1,0 +1,149 @@
+#!/usr/bin/env bats
+# End to end, on a real kernel NAT: network namespaces made here (client,
+# router with nftables source NAT, server; t/e2e/natlab.sh), the real
+# conntrack piped into ctparse, real TCP and UDP flows whose inside address
+# the server learns from the flows themselves (t/e2e/flows.py).  Then every
+# flow the server saw must be traced back by cttrace to its inside host,
+# on plain and on gzip'd logs.  Only the namespaces' own addresses are used.
+#
+# Needs root, conntrack, nft, ip and python3: outside CI it skips without
+# them; with CI=true it fails instead.
+load helper
+
+E2E=$TOP/t/e2e
+
+need() {
+	local why=
+	[ "$(id -u)" -eq 0 ] || why="needs root"
+	for c in conntrack nft ip python3 gzip; do
+		command -v $c >/dev/null || why="${why:+$why, }needs $c"
+	done
+	[ -z "$why" ] && return 0
+	[ "${CI:-}" != true ] || fail "CI must run the end-to-end tests: $why"
+	skip "$why"
+}
+
+# lab PREFIX DIR [PORTRANGE] [SEED FLOWS OPEN]: run traffic through a fresh
+# lab while conntrack | ctparse logs it to DIR/log; the server's view is in
+# DIR/server.jsonl.  Flows left open outlive the log.
+lab() {
+	local p=$1 d=$2 range=${3:-20000-60000} seed=${4:-42} flows=${5:-80} open=${6:-4}
+	mkdir -p "$d/log"
+	"$E2E/natlab.sh" down "$p" >/dev/null 2>&1
+	"$E2E/natlab.sh" up "$p" "$range" >"$d/lab.out" 2>&1 || fail "lab: $(cat "$d/lab.out")"
+	ip netns exec "$p-srv" timeout 240 python3 "$E2E/flows.py" server \
+	    --log "$d/server.jsonl" --duration 230 >"$d/server.out" 2>&1 &
+	for _ in $(seq 50); do grep -q ready "$d/server.out" && break; sleep 0.1; done
+	grep -q ready "$d/server.out" || fail "server: $(cat "$d/server.out")"
+	ip netns exec "$p-rtr" timeout 240 conntrack -E -eNEW,DESTROY --src-nat \
+	    -otimestamp,extended,id --buffer-size=104857600 2>&1 |
+	    ctparse -o "$d/log/%Y-%m-%d.csv" 2>"$d/ctparse.err" &
+	sleep 1
+	ip netns exec "$p-cli" timeout 200 python3 "$E2E/flows.py" client \
+	    --log "$d/client.jsonl" --seed "$seed" --flows "$flows" --spread 12 \
+	    --open "$open" --until "$d/stop" --max-open 60 &
+	local cpid=$!
+	# every flow but the open ones is over after spread + the longest hold
+	sleep 24
+	ip netns exec "$p-rtr" pkill -TERM -x conntrack
+	for _ in $(seq 50); do pgrep -x ctparse >/dev/null || break; sleep 0.1; done
+	touch "$d/stop"
+	wait $cpid
+	"$E2E/natlab.sh" down "$p" >/dev/null 2>&1
+	grep -q ' 0 lines rejected' "$d/ctparse.err" || fail "ctparse: $(cat "$d/ctparse.err")"
+}
+
+# answers DIR LOGDIR OUT: for each distinct message the server saw, the
+# question (proto nat natport time), the true inside host, and cttrace's
+# candidates and verdict, one line each: TRUTH|FIRST|HOSTS|VERDICT
+answers() {
+	python3 -c '
+import json, sys
+seen = set()
+for l in open(sys.argv[1]):
+    r = json.loads(l)
+    if r.get("who") is None:
+        continue
+    print(r["proto"], r["nat"], r["natport"], "@%.6f" % r["t"], r["who"], r["whoport"])
+' "$1/server.jsonl" | while read -r proto nat natport t who whoport; do
+		out=$(cttrace -d "$2" -p "$proto" "$nat" "$natport" "$t")
+		first=$(printf '%s\n' "$out" | awk '$1 == "1" { print $2 }')
+		hosts=$(printf '%s\n' "$out" | awk '$1 ~ /^[0-9]+$/ { printf "%s ", $2 }')
+		verdict=$(printf '%s\n' "$out" | grep '^verdict:')
+		printf '%s %s %s %s|%s|%s|%s|%s\n' "$proto" "$nat" "$natport" "$t" \
+		    "$(hp "$who" "$whoport")" "$first" "$hosts" "$verdict"
+	done >"$3"
+}
+
+hp() {	# address and port as cttrace writes them
+	case $1 in *:*) echo "[$1]:$2" ;; *) echo "$1:$2" ;; esac
+}
+
+# logged DIR QUESTION TRUTH: the log has the start line of the truth's
+# flow (conntrack delivered its NEW event)
+logged() {
+	local proto=${2%% *} a=${3%:*} p=${3##*:}
+	a=${a#[}
+	a=${a%]}
+	cat "$1"/log/*.csv | grep -q -F ";start;$proto;$a;$p;"
+}
+
+@test "e2e: every flow the server saw is traced to its inside host, plain and gzip'd" {
+	need
+	d=$TMP
+	# short timeouts, so that most flows also stop within the log
+	NATLAB_RTR_SYSCTL="net.netfilter.nf_conntrack_udp_timeout=3 net.netfilter.nf_conntrack_udp_timeout_stream=5 net.netfilter.nf_conntrack_tcp_timeout_time_wait=2" \
+	    lab "ctE$$" "$d"
+	[ "$(wc -l <"$d/server.jsonl")" -gt 60 ] || fail "too little traffic"
+	# the middle of long flows is asked about too
+	[ "$(grep -c '"whoport"' "$d/server.jsonl")" -gt 0 ]
+	answers "$d" "$d/log" "$d/plain"
+	bad=0 n=0
+	while IFS='|' read -r q truth first hosts verdict; do
+		n=$((n + 1))
+		if [ "$first" != "$truth" ]; then
+			if logged "$d" "$q" "$truth"; then
+				echo "wrong: $q: want $truth, got [$hosts] $verdict" >&2
+				bad=$((bad + 1))
+			else
+				echo "not traceable (conntrack lost its NEW): $q $truth" >&2
+			fi
+		fi
+	done <"$d/plain"
+	[ "$n" -gt 60 ] || fail "only $n questions"
+	expect_eq "wrongly traced, of $n" "$bad" 0
+	# the same answers from the gzip'd days
+	mkdir "$d/gz"
+	for f in "$d"/log/*.csv; do gzip -c "$f" >"$d/gz/${f##*/}.gz"; done
+	answers "$d" "$d/gz" "$d/gzip"
+	diff "$d/plain" "$d/gzip" || fail "gzip'd logs answer otherwise"
+}
+
+@test "e2e: a NAT range of 16 ports, ports passing between hosts: the right host is always a candidate" {
+	need
+	d=$TMP
+	NATLAB_RTR_SYSCTL="net.netfilter.nf_conntrack_udp_timeout=2 net.netfilter.nf_conntrack_udp_timeout_stream=2 net.netfilter.nf_conntrack_tcp_timeout_time_wait=1 net.netfilter.nf_conntrack_tcp_timeout_close=1" \
+	    lab "ctT$$" "$d" 20000-20015 7 120 0
+	answers "$d" "$d/log" "$d/tiny"
+	n=0 first=0 missing=0 silent=0
+	while IFS='|' read -r q truth f hosts verdict; do
+		logged "$d" "$q" "$truth" || continue
+		n=$((n + 1))
+		if [ "$f" = "$truth" ]; then
+			first=$((first + 1))
+		elif [[ " $hosts" == *" $truth "* ]]; then
+			[[ "$verdict" == "verdict: several candidates"* ]] || {
+				echo "not first and no warning: $q $truth [$hosts] $verdict" >&2
+				silent=$((silent + 1))
+			}
+		else
+			echo "missing: $q $truth [$hosts] $verdict" >&2
+			missing=$((missing + 1))
+		fi
+	done <"$d/tiny"
+	echo "tiny range: $first of $n first" >&2
+	[ "$n" -gt 40 ] || fail "only $n questions"
+	expect_eq "right host missing" "$missing" 0
+	expect_eq "not first without a warning" "$silent" 0
+	[ $((first * 100)) -ge $((n * 80)) ] || fail "first in only $first of $n"
+}
