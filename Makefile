@@ -20,8 +20,8 @@ BATS = bats
 CT_CPPFLAGS = -D_GNU_SOURCE -Ilib
 
 BIN = cmd/ctparse
-SCRIPT =
-MAN = cmd/ctparse.1
+SCRIPT = cmd/cttrace
+MAN = cmd/ctparse.1 cmd/cttrace.1
 LIBHDR = lib/csv.h lib/ctev.h lib/err.h lib/rd.h lib/span.h lib/tm.h \
 	lib/wr.h
 LIBOBJ = lib/csv.o lib/ctev.o lib/err.o lib/rd.o lib/tm.o lib/wr.o

@@ -1,0 +1,28 @@
+#!/usr/bin/env bats
+# The Makefile: install and uninstall honour DESTDIR and PREFIX; the user's
+# CFLAGS are used; the build is warning-free.
+load helper
+
+@test "make install / uninstall with DESTDIR and PREFIX" {
+	make -s -C "$TOP" install DESTDIR="$TMP/root" PREFIX=/opt/ct >"$TMP/out" 2>&1 ||
+		fail "$(cat "$TMP/out")"
+	for b in $(cd "$TOP" && ls cmd/*.1 | sed 's|cmd/||; s|\.1$||'); do
+		[ -x "$TMP/root/opt/ct/bin/$b" ] || fail "no $b"
+		[ -f "$TMP/root/opt/ct/share/man/man1/$b.1" ] || fail "no $b.1"
+	done
+	"$TMP/root/opt/ct/bin/ctparse" -V | grep -q '^ctparse '
+	make -s -C "$TOP" uninstall DESTDIR="$TMP/root" PREFIX=/opt/ct
+	expect_eq left "$(find "$TMP/root" -type f | wc -l)" 0
+}
+
+@test "the build is warning-free with the user's CFLAGS (gcc and clang)" {
+	for cc in gcc clang; do
+		command -v $cc >/dev/null || continue
+		rm -rf "$TMP/src" && mkdir "$TMP/src"
+		(cd "$TOP" && git ls-files -z 2>/dev/null | xargs -0 cp --parents -t "$TMP/src") ||
+			cp -r "$TOP/cmd" "$TOP/lib" "$TOP/Makefile" "$TMP/src/"
+		make -C "$TMP/src" CC=$cc CFLAGS="-std=c11 -O1 -Wall -Wextra -Werror -DCT_USERFLAG" \
+		    >"$TMP/out" 2>&1 || fail "$cc: $(cat "$TMP/out")"
+		grep -q -- '-DCT_USERFLAG' "$TMP/out" || fail "CFLAGS not used"
+	done
+}
