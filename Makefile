@@ -44,6 +44,37 @@ cmd/ctparse: cmd/ctparse.o $(LIB)
 check: all
 	LC_ALL=C TZ=UTC BATS=$(BATS) sh t/run.sh
 
+# The whole suite built with AddressSanitizer and UndefinedBehaviorSanitizer
+# (in-tree, so the normal build is cleaned before and after).
+SANITIZE = -fsanitize=address,undefined -fno-sanitize-recover=all \
+	-fno-omit-frame-pointer -g -O1
+check-sanitize:
+	$(MAKE) clean
+	$(MAKE) CFLAGS="-std=c11 -Wall -Wextra $(SANITIZE)" \
+		LDFLAGS="$(SANITIZE)" check; s=$$?; $(MAKE) clean; exit $$s
+
+# libFuzzer harnesses (t/fuzz/NAME.c over lib/), each run FUZZTIME seconds
+# from its seed corpus t/fuzz/corpus/NAME; findings go to t/fuzz/crash-*.
+# CI runs a repeatable smoke: make fuzz FUZZFLAGS='-seed=1 -runs=300000'
+FUZZCC = clang
+FUZZTIME = 60
+FUZZFLAGS = -max_total_time=$(FUZZTIME)
+FUZZ = ctev tm csv
+LIBSRC = $(LIBOBJ:.o=.c)
+fuzz:
+	mkdir -p t/fuzz/bin
+	for f in $(FUZZ); do \
+		$(FUZZCC) -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined \
+		    -fno-sanitize-recover=all \
+		    $(CT_CPPFLAGS) -o t/fuzz/bin/$$f t/fuzz/$$f.c $(LIBSRC) || exit 1; \
+	done
+	for f in $(FUZZ); do \
+		mkdir -p t/fuzz/bin/corpus-$$f && \
+		t/fuzz/bin/$$f $(FUZZFLAGS) -timeout=10 \
+		    -artifact_prefix=t/fuzz/crash-$$f- \
+		    t/fuzz/bin/corpus-$$f t/fuzz/corpus/$$f || exit 1; \
+	done
+
 demo: all
 	@sh examples/demo.sh
 
@@ -67,5 +98,6 @@ uninstall:
 
 clean:
 	rm -f $(BIN) $(BIN:=.o) $(LIBOBJ) $(LIB)
+	rm -rf t/fuzz/bin
 
-.PHONY: all check demo bench install uninstall clean
+.PHONY: all check check-sanitize fuzz demo bench install uninstall clean

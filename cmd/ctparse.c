@@ -258,7 +258,8 @@ log_reopen(struct log *l, int64_t t)
 static void
 put(char **pp, struct span s)
 {
-	memcpy(*pp, s.p, s.n);
+	if (s.n > 0)	/* an empty span may have a NULL pointer */
+		memcpy(*pp, s.p, s.n);
 	*pp += s.n;
 	*(*pp)++ = ';';
 }
@@ -488,6 +489,7 @@ main(int argc, char *argv[])
 		status = EXIT_TROUBLE;
 	}
 	log_close(&l);
+	free(l.buf);
 	fprintf(stderr, "ctparse: %llu events written, %llu dropped, %llu lines "
 	    "rejected, %llu conntrack losses\n", nev - l.droptotal, l.droptotal,
 	    nbad, nlost);

@@ -274,12 +274,15 @@ stamp(struct span w, const char **pp, const char *e, int64_t *usec)
 	int64_t sec = 0, us = 0;
 	int nd;
 
+	/* digits past the limits are counted, not added: no overflow */
 	for (nd = 0; p < end && isdig((unsigned char)*p); p++, nd++)
-		sec = sec * 10 + (*p - '0');
+		if (nd < 12)
+			sec = sec * 10 + (*p - '0');
 	if (nd == 0 || nd > 12 || p == end || *p++ != '.')
 		return -1;
 	for (nd = 0; p < end && isdig((unsigned char)*p); p++, nd++)
-		us = us * 10 + (*p - '0');
+		if (nd < 6)
+			us = us * 10 + (*p - '0');
 	if (nd == 0 || nd > 6)
 		return -1;
 	if (p == end) {		/* "%-6ld" padding: blanks, then ']' */

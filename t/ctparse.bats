@@ -188,6 +188,8 @@ reject() {
 	reject "$p src=10.0.0.1 dst=192.0.2.1 sport=1 dport=2" "missing original or reply tuple"
 	reject "$p src=10.0.0.1 dst=192.0.2.1 sport=1 dport=2 src=192.0.2.1 dst=192.0.2.9 sport=2 dport=3 src=1.2.3.4" "more than two tuples"
 	reject "$p src=10.0.0.1 dst=192.0.2.1 sport=1 dport=2 sport=5 src=192.0.2.1 dst=192.0.2.9 sport=2 dport=3" "repeated tuple field"
+	# found by fuzzing: digits past the limits used to overflow
+	reject "[17000000000000000000000.1234567]$TAB    [NEW] tcp      6 1 src=10.0.0.1 dst=192.0.2.1 sport=1 dport=2 src=192.0.2.1 dst=192.0.2.9 sport=2 dport=3" "bad timestamp"
 	reject "[1795757469.67x741]$TAB    [NEW] tcp      6 1 src=10.0.0.1 dst=192.0.2.1 sport=1 dport=2 src=192.0.2.1 dst=192.0.2.9 sport=2 dport=3" "bad timestamp"
 	reject "$TS$TAB    [NEW] ipv4     2 tcp      17 1 src=10.0.0.1 dst=192.0.2.1 sport=1 dport=2 src=192.0.2.1 dst=192.0.2.9 sport=2 dport=3" "bad layer-4 protocol"
 	reject "$TS$TAB    [NEW] ipv4     10 tcp      6 1 src=10.0.0.1 dst=192.0.2.1 sport=1 dport=2 src=192.0.2.1 dst=192.0.2.9 sport=2 dport=3" "bad layer-3 protocol number"
