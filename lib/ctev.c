@@ -50,10 +50,20 @@ isnum(struct span v, size_t maxd)
 	return 1;
 }
 
-static int
+static inline int
 isport(struct span v)
 {
-	return isnum(v, 5) && (v.n < 5 || memcmp(v.p, "65535", 5) <= 0);
+	unsigned val = 0, d;
+	size_t i;
+
+	if (v.n == 0 || v.n > 5)
+		return 0;
+	for (i = 0; i < v.n; i++) {
+		if ((d = (unsigned)(unsigned char)v.p[i] - '0') > 9)
+			return 0;
+		val = val * 10 + d;
+	}
+	return val <= 65535;
 }
 
 /* an IPv4 dotted quad as inet_ntop writes it: no leading zeros */
@@ -91,9 +101,16 @@ isv6(struct span v)
 {
 	char b[INET6_ADDRSTRLEN];
 	unsigned char a[16];
+	size_t i;
 
 	if (v.n == 0 || v.n >= sizeof(b) || memchr(v.p, ':', v.n) == NULL)
 		return 0;
+	/* only what inet_ntop writes: inet_pton would stop at a NUL */
+	for (i = 0; i < v.n; i++)
+		if (!isdig((unsigned char)v.p[i]) && v.p[i] != ':' &&
+		    v.p[i] != '.' && !((v.p[i] | 0x20) >= 'a' &&
+		    (v.p[i] | 0x20) <= 'f'))
+			return 0;
 	memcpy(b, v.p, v.n);
 	b[v.n] = '\0';
 	return inet_pton(AF_INET6, b, a) == 1;
@@ -256,8 +273,15 @@ seek(const struct lex *lx, size_t i, int want)
 static inline __attribute__((always_inline)) struct span
 word(const char **pp, const struct lex *lx)
 {
-	size_t a = seek(lx, (size_t)(*pp - lx->s), 0);
-	size_t b = seek(lx, a, 1);
+	size_t a = (size_t)(*pp - lx->s), b;
+
+	/* words are mostly one blank apart: skip it without a seek */
+	if (a + 1 < lx->n && lx->s[a] == ' ' && lx->s[a + 1] != ' ' &&
+	    lx->s[a + 1] != '\t')
+		a++;
+	else
+		a = seek(lx, a, 0);
+	b = seek(lx, a, 1);
 	struct span w;
 
 	w.p = lx->s + a;
@@ -298,14 +322,55 @@ stamp(struct span w, const char **pp, const char *e, int64_t *usec)
 	return 0;
 }
 
+/* the keys of key=value words that matter; the rest are K_OTHER */
+enum key {
+	K_OTHER, K_SRC, K_DST, K_SPORT, K_DPORT, K_TYPE, K_CODE, K_ID,
+	K_SRCKEY, K_DSTKEY, K_PACKETS, K_BYTES, K_ZONEDIR
+};
+
+/* by length first: one switch and a fixed-size compare per word */
+static inline int
+keyof(struct span k)
+{
+	switch (k.n) {
+	case 2:
+		return memcmp(k.p, "id", 2) == 0 ? K_ID : K_OTHER;
+	case 3:
+		if (memcmp(k.p, "src", 3) == 0)
+			return K_SRC;
+		return memcmp(k.p, "dst", 3) == 0 ? K_DST : K_OTHER;
+	case 4:
+		if (memcmp(k.p, "type", 4) == 0)
+			return K_TYPE;
+		return memcmp(k.p, "code", 4) == 0 ? K_CODE : K_OTHER;
+	case 5:
+		if (memcmp(k.p, "sport", 5) == 0)
+			return K_SPORT;
+		if (memcmp(k.p, "dport", 5) == 0)
+			return K_DPORT;
+		return memcmp(k.p, "bytes", 5) == 0 ? K_BYTES : K_OTHER;
+	case 6:
+		if (memcmp(k.p, "srckey", 6) == 0)
+			return K_SRCKEY;
+		return memcmp(k.p, "dstkey", 6) == 0 ? K_DSTKEY : K_OTHER;
+	case 7:
+		return memcmp(k.p, "packets", 7) == 0 ? K_PACKETS : K_OTHER;
+	case 9:
+		return memcmp(k.p, "zone-orig", 9) == 0 ? K_ZONEDIR : K_OTHER;
+	case 10:
+		return memcmp(k.p, "zone-reply", 10) == 0 ? K_ZONEDIR : K_OTHER;
+	}
+	return K_OTHER;
+}
+
 int
-ctev_parse(const char *s, size_t n, struct ctev *ev, const char **why)
+ctev_parse_ref(const char *s, size_t n, struct ctev *ev, const char **why)
 {
 	const char *p = s, *e = s + n;
 	struct lex lx;
 	struct tuple t[2];
 	struct span w, k, v, num;
-	int nt = 0, l4, family = 0, intuple = 0, state = 0;
+	int nt = 0, l4, family = 0, intuple = 0, state = 0, key;
 	const char *eqp;
 
 	memset(ev, 0, sizeof(*ev));
@@ -402,7 +467,8 @@ ctev_parse(const char *s, size_t n, struct ctev *ev, const char **why)
 		k.n = (size_t)(eqp - w.p);
 		v.p = eqp + 1;
 		v.n = w.n - k.n - 1;
-		if (EQ(k, "src")) {
+		key = keyof(k);
+		if (key == K_SRC) {
 			if (nt == 2) {
 				*why = "more than two tuples";
 				return CT_BAD;
@@ -420,26 +486,40 @@ ctev_parse(const char *s, size_t n, struct ctev *ev, const char **why)
 			struct tuple *u = &t[nt - 1];
 			struct span *f = NULL;
 
-			if (EQ(k, "dst"))
+			switch (key) {
+			case K_DST:
 				f = &u->dst;
-			else if (EQ(k, "sport") && l4 == L4_PORTS)
-				f = &u->sport;
-			else if (EQ(k, "dport") && l4 == L4_PORTS)
-				f = &u->dport;
-			else if ((EQ(k, "type") || EQ(k, "code")) && l4 == L4_ICMP)
-				continue;
-			else if (EQ(k, "id") && l4 == L4_ICMP && u->icmpid.p == NULL)
-				f = &u->icmpid;
-			else if (EQ(k, "srckey") && l4 == L4_GRE)
-				f = &u->skey;
-			else if (EQ(k, "dstkey") && l4 == L4_GRE)
-				f = &u->dkey;
-			else if (EQ(k, "packets"))
+				break;
+			case K_SPORT:
+				f = l4 == L4_PORTS ? &u->sport : NULL;
+				break;
+			case K_DPORT:
+				f = l4 == L4_PORTS ? &u->dport : NULL;
+				break;
+			case K_TYPE:
+			case K_CODE:
+				if (l4 == L4_ICMP)
+					continue;
+				break;
+			case K_ID:
+				if (l4 == L4_ICMP && u->icmpid.p == NULL)
+					f = &u->icmpid;
+				break;
+			case K_SRCKEY:
+				f = l4 == L4_GRE ? &u->skey : NULL;
+				break;
+			case K_DSTKEY:
+				f = l4 == L4_GRE ? &u->dkey : NULL;
+				break;
+			case K_PACKETS:
 				f = &u->pkts;
-			else if (EQ(k, "bytes"))
+				break;
+			case K_BYTES:
 				f = &u->bytes;
-			else if (k.n > 5 && memcmp(k.p, "zone-", 5) == 0)
+				break;
+			case K_ZONEDIR:
 				continue;
+			}
 			if (f != NULL) {
 				if (f->p != NULL) {
 					*why = "repeated tuple field";
@@ -454,7 +534,7 @@ ctev_parse(const char *s, size_t n, struct ctev *ev, const char **why)
 			*why = "field outside the tuples";
 			return CT_BAD;
 		}
-		if (EQ(k, "id")) {
+		if (key == K_ID) {
 			if (!isnum(v, 10)) {
 				*why = "bad id";
 				return CT_BAD;
@@ -518,4 +598,193 @@ ctev_parse(const char *s, size_t n, struct ctev *ev, const char **why)
 	ev->rpkts = t[1].pkts;
 	ev->rbytes = t[1].bytes;
 	return CT_EVENT;
+}
+
+/*
+ * The fast path.  Nearly every line is a tcp or udp event in exactly the
+ * layout conntrack 1.4.x prints with -o timestamp[,extended][,id]:
+ *
+ *   [SEC.USEC]\t    [NEW] ipv4     2 tcp      6 120 SYN_SENT src=A dst=B
+ *   sport=P dport=Q [packets=N bytes=N] [[UNREPLIED]] src=B dst=C sport=Q
+ *   dport=R [packets=N bytes=N] [ASSURED] [delta-time=N] [id=I]
+ *
+ * fast() reads that layout in one pass, expecting each literal in turn,
+ * and gives up (-1) at the first thing it does not expect; the general
+ * parser below, which knows the whole grammar, then decides.  So fast()
+ * never accepts a line the general parser would reject or read otherwise
+ * (the fuzz harness t/fuzz/ctev.c checks exactly that).
+ */
+
+/* lit: the literal l of length ln is next: step over it */
+#define LIT(p, e, l) ((size_t)((e) - (p)) >= sizeof(l) - 1 && \
+	memcmp((p), (l), sizeof(l) - 1) == 0 ? ((p) += sizeof(l) - 1, 1) : 0)
+
+/* val: the value up to the next blank or the end */
+static inline struct span
+val(const char **pp, const char *e)
+{
+	const char *p = *pp;
+	struct span v;
+
+	v.p = p;
+#ifdef __SSE2__
+	/* values are short: one 16-byte compare finds the blank after most */
+	while (e - p >= 16) {
+		__m128i x = _mm_loadu_si128((const __m128i *)(const void *)p);
+		unsigned m = (unsigned)_mm_movemask_epi8(_mm_or_si128(
+		    _mm_cmpeq_epi8(x, _mm_set1_epi8(' ')),
+		    _mm_cmpeq_epi8(x, _mm_set1_epi8('\t'))));
+
+		if (m != 0) {
+			v.n = (size_t)(p - v.p) + (size_t)__builtin_ctz(m);
+			*pp = v.p + v.n;
+			return v;
+		}
+		p += 16;
+	}
+#endif
+	while (p < e && *p != ' ' && *p != '\t')
+		p++;
+	v.n = (size_t)(p - v.p);
+	*pp = p;
+	return v;
+}
+
+/* tuple: "src=A dst=B sport=P dport=Q[ packets=N bytes=N]" */
+static int
+ftuple(const char **pp, const char *e, struct tuple *t)
+{
+	const char *p = *pp;
+
+	if (!LIT(p, e, "src="))
+		return -1;
+	t->src = val(&p, e);
+	if (!LIT(p, e, " dst="))
+		return -1;
+	t->dst = val(&p, e);
+	if (!LIT(p, e, " sport="))
+		return -1;
+	t->sport = val(&p, e);
+	if (!LIT(p, e, " dport="))
+		return -1;
+	t->dport = val(&p, e);
+	if (LIT(p, e, " packets=")) {
+		t->pkts = val(&p, e);
+		if (!LIT(p, e, " bytes="))
+			return -1;
+		t->bytes = val(&p, e);
+	}
+	*pp = p;
+	return 0;
+}
+
+static int
+fast(const char *s, size_t n, struct ctev *ev)
+{
+	const char *p = s, *e = s + n;
+	struct tuple t[2];
+	struct span w;
+	int64_t sec = 0, us = 0;
+	int nd, family = 0;
+
+	if (n < 20 || *p++ != '[')
+		return -1;
+	for (nd = 0; p < e && isdig((unsigned char)*p) && nd < 12; p++, nd++)
+		sec = sec * 10 + (*p - '0');
+	if (nd == 0 || !LIT(p, e, "."))
+		return -1;
+	for (nd = 0; p < e && isdig((unsigned char)*p) && nd < 6; p++, nd++)
+		us = us * 10 + (*p - '0');
+	if (nd != 6 || !LIT(p, e, "]\t"))
+		return -1;
+	while (p < e && *p == ' ')
+		p++;
+	if (LIT(p, e, "[NEW] "))
+		ev->type = CTEV_NEW;
+	else if (LIT(p, e, "[DESTROY] "))
+		ev->type = CTEV_DESTROY;
+	else if (LIT(p, e, "[UPDATE] "))
+		ev->type = CTEV_UPDATE;
+	else
+		return -1;
+	if (LIT(p, e, "ipv4     2 "))
+		family = 4;
+	else if (LIT(p, e, "ipv6     10 "))
+		family = 6;
+	ev->proto.p = p;
+	if (LIT(p, e, "tcp      6 "))
+		ev->proto.n = 3;
+	else if (LIT(p, e, "udp      17 "))
+		ev->proto.n = 3;
+	else
+		return -1;
+	if (p < e && isdig((unsigned char)*p)) {	/* timeout */
+		w = val(&p, e);
+		if (!isnum(w, 10) || !LIT(p, e, " "))
+			return -1;
+	}
+	if (p < e && *p >= 'A' && *p <= 'Z') {		/* state */
+		while (p < e && ((*p >= 'A' && *p <= 'Z') || *p == '_' ||
+		    isdig((unsigned char)*p)))
+			p++;
+		if (!LIT(p, e, " "))
+			return -1;
+	}
+	memset(t, 0, sizeof(t));
+	if (ftuple(&p, e, &t[0]) < 0 || !LIT(p, e, " "))
+		return -1;
+	if (LIT(p, e, "[UNREPLIED] "), ftuple(&p, e, &t[1]) < 0)
+		return -1;
+	/* the rest: flags, the conntrack id, and words of no interest */
+	while (p < e) {
+		if (!LIT(p, e, " "))
+			return -1;
+		w = val(&p, e);
+		if (w.n >= 2 && w.p[0] == '[' && w.p[w.n - 1] == ']') {
+			if (w.n == 11 && memcmp(w.p, "[USERSPACE]", 11) == 0)
+				break;
+			continue;
+		}
+		if (w.n > 3 && memcmp(w.p, "id=", 3) == 0) {
+			ev->id.p = w.p + 3;
+			ev->id.n = w.n - 3;
+			if (!isnum(ev->id, 10))
+				return -1;
+		} else if (!(w.n > 11 && memcmp(w.p, "delta-time=", 11) == 0) &&
+		    !(w.n > 5 && memcmp(w.p, "mark=", 5) == 0))
+			return -1;	/* anything else: the general parser */
+	}
+	if (!isaddr(t[0].src, family) || !isaddr(t[0].dst, family) ||
+	    !isaddr(t[1].src, family) || !isaddr(t[1].dst, family) ||
+	    !isport(t[0].sport) || !isport(t[0].dport) ||
+	    !isport(t[1].sport) || !isport(t[1].dport))
+		return -1;
+	if (t[0].pkts.p != NULL && (!isnum(t[0].pkts, 20) ||
+	    !isnum(t[0].bytes, 20)))
+		return -1;
+	if (t[1].pkts.p != NULL && (!isnum(t[1].pkts, 20) ||
+	    !isnum(t[1].bytes, 20)))
+		return -1;
+	ev->hasts = 1;
+	ev->usec = sec * 1000000 + us;
+	ev->src = t[0].src;
+	ev->sport = t[0].sport;
+	ev->dst = t[0].dst;
+	ev->dport = t[0].dport;
+	ev->nat = t[1].dst;
+	ev->natport = t[1].dport;
+	ev->opkts = t[0].pkts;
+	ev->obytes = t[0].bytes;
+	ev->rpkts = t[1].pkts;
+	ev->rbytes = t[1].bytes;
+	return CT_EVENT;
+}
+
+int
+ctev_parse(const char *s, size_t n, struct ctev *ev, const char **why)
+{
+	memset(ev, 0, sizeof(*ev));
+	if (fast(s, n, ev) == CT_EVENT)
+		return CT_EVENT;
+	return ctev_parse_ref(s, n, ev, why);
 }

@@ -59,4 +59,11 @@ struct ctev {
  */
 int ctev_parse(const char *s, size_t n, struct ctev *ev, const char **why);
 
+/*
+ * ctev_parse_ref: the same without the fast path for the common layout:
+ * the reference the fast path is tested against.
+ */
+int ctev_parse_ref(const char *s, size_t n, struct ctev *ev,
+    const char **why);
+
 #endif

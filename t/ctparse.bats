@@ -199,6 +199,14 @@ reject() {
 	reject "$p src=10.0.0.1 dst=192.0.2.1 sport=1 dport=2 src=192.0.2.1 dst=192.0.2.9 sport=2 dport=3 [start=Fri" "unterminated \\["
 }
 
+@test "found by fuzzing: a NUL inside an IPv6 address is rejected, never written" {
+	printf '[1795757469.677741]\t    [NEW] ipv6     10 tcp      6 1 src=fd00::1 dst=2001:db8::2 sport=1 dport=2 src=2001:db8::2 dst=2001:db8::1\0;x sport=2 dport=3 id=1\n' >"$TMP/in"
+	run ctparse "$TMP/in"
+	[ "$status" -eq 0 ]
+	expect_eq out "${lines[0]}" "ctparse: $TMP/in:1: bad dst address: [1795757469.677741]?    [NEW] ipv6     10 tcp   ..."
+	expect_eq n "${#lines[@]}" 2
+}
+
 @test "-o: appends to the file, created mode 0640 whatever the umask" {
 	printf '%s\n' "$TS$TAB    [NEW] tcp      6 1 src=10.0.0.1 dst=192.0.2.1 sport=1 dport=2 [UNREPLIED] src=192.0.2.1 dst=192.0.2.9 sport=2 dport=3 id=1" >"$TMP/in"
 	(umask 0; ctparse -H -o "$TMP/log.csv" "$TMP/in" 2>/dev/null)
