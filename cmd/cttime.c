@@ -65,7 +65,7 @@ struct input {
 	unsigned long long probed;	/* bytes read by bisection */
 };
 
-static void
+static _Noreturn void
 usage(void)
 {
 	fputs(USAGE, stderr);
@@ -283,13 +283,13 @@ main(int argc, char *argv[])
 	struct span l, f[F_NFIELDS];
 	char why[256], *best = NULL;
 	size_t bestn = 0, bestcap = 0, i, nrank;
-	int64_t t, d, bestd = INT64_MAX;
+	int64_t t, d, bestd = INT64_MAX, bestt = 0;
 	int c, r, tset = 0, trouble = 0, found = 0, more = 1, done = 0;
 	int fi = 0;
 	const char *path;
 
 	err_init(argv[0]);
-	while ((c = getopt(argc, argv, "1aA:hk:p:Pt:uVw:")) != -1)
+	while ((c = getopt(argc, argv, ":1aA:hk:p:Pt:uVw:")) != -1)
 		switch (c) {
 		case '1':
 			oneflag = 1;
@@ -326,7 +326,11 @@ main(int argc, char *argv[])
 		case 'V':
 			puts(VERSION);
 			return EXIT_MATCH;
+		case ':':
+			warn("option -%c needs an argument", optopt);
+			usage();
 		default:
+			warn("unknown option -%c", optopt);
 			usage();
 		}
 	argc -= optind;
@@ -397,8 +401,9 @@ main(int argc, char *argv[])
 			if (aflag) {
 				flowline(&ft, f, l, t, more);
 			} else if (oneflag) {
+				/* ties: the earlier time, then the first line */
 				d = t < tflag ? tflag - t : t - tflag;
-				if (d < bestd) {
+				if (d < bestd || (d == bestd && t < bestt)) {
 					if (bestcap < l.n) {
 						free(best);
 						bestcap = l.n * 2;
@@ -410,6 +415,7 @@ main(int argc, char *argv[])
 					memcpy(best, l.p, l.n);
 					bestn = l.n;
 					bestd = d;
+					bestt = t;
 				}
 			} else {
 				putline(&out, l.p, l.n);
