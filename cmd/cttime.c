@@ -273,6 +273,33 @@ flowline(struct flowtab *ft, const struct span *f, struct span l, int64_t t,
 	}
 }
 
+/* the line closest to T so far, for -1 */
+struct best {
+	char *line;		/* a copy, NULL: none yet */
+	size_t n, cap;
+	int64_t t, d;		/* its time, its distance from T */
+};
+
+/* closest: keep l if it is closer; ties: the earlier time, then line */
+static void
+closest(struct best *b, struct span l, int64_t t)
+{
+	int64_t d = t < tflag ? tflag - t : t - tflag;
+
+	if (b->line != NULL && (d > b->d || (d == b->d && t >= b->t)))
+		return;
+	if (b->cap < l.n) {
+		free(b->line);
+		b->cap = l.n * 2 + 1;
+		if ((b->line = malloc(b->cap)) == NULL)
+			die(EXIT_TROUBLE, "out of memory:");
+	}
+	memcpy(b->line, l.p, l.n);
+	b->n = l.n;
+	b->t = t;
+	b->d = d;
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -281,9 +308,10 @@ main(int argc, char *argv[])
 	struct flowtab ft;
 	struct flow **rank;
 	struct span l, f[F_NFIELDS];
-	char why[256], *best = NULL;
-	size_t bestn = 0, bestcap = 0, i, nrank;
-	int64_t t, d, bestd = INT64_MAX, bestt = 0;
+	struct best best = { NULL, 0, 0, 0, 0 };
+	char why[256];
+	size_t i, nrank;
+	int64_t t;
 	int c, r, tset = 0, trouble = 0, found = 0, more = 1, done = 0;
 	int fi = 0;
 	const char *path;
@@ -401,22 +429,7 @@ main(int argc, char *argv[])
 			if (aflag) {
 				flowline(&ft, f, l, t, more);
 			} else if (oneflag) {
-				/* ties: the earlier time, then the first line */
-				d = t < tflag ? tflag - t : t - tflag;
-				if (d < bestd || (d == bestd && t < bestt)) {
-					if (bestcap < l.n) {
-						free(best);
-						bestcap = l.n * 2;
-						if ((best = malloc(bestcap)) ==
-						    NULL)
-							die(EXIT_TROUBLE,
-							    "out of memory:");
-					}
-					memcpy(best, l.p, l.n);
-					bestn = l.n;
-					bestd = d;
-					bestt = t;
-				}
+				closest(&best, l, t);
 			} else {
 				putline(&out, l.p, l.n);
 				found = 1;
@@ -425,8 +438,8 @@ main(int argc, char *argv[])
 		in_close(&in);
 	} while (!done && ++fi < argc);
 
-	if (oneflag && bestd != INT64_MAX) {
-		putline(&out, best, bestn);
+	if (oneflag && best.line != NULL) {
+		putline(&out, best.line, best.n);
 		found = 1;
 	}
 	if (aflag) {
@@ -445,6 +458,6 @@ main(int argc, char *argv[])
 		flow_free(&ft);
 	}
 	wr_flush(&out);
-	free(best);
+	free(best.line);
 	return trouble ? EXIT_TROUBLE : found ? EXIT_MATCH : EXIT_NOMATCH;
 }

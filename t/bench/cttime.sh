@@ -2,7 +2,12 @@
 # cttime benchmark (not a test): on a generated day of log,
 #  (a) whole day through a literal prefilter: grep -F | cttime, against the
 #      same prefilter | an awk doing the same time check (instants, not text);
-#  (b) bisection: cttime -t on the file, against cat file | cttime -t.
+#  (b) bisection: cttime -t on the file, against cat file | cttime -t;
+#  (c) the time check alone over every line of the day: cat | cttime -u
+#      (reads all, as awk does) against cat | awk.
+# grep block-buffers its output to a pipe, so in (a) cttime sees the few
+# matches only when grep ends; the arm with --line-buffered shows what the
+# early exit (SIGPIPE upstream) saves when lines come as they are found.
 # Medians of hyperfine runs; outputs go to files, never /dev/null; the
 # outputs of both arms are compared first.
 #
@@ -89,20 +94,33 @@ run() {	# name, command: median seconds from hyperfine
 
 A1="LC_ALL=C grep -F '$lit' '$day' | '$CT' -w $W -t $T >'$DATA/a1.out'"
 A2="LC_ALL=C grep -F '$lit' '$day' | awk -v T=$T -v W=$W -f '$DATA/window.awk' >'$DATA/a2.out'"
+A3="LC_ALL=C grep --line-buffered -F '$lit' '$day' | '$CT' -w $W -t $T >'$DATA/a3.out'"
 B1="'$CT' -w $W -t $T '$day' >'$DATA/b1.out'"
 B2="cat '$day' | '$CT' -w $W -t $T >'$DATA/b2.out'"
-for c in "$A1" "$A2" "$B1" "$B2"; do sh -c "$c"; done
+C1="cat '$day' | '$CT' -u -w $W -t $T >'$DATA/c1.out'"
+C2="cat '$day' | awk -v T=$T -v W=$W -f '$DATA/window.awk' >'$DATA/c2.out'"
+for c in "$A1" "$A2" "$A3" "$B1" "$B2" "$C1" "$C2"; do sh -c "$c"; done
 cmp "$DATA/a1.out" "$DATA/a2.out"
+cmp "$DATA/a1.out" "$DATA/a3.out"
 cmp "$DATA/b1.out" "$DATA/b2.out"
+cmp "$DATA/b1.out" "$DATA/c1.out"
+cmp "$DATA/b1.out" "$DATA/c2.out"
 [ -s "$DATA/a1.out" ] && [ -s "$DATA/b1.out" ]
 echo "outputs agree: $(wc -l <"$DATA/a1.out") and $(wc -l <"$DATA/b1.out") lines"
-bisect=$(CTTIME_DEBUG=1 "$CT" -w $W -t $T "$day" 2>&1 >"$DATA/b1.out" |
-    sed -n 's/.* \([0-9]*\) bytes read$/\1/p')
-echo "bisection read $bisect of $size bytes"
+for k in 60 10 1; do
+	bisect=$(CTTIME_DEBUG=1 "$CT" -k $k -w $W -t $T "$day" 2>&1 \
+	    >"$DATA/b1.k$k.out" | sed -n 's/.* \([0-9]*\) bytes read$/\1/p')
+	echo "bisection with -k $k read $bisect of $size bytes"
+done
 
-a1=$(run a1 "$A1"); a2=$(run a2 "$A2"); b1=$(run b1 "$B1"); b2=$(run b2 "$B2")
-awk -v a1="$a1" -v a2="$a2" -v b1="$b1" -v b2="$b2" 'BEGIN {
-	printf "(a) grep -F | cttime   %10.4f s\n", a1
-	printf "    grep -F | awk      %10.4f s   awk/cttime %.1fx\n", a2, a2 / a1
-	printf "(b) cttime FILE        %10.4f s\n", b1
-	printf "    cat FILE | cttime  %10.4f s   cat/bisect %.0fx\n", b2, b2 / b1 }'
+a1=$(run a1 "$A1"); a2=$(run a2 "$A2"); a3=$(run a3 "$A3")
+b1=$(run b1 "$B1"); b2=$(run b2 "$B2"); c1=$(run c1 "$C1"); c2=$(run c2 "$C2")
+awk -v a1="$a1" -v a2="$a2" -v a3="$a3" -v b1="$b1" -v b2="$b2" \
+    -v c1="$c1" -v c2="$c2" 'BEGIN {
+	printf "(a) grep -F | cttime                 %9.4f s\n", a1
+	printf "    grep -F | awk                    %9.4f s   awk/cttime %.2fx\n", a2, a2 / a1
+	printf "    grep --line-buffered | cttime    %9.4f s   awk/this %.2fx\n", a3, a2 / a3
+	printf "(b) cttime FILE (bisection)          %9.4f s\n", b1
+	printf "    cat FILE | cttime                %9.4f s   cat/bisect %.0fx\n", b2, b2 / b1
+	printf "(c) cat FILE | cttime -u (all lines) %9.4f s\n", c1
+	printf "    cat FILE | awk (all lines)       %9.4f s   awk/cttime %.1fx\n", c2, c2 / c1 }'
