@@ -458,6 +458,7 @@ main(int argc, char *argv[])
 		flow_free(&ft);
 	}
 	wr_flush(&out);
+	wr_free(&out);
 	free(best.line);
 	return trouble ? EXIT_TROUBLE : found ? EXIT_MATCH : EXIT_NOMATCH;
 }
