@@ -770,3 +770,45 @@ $(L 2026-11-28T00:00:12Z start 6 40123 tcp 10.0.0.6)"
 		k=$((k + 1))
 	done <"$dir/cmds"
 }
+
+# ------------------------------------------------------------ -a details
+
+@test "-a: update, header and lost lines are not flows; lost is warned" {
+	h='time;event;proto;src;sport;dst;dport;nat;natport;id;opkts;obytes;rpkts;rbytes'
+	s=$(L 2026-11-27T10:06:40Z start 1)
+	u=$(L 2026-11-27T10:06:45Z update 1)
+	u2=$(L 2026-11-27T10:06:46Z update 2 40124)
+	lost='2026-11-27T10:06:47Z;lost;;;;;;;;;;;;'
+	tc 0 "$s" "$h
+$s
+$u
+$u2
+$lost
+" -a -t $T
+	[ "$stderr" = "cttime: stdin:5: the log lost events here: a line may be missing: $lost" ]
+	# a gap long before the flows that matter is not worth a warning
+	old='2026-11-26T10:06:47Z;lost;;;;;;;;5;;;;'
+	tc 0 "$s" "$old
+$s
+" -a -A 3600 -t $T
+	[ -z "$stderr" ]
+	tc 0 "$lost" "$old
+$lost
+" -p udp -t $T
+}
+
+@test "files: bisection across a big file and the next day's file" {
+	big
+	n="$BATS_TEST_TMPDIR/next.csv"
+	a=$(L 2026-11-27T20:50:05Z start 1)
+	printf '%s\n' "$a" >"$n"
+	CTTIME_DEBUG=1 run --separate-stderr "$CT" -w 5 -t 2026-11-27T20:50:00Z "$B" "$n"
+	[ "$status" -eq 0 ]
+	[ "${lines[-1]}" = "$a" ]
+	[ "${#lines[@]}" -eq 21 ]	# 20:49:55 to 20:49:59.75, then $a
+	got=$output
+	[ "$(reads "$B")" -lt 600000 ]
+	[ "$(reads "$n")" -lt 1000 ]
+	run --separate-stderr sh -c "cat \"$B\" \"$n\" | \"$CT\" -u -w 5 -t 2026-11-27T20:50:00Z"
+	[ "$output" = "$got" ]
+}
