@@ -1,12 +1,13 @@
 /*
  * cttime - keep the log lines within a tolerance of a time.
  *
- *	ctgrep 203.0.113.7:40123 day.csv | cttime -t '2026-11-27 10:06:49'
+ *	grep -F ';203.0.113.7;40123;' day.csv | cttime -t '2026-11-27 10:06:49'
  *
  * The time of a complaint comes from someone else's clock: seconds off, in
  * some time zone.  cttime compares instants (never text) of the lines it is
- * given, prints those within -w seconds of -t (or the closest one, or the
- * flows active then), and stops reading as soon as the log is past the
+ * given (a literal search, ctgrep or grep -F, has found them), prints
+ * those within -w seconds of -t (or the closest one, or the flows active
+ * then), and stops reading as soon as the log is past the
  * window.  The log is in time order up to a skew (-k): conntrack's times can
  * step back a little.  So:
  * - a line later than T+w+skew proves every later line is past T+w: stop
@@ -63,6 +64,13 @@ struct input {
 	long long off;		/* offset of the next line */
 	long long lineoff;	/* offset of the current line */
 	unsigned long long probed;	/* bytes read by bisection */
+};
+
+/* the line closest to T so far, for -1 */
+struct best {
+	char *line;		/* a copy, NULL: none yet */
+	size_t n, cap;
+	int64_t t, d;		/* its time, its distance from T */
 };
 
 static _Noreturn void
@@ -272,13 +280,6 @@ flowline(struct flowtab *ft, const struct span *f, struct span l, int64_t t,
 			flow_drop(ft, fl);
 	}
 }
-
-/* the line closest to T so far, for -1 */
-struct best {
-	char *line;		/* a copy, NULL: none yet */
-	size_t n, cap;
-	int64_t t, d;		/* its time, its distance from T */
-};
 
 /* closest: keep l if it is closer; ties: the earlier time, then line */
 static void
