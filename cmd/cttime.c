@@ -5,11 +5,11 @@
  *
  * The time of a complaint comes from someone else's clock: seconds off, in
  * some time zone.  cttime compares instants (never text) of the lines it is
- * given (a literal search, ctgrep or grep -F, has found them), prints
- * those within -w seconds of -t (or the closest one, or the flows active
- * then), and stops reading as soon as the log is past the
- * window.  The log is in time order up to a skew (-k): conntrack's times can
- * step back a little.  So:
+ * given (a literal search, ctgrep or grep -F, found them), prints those
+ * within -w seconds of -t (or the closest one, or the flows active then),
+ * and stops reading as soon as the log is past the window.  The log is in
+ * time order up to a skew (-k): conntrack's times can step back a little.
+ * So:
  * - a line later than T+w+skew proves every later line is past T+w: stop
  *   (upstream of a pipe then gets SIGPIPE and the pipeline ends early);
  * - a line earlier than START-skew proves every line before it is earlier
