@@ -9,7 +9,9 @@
 #define NBUCKET0 1024		/* grows with the open flows */
 
 /* the key fields, in the order they are joined */
-static const int keyf[] = { F_ID, F_PROTO, F_SRC, F_SPORT, F_NAT, F_NATPORT };
+static const int keyf[] = {
+	F_ID, F_PROTO, F_SRC, F_SPORT, F_DST, F_DPORT, F_NAT, F_NATPORT
+};
 #define NKEYF (sizeof(keyf) / sizeof(keyf[0]))
 
 static void *

@@ -3,10 +3,13 @@
  * ranked by how well they explain an instant.
  *
  * A flow is one conntrack entry.  Its start line (NEW) and stop line
- * (DESTROY) share the key id;proto;src;sport;nat;natport.  The id alone is
- * not unique over time: the kernel derives it from the entry's address and
- * tuple, so a freed entry's id comes back, often with the same tuple (a
- * client reusing its source port).  Pairing therefore follows input order:
+ * (DESTROY) share the key id;proto;src;sport;dst;dport;nat;natport (the
+ * original tuple never changes, and the destination keeps apart the flows
+ * of one socket to several hosts, which share src:sport and nat:natport,
+ * when the log has no ids).  The id is not unique over time: the kernel
+ * derives it from the entry's address and tuple, so a freed entry's id
+ * comes back, often with the same tuple (a client reusing its source
+ * port).  Pairing therefore follows input order:
  * - a stop closes the open flow with its key; with none open, it makes a
  *   flow of its own whose start is unknown (before the part of the log
  *   read, or lost);
@@ -52,7 +55,7 @@ struct flow {
 	unsigned long long seq;	/* input order of its first line */
 	int flags;
 	int64_t t0, t1;		/* start, end: microseconds */
-	char *key;		/* "id;proto;src;sport;nat;natport" */
+	char *key;		/* "id;proto;src;sport;dst;dport;nat;natport" */
 	size_t keyn;
 	char *l0, *l1;		/* start line, stop line (no '\n') */
 	size_t n0, n1;

@@ -812,3 +812,32 @@ $lost
 	run --separate-stderr sh -c "cat \"$B\" \"$n\" | \"$CT\" -u -w 5 -t 2026-11-27T20:50:00Z"
 	[ "$output" = "$got" ]
 }
+
+@test "-a: without conntrack ids, one socket's flows to two hosts stay apart" {
+	# 10.0.0.1:5000 -> two DNS servers, both via 203.0.113.7:40123
+	a='2026-11-27T10:06:40Z;start;udp;10.0.0.1;5000;192.0.2.1;53;203.0.113.7;40123;;;;;'
+	b='2026-11-27T10:06:41Z;start;udp;10.0.0.1;5000;192.0.2.2;53;203.0.113.7;40123;;;;;'
+	ax='2026-11-27T10:06:50Z;stop;udp;10.0.0.1;5000;192.0.2.1;53;203.0.113.7;40123;;1;60;1;120'
+	bx='2026-11-27T10:07:20Z;stop;udp;10.0.0.1;5000;192.0.2.2;53;203.0.113.7;40123;;1;60;1;120'
+	tc 0 "$b
+$bx
+
+$a
+$ax
+" "$a
+$b
+$ax
+$bx
+" -a -P -t $T
+	# after a's stop, b is still open: b contains T, a ended 1 s before
+	tc 0 "$b
+$bx
+
+$a
+$ax
+" "$a
+$b
+$ax
+$bx
+" -a -P -t 2026-11-27T10:06:51Z
+}
