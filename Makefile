@@ -19,12 +19,12 @@ BATS = bats
 # tm_gmtoff, memrchr, memmem, getopt_long (glibc: _GNU_SOURCE)
 CT_CPPFLAGS = -D_GNU_SOURCE -Ilib
 
-BIN = cmd/ctparse
+BIN = cmd/ctparse cmd/cttime
 SCRIPT = cmd/cttrace
-MAN = cmd/ctparse.1 cmd/cttrace.1
-LIBHDR = lib/csv.h lib/ctev.h lib/err.h lib/rd.h lib/span.h lib/tm.h \
-	lib/wr.h
-LIBOBJ = lib/csv.o lib/ctev.o lib/err.o lib/rd.o lib/tm.o lib/wr.o
+MAN = cmd/ctparse.1 cmd/cttime.1 cmd/cttrace.1
+LIBHDR = lib/csv.h lib/ctev.h lib/err.h lib/flow.h lib/rd.h lib/span.h \
+	lib/tm.h lib/wr.h
+LIBOBJ = lib/csv.o lib/ctev.o lib/err.o lib/flow.o lib/rd.o lib/tm.o lib/wr.o
 LIB = lib/libct.a
 
 all: $(BIN)
@@ -40,6 +40,9 @@ $(LIB): $(LIBOBJ)
 
 cmd/ctparse: cmd/ctparse.o $(LIB)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ cmd/ctparse.o $(LIB)
+
+cmd/cttime: cmd/cttime.o $(LIB)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ cmd/cttime.o $(LIB)
 
 check: all
 	LC_ALL=C TZ=UTC BATS=$(BATS) sh t/run.sh

@@ -1,0 +1,465 @@
+/*
+ * cttime - keep the log lines within a tolerance of a time.
+ *
+ *	grep -F ';203.0.113.7;40123;' day.csv | cttime -t '2026-11-27 10:06:49'
+ *
+ * The time of a complaint comes from someone else's clock: seconds off, in
+ * some time zone.  cttime compares instants (never text) of the lines it is
+ * given (a literal search, ctgrep or grep -F, found them), prints those
+ * within -w seconds of -t (or the closest one, or the flows active then),
+ * and stops reading as soon as the log is past the window.  The log is in
+ * time order up to a skew (-k): conntrack's times can step back a little.
+ * So:
+ * - a line later than T+w+skew proves every later line is past T+w: stop
+ *   (upstream of a pipe then gets SIGPIPE and the pipeline ends early);
+ * - a line earlier than START-skew proves every line before it is earlier
+ *   than START (the first instant that matters): a regular file is bisected
+ *   for such a line and read from there.
+ * Several files are read as one stream (yesterday's and today's logs).
+ */
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "csv.h"
+#include "err.h"
+#include "flow.h"
+#include "rd.h"
+#include "tm.h"
+#include "wr.h"
+
+#define VERSION "cttime 1.0"
+#define MAXLINE (64 * 1024)	/* log lines are < 512 bytes: longer is junk */
+#define PROBE 4096		/* bytes read by one bisection probe */
+#define NEAR (64 * 1024)	/* bisect until the start is this near */
+#define WARNMAX 100		/* warnings about lines before going quiet */
+#define MAXSEC 1000000000LL	/* bound of -w, -k, -A: no overflow */
+#define MAXTIME (100000000000LL * TM_USEC)	/* |T| bound, year ~5000 */
+#define USAGE "usage: cttime -t time [-u] [-k skew] [-p proto] " \
+	"[-w seconds] [-1 | -a [-P] [-A maxage]] [file ...]\n"
+
+static int64_t tflag;		/* -t time: the instant asked about */
+static int64_t wflag = 10 * TM_USEC;	/* -w seconds: tolerance */
+static int64_t kflag = 60 * TM_USEC;	/* -k skew: how far times step back */
+static int64_t Aflag = 86400 * TM_USEC;	/* -A maxage: oldest flow start */
+static int uflag;		/* -u: unsorted: read everything */
+static int oneflag;		/* -1: the closest line only */
+static int aflag;		/* -a: flows active in the window */
+static int Pflag;		/* -P: with -a, start and stop lines */
+static const char *pflag;	/* -p proto: this protocol only */
+
+static int64_t wlo, whi;	/* the window [T-w, T+w] */
+static int64_t from;		/* first instant that matters: wlo, -a: wlo-A */
+static unsigned long nwarn;
+
+/* one input file, with what messages need to name a line */
+struct input {
+	struct rd r;
+	int lineknown;		/* read from its start: r.lineno is right */
+	long long off;		/* offset of the next line */
+	long long lineoff;	/* offset of the current line */
+	unsigned long long probed;	/* bytes read by bisection */
+};
+
+/* the line closest to T so far, for -1 */
+struct best {
+	char *line;		/* a copy, NULL: none yet */
+	size_t n, cap;
+	int64_t t, d;		/* its time, its distance from T */
+};
+
+static _Noreturn void
+usage(void)
+{
+	fputs(USAGE, stderr);
+	exit(EXIT_TROUBLE);
+}
+
+/* secarg: "SECONDS[.fraction]" of option c as microseconds */
+static int64_t
+secarg(int c, const char *s)
+{
+	int64_t v = 0, f = 0;
+	int k = 0;
+	const char *p = s;
+
+	for (; *p >= '0' && *p <= '9' && v <= MAXSEC; p++)
+		v = v * 10 + (*p - '0');
+	if (p == s || v > MAXSEC)
+		goto bad;
+	if (*p == '.')
+		for (p++; *p >= '0' && *p <= '9'; p++, k++)
+			if (k < 6)
+				f = f * 10 + (*p - '0');
+	for (; k < 6; k++)
+		f *= 10;
+	if (*p == '\0')
+		return v * TM_USEC + f;
+bad:
+	die(EXIT_TROUBLE, "-%c %s: not a number of seconds (0 to %lld)", c,
+	    s, MAXSEC);
+}
+
+/* lwarn: a warning about the current line of in */
+static void
+lwarn(struct input *in, const char *what, struct span l)
+{
+	char b[52];
+	size_t i, n = l.n < 48 ? l.n : 48;
+
+	if (++nwarn > WARNMAX)
+		return;
+	for (i = 0; i < n; i++)
+		b[i] = l.p[i] >= ' ' && l.p[i] < 127 ? l.p[i] : '?';
+	strcpy(b + n, l.n > n ? "..." : "");
+	if (in->lineknown)
+		warn("%s:%llu: %s: %s", in->r.name, in->r.lineno, what, b);
+	else
+		warn("%s: line at byte %lld: %s: %s", in->r.name,
+		    in->lineoff, what, b);
+	if (nwarn == WARNMAX)
+		warn("further warnings about lines are left out");
+}
+
+/* timeof: the time of a log line (header: 1), or -1 */
+static int
+timeof(struct span l, int64_t *t)
+{
+	const char *e = memchr(l.p, ';', l.n);
+
+	if (csv_isheader(l))
+		return 1;
+	return e != NULL && tm_parse(l.p, (size_t)(e - l.p), t) == 0 ? 0 : -1;
+}
+
+/*
+ * bisect: the offset to start reading a regular file of size sz at: a line
+ * whose time is before target (START-skew), or 0.  Any such line is a safe
+ * start, whatever the probes before it saw; a probe finding no time in its
+ * block counts as "not before", which only moves the start earlier.
+ */
+static long long
+bisect(struct input *in, long long sz, int64_t target)
+{
+	char buf[PROBE];
+	long long lo = 0, hi = sz, mid;
+	const char *p, *q, *e;
+	struct span l;
+	int64_t t;
+	ssize_t n;
+	int found;
+
+	while (hi - lo > NEAR) {
+		mid = lo + (hi - lo) / 2;
+		/* from mid-1: a line starting at mid is found too */
+		if ((n = pread(in->r.fd, buf, sizeof(buf), mid - 1)) < 0)
+			return 0;	/* read it whole; the error recurs there */
+		in->probed += (unsigned long long)n;
+		e = buf + n;
+		found = 0;
+		for (p = memchr(buf, '\n', (size_t)n); p != NULL && !found;
+		    p = q) {
+			if ((q = memchr(p + 1, '\n', (size_t)(e - p - 1))) ==
+			    NULL)
+				break;
+			l.p = p + 1;
+			l.n = (size_t)(q - l.p);
+			found = timeof(l, &t) == 0;
+		}
+		if (found && t < target)
+			lo = mid - 1 + (l.p - buf);
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* compressed: the file starts with a gzip, bzip2, xz or zstd magic */
+static int
+compressed(int fd)
+{
+	unsigned char m[4];
+
+	if (pread(fd, m, sizeof(m), 0) != sizeof(m))
+		return 0;
+	return (m[0] == 0x1f && m[1] == 0x8b) ||
+	    (m[0] == 'B' && m[1] == 'Z' && m[2] == 'h') ||
+	    (m[0] == 0xfd && m[1] == '7' && m[2] == 'z' && m[3] == 'X') ||
+	    (m[0] == 0x28 && m[1] == 0xb5 && m[2] == 0x2f && m[3] == 0xfd);
+}
+
+/* in_open: open path for reading, bisected when that pays; -1 on error */
+static int
+in_open(struct input *in, const char *path, struct wr *out)
+{
+	struct stat st;
+	long long start = 0;
+
+	memset(in, 0, sizeof(*in));
+	if (rd_open(&in->r, path) < 0) {
+		warn("%s:", path);
+		return -1;
+	}
+	if (strcmp(path, "-") == 0)
+		in->r.name = "stdin";
+	in->r.maxline = MAXLINE;
+	in->r.idle = wr_idle;	/* flush before a read that may block */
+	in->r.idlearg = out;
+	if (in->r.regular && compressed(in->r.fd)) {
+		warn("%s: compressed: read it through zcat, xzcat, ...",
+		    in->r.name);
+		rd_close(&in->r);
+		return -1;
+	}
+	if (in->r.regular && !uflag && fstat(in->r.fd, &st) == 0 &&
+	    st.st_size > NEAR)
+		start = bisect(in, (long long)st.st_size, from - kflag);
+	if (start > 0 && rd_seek(&in->r, start) < 0)
+		start = 0;
+	in->lineknown = start == 0;
+	in->off = start;
+	return 0;
+}
+
+static void
+in_close(struct input *in)
+{
+	if (getenv("CTTIME_DEBUG") != NULL)	/* test hook, see cttime(1) */
+		warn("debug: %s: %llu bytes read", in->r.name,
+		    in->r.nread + in->probed);
+	rd_close(&in->r);
+}
+
+/* the line is of the protocol asked for (lost lines are of every one) */
+static int
+protook(const struct span *f)
+{
+	return pflag == NULL || (f[F_PROTO].n == strlen(pflag) &&
+	    strncasecmp(f[F_PROTO].p, pflag, f[F_PROTO].n) == 0);
+}
+
+static int
+iseq(struct span s, const char *lit)
+{
+	return s.n == strlen(lit) && memcmp(s.p, lit, s.n) == 0;
+}
+
+static void
+putline(struct wr *out, const char *p, size_t n)
+{
+	wr_put(out, p, n);
+	wr_putc(out, '\n');
+}
+
+/*
+ * flowline: a start or stop line for -a.  Flows are kept only if they can
+ * be active in the window: started in [from, whi]; a stop with no start
+ * seen (earlier than from) makes a flow if it is in [wlo, whi].  Flows
+ * that end before wlo are dropped at once, so memory holds only the flows
+ * open at the time read, plus the candidates.  After the window (more is
+ * 0) stops are only matched to the flows kept.
+ */
+static void
+flowline(struct flowtab *ft, const struct span *f, struct span l, int64_t t,
+    int more)
+{
+	struct flow *fl;
+
+	if (iseq(f[F_EVENT], "start")) {
+		fl = flow_start(ft, f, l, t, more && t >= from && t <= whi);
+		if (fl != NULL && fl->t1 < wlo)
+			flow_drop(ft, fl);
+	} else if (iseq(f[F_EVENT], "stop")) {
+		fl = flow_stop(ft, f, l, t, more && t >= wlo && t <= whi);
+		if (fl != NULL && fl->t1 < wlo)
+			flow_drop(ft, fl);
+	}
+}
+
+/* closest: keep l if it is closer; ties: the earlier time, then line */
+static void
+closest(struct best *b, struct span l, int64_t t)
+{
+	int64_t d = t < tflag ? tflag - t : t - tflag;
+
+	if (b->line != NULL && (d > b->d || (d == b->d && t >= b->t)))
+		return;
+	if (b->cap < l.n) {
+		free(b->line);
+		b->cap = l.n * 2 + 1;
+		if ((b->line = malloc(b->cap)) == NULL)
+			die(EXIT_TROUBLE, "out of memory:");
+	}
+	memcpy(b->line, l.p, l.n);
+	b->n = l.n;
+	b->t = t;
+	b->d = d;
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct input in;
+	struct wr out;
+	struct flowtab ft;
+	struct flow **rank;
+	struct span l, f[F_NFIELDS];
+	struct best best = { NULL, 0, 0, 0, 0 };
+	char why[256];
+	size_t i, nrank;
+	int64_t t;
+	int c, r, tset = 0, trouble = 0, found = 0, more = 1, done = 0;
+	int fi = 0;
+	const char *path;
+
+	err_init(argv[0]);
+	while ((c = getopt(argc, argv, ":1aA:hk:p:Pt:uVw:")) != -1)
+		switch (c) {
+		case '1':
+			oneflag = 1;
+			break;
+		case 'a':
+			aflag = 1;
+			break;
+		case 'A':
+			Aflag = secarg(c, optarg);
+			break;
+		case 'k':
+			kflag = secarg(c, optarg);
+			break;
+		case 'p':
+			pflag = optarg;
+			break;
+		case 'P':
+			Pflag = 1;
+			break;
+		case 't':
+			if (tm_parsearg(optarg, &tflag, why, sizeof(why)) < 0)
+				die(EXIT_TROUBLE, "%s", why);
+			tset = 1;
+			break;
+		case 'u':
+			uflag = 1;
+			break;
+		case 'w':
+			wflag = secarg(c, optarg);
+			break;
+		case 'h':
+			fputs(USAGE, stdout);
+			return EXIT_MATCH;
+		case 'V':
+			puts(VERSION);
+			return EXIT_MATCH;
+		case ':':
+			warn("option -%c needs an argument", optopt);
+			usage();
+		default:
+			warn("unknown option -%c", optopt);
+			usage();
+		}
+	argc -= optind;
+	argv += optind;
+	if (!tset || (oneflag && aflag) || (Pflag && !aflag))
+		usage();
+	if (tflag > MAXTIME || tflag < -MAXTIME)
+		die(EXIT_TROUBLE, "-t: time out of range");
+	wlo = tflag - wflag;
+	whi = tflag + wflag;
+	from = aflag ? wlo - Aflag : wlo;
+
+	wr_init(&out, STDOUT_FILENO, "standard output");
+	memset(&ft, 0, sizeof(ft));
+	if (aflag)
+		flow_init(&ft);
+	do {
+		path = argc > 0 ? argv[fi] : "-";
+		if (in_open(&in, path, &out) < 0) {
+			trouble = 1;
+			continue;
+		}
+		while (!done && (r = rd_line(&in.r, &l)) != 0) {
+			in.lineoff = in.off;
+			in.off += (long long)l.n + 1;
+			if (r < 0) {
+				warn("read error on %s:", in.r.name);
+				trouble = 1;
+				break;
+			}
+			if (r == 2) {
+				lwarn(&in, "line too long", l);
+				continue;
+			}
+			if ((c = timeof(l, &t)) != 0) {
+				if (c < 0)
+					lwarn(&in, "bad time", l);
+				continue;
+			}
+			if (!uflag && t > whi + kflag) {
+				/* -a -P: go on for the stops of open flows */
+				more = 0;
+				if (!Pflag || ft.nopen == 0 ||
+				    t > whi + Aflag + kflag) {
+					done = 1;
+					break;
+				}
+			}
+			if (!aflag && (t < wlo || t > whi))
+				continue;
+			if (csv_split(l, f, F_NFIELDS) < F_NFIELDS) {
+				lwarn(&in, "not a log line (too few fields)",
+				    l);
+				continue;
+			}
+			if (iseq(f[F_EVENT], "lost")) {
+				if (t >= from && t <= whi && more)
+					lwarn(&in, "the log lost events here: "
+					    "a line may be missing", l);
+				if (!oneflag && !aflag) {
+					putline(&out, l.p, l.n);
+					found = 1;
+				}
+				continue;
+			}
+			if (!protook(f))
+				continue;
+			if (aflag) {
+				flowline(&ft, f, l, t, more);
+			} else if (oneflag) {
+				closest(&best, l, t);
+			} else {
+				putline(&out, l.p, l.n);
+				found = 1;
+			}
+		}
+		in_close(&in);
+	} while (!done && ++fi < argc);
+
+	if (oneflag && best.line != NULL) {
+		putline(&out, best.line, best.n);
+		found = 1;
+	}
+	if (aflag) {
+		rank = flow_rank(&ft, tflag, &nrank);
+		for (i = 0; i < nrank; i++) {
+			if (rank[i]->flags & FL_START)
+				putline(&out, rank[i]->l0, rank[i]->n0);
+			if (rank[i]->flags & FL_STOP &&
+			    (Pflag || !(rank[i]->flags & FL_START)))
+				putline(&out, rank[i]->l1, rank[i]->n1);
+			if (Pflag)
+				wr_putc(&out, '\n');
+		}
+		found = nrank > 0;
+		free(rank);
+		flow_free(&ft);
+	}
+	wr_flush(&out);
+	wr_free(&out);
+	free(best.line);
+	return trouble ? EXIT_TROUBLE : found ? EXIT_MATCH : EXIT_NOMATCH;
+}

@@ -1,0 +1,102 @@
+/*
+ * flow.h - conntrack flows rebuilt from the log's start and stop lines, and
+ * ranked by how well they explain an instant.
+ *
+ * A flow is one conntrack entry.  Its start line (NEW) and stop line
+ * (DESTROY) share the key id;proto;src;sport;dst;dport;nat;natport (the
+ * original tuple never changes, and the destination keeps apart the flows
+ * of one socket to several hosts, which share src:sport and nat:natport,
+ * when the log has no ids).  The id is not unique over time: the kernel
+ * derives it from the entry's address and tuple, so a freed entry's id
+ * comes back, often with the same tuple (a client reusing its source
+ * port).  Pairing therefore follows input order:
+ * - a stop closes the open flow with its key; with none open, it makes a
+ *   flow of its own whose start is unknown (before the part of the log
+ *   read, or lost);
+ * - a start while a flow with the same key is open ends that flow at the
+ *   new start, stop line unknown: two live entries never share id and
+ *   tuple, so its stop event was lost.
+ *
+ * What the logged times mean (measured on a kernel NAT): a start time is
+ * when conntrack read the event, microseconds to milliseconds after the
+ * first packet.  A stop time is exact when the kernel evicted the entry to
+ * give its port to a new flow (whose start follows within microseconds),
+ * or late by up to the garbage collector's delay (seconds) otherwise.  So
+ * a logged interval [start, stop] may overlap the next holder's, and the
+ * later start is the better answer.  The ranking (flow_rank) is:
+ *   1. flows whose interval contains T (unknown start: from the beginning
+ *      of time; no stop: still open), the latest start first, a later
+ *      line first on equal starts: a later holder of the same port proves
+ *      the earlier one had ended;
+ *   2. then the others, nearest interval first (distance from T to the
+ *      interval), the earlier line first on equal distance.
+ *
+ * Lines are copied into the flows.  Open flows are found by hashing the
+ * key; every flow kept is also on a list in input order until dropped.
+ */
+#ifndef CT_FLOW_H
+#define CT_FLOW_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "span.h"
+
+enum {
+	FL_START = 1,		/* start line seen: l0, t0 valid */
+	FL_STOP = 2,		/* stop line seen: l1 valid */
+	FL_ENDED = 4		/* t1 valid: stop seen, or ended by reuse */
+};
+
+struct flow {
+	struct flow *hnext;	/* chain of open flows in a bucket */
+	struct flow *prev, *next;	/* every flow kept, in input order */
+	uint64_t hash;		/* of the key */
+	unsigned long long seq;	/* input order of its first line */
+	int flags;
+	int64_t t0, t1;		/* start, end: microseconds */
+	char *key;		/* "id;proto;src;sport;dst;dport;nat;natport" */
+	size_t keyn;
+	char *l0, *l1;		/* start line, stop line (no '\n') */
+	size_t n0, n1;
+};
+
+struct flowtab {
+	struct flow **bucket;	/* open flows by key hash */
+	size_t nbucket;		/* a power of 2 */
+	size_t nopen;
+	struct flow *head, *tail;	/* every flow kept */
+	unsigned long long seq;
+};
+
+void flow_init(struct flowtab *ft);
+void flow_free(struct flowtab *ft);
+
+/*
+ * flow_start: a start line (f: its fields, see csv.h) at t.  Returns the
+ * open flow with the same key that this ends, or NULL.  A new open flow is
+ * made only if keep is set.
+ */
+struct flow *flow_start(struct flowtab *ft, const struct span *f,
+    struct span line, int64_t t, int keep);
+
+/*
+ * flow_stop: a stop line at t.  Returns the open flow it closes, else (if
+ * orphan is set) a new flow with unknown start, else NULL.
+ */
+struct flow *flow_stop(struct flowtab *ft, const struct span *f,
+    struct span line, int64_t t, int orphan);
+
+/* flow_drop: forget a flow that is no longer open */
+void flow_drop(struct flowtab *ft, struct flow *fl);
+
+/*
+ * flow_rank: every flow kept, best first for instant t (rules above), in
+ * a new array of *n flows (free(3) it).
+ */
+struct flow **flow_rank(struct flowtab *ft, int64_t t, size_t *n);
+
+/* flow_contains: the flow's logged interval contains t */
+int flow_contains(const struct flow *fl, int64_t t);
+
+#endif
