@@ -17,6 +17,7 @@
  *   for such a line and read from there.
  * Several files are read as one stream (yesterday's and today's logs).
  */
+#include <arpa/inet.h>
 #include <fcntl.h>
 #include <getopt.h>
 #include <stdio.h>
@@ -41,7 +42,7 @@
 #define MAXSEC 1000000000LL	/* bound of -w, -k, -A: no overflow */
 #define MAXTIME (100000000000LL * TM_USEC)	/* |T| bound, year ~5000 */
 #define USAGE "usage: cttime -t time [-u] [-k skew] [-p proto] " \
-	"[-w seconds] [-1 | -a [-P] [-A maxage]] [file ...]\n"
+	"[-D dst[:port]] [-w seconds] [-1 | -a [-P] [-A maxage]] [file ...]\n"
 
 static int64_t tflag;		/* -t time: the instant asked about */
 static int64_t wflag = 10 * TM_USEC;	/* -w seconds: tolerance */
@@ -52,6 +53,8 @@ static int oneflag;		/* -1: the closest line only */
 static int aflag;		/* -a: flows active in the window */
 static int Pflag;		/* -P: with -a, start and stop lines */
 static const char *pflag;	/* -p proto: this protocol only */
+static char Dhost[INET6_ADDRSTRLEN];	/* -D dst[:port]: this destination, */
+static const char *Dport;	/* as conntrack writes it, and port */
 
 static int64_t wlo, whi;	/* the window [T-w, T+w] */
 static int64_t from;		/* first instant that matters: wlo, -a: wlo-A */
@@ -243,6 +246,55 @@ protook(const struct span *f)
 	    strncasecmp(f[F_PROTO].p, pflag, f[F_PROTO].n) == 0);
 }
 
+static int iseq(struct span, const char *);
+
+/* the line goes to the destination asked for, if any */
+static int
+dstok(const struct span *f)
+{
+	return Dhost[0] == '\0' || (iseq(f[F_DST], Dhost) &&
+	    (Dport == NULL || iseq(f[F_DPORT], Dport)));
+}
+
+/*
+ * Dparse: -D addr, addr:port, [v6addr] or [v6addr]:port, kept in the
+ * form inet_ntop gives, the form of the log, so that 2001:DB8:0::1 finds
+ * 2001:db8::1.
+ */
+static void
+Dparse(char *arg)
+{
+	unsigned char a[16];
+	char *host = arg, *port = NULL, *q;
+	int af;
+
+	if (*arg == '[') {
+		host = arg + 1;
+		if ((q = strchr(host, ']')) == NULL)
+			die(EXIT_TROUBLE, "-D %s: missing ]", arg);
+		*q++ = '\0';
+		if (*q == ':')
+			port = q + 1;
+		else if (*q != '\0')
+			die(EXIT_TROUBLE, "-D: bad destination");
+	} else if ((q = strchr(arg, ':')) != NULL && strchr(q + 1, ':') == NULL) {
+		*q = '\0';
+		port = q + 1;
+	}
+	af = strchr(host, ':') != NULL ? AF_INET6 : AF_INET;
+	if (inet_pton(af, host, a) != 1 ||
+	    inet_ntop(af, a, Dhost, sizeof(Dhost)) == NULL)
+		die(EXIT_TROUBLE, "-D %s: not an IPv4 or IPv6 address", host);
+	if (port != NULL) {
+		char *end;
+		long v = strtol(port, &end, 10);
+
+		if (*port < '0' || *port > '9' || *end != '\0' || v > 65535)
+			die(EXIT_TROUBLE, "-D: %s: bad port", port);
+		Dport = port;
+	}
+}
+
 static int
 iseq(struct span s, const char *lit)
 {
@@ -318,7 +370,7 @@ main(int argc, char *argv[])
 	const char *path;
 
 	err_init(argv[0]);
-	while ((c = getopt(argc, argv, ":1aA:hk:p:Pt:uVw:")) != -1)
+	while ((c = getopt(argc, argv, ":1aA:D:hk:p:Pt:uVw:")) != -1)
 		switch (c) {
 		case '1':
 			oneflag = 1;
@@ -334,6 +386,9 @@ main(int argc, char *argv[])
 			break;
 		case 'p':
 			pflag = optarg;
+			break;
+		case 'D':
+			Dparse(optarg);
 			break;
 		case 'P':
 			Pflag = 1;
@@ -425,7 +480,7 @@ main(int argc, char *argv[])
 				}
 				continue;
 			}
-			if (!protook(f))
+			if (!protook(f) || !dstok(f))
 				continue;
 			if (aflag) {
 				flowline(&ft, f, l, t, more);

@@ -5,6 +5,7 @@
 # window is [10:06:39, 10:06:59].
 
 bats_require_minimum_version 1.5.0
+load helper
 
 CT="$BATS_TEST_DIRNAME/../cmd/cttime"
 CTPARSE="$BATS_TEST_DIRNAME/../cmd/ctparse"
@@ -679,7 +680,7 @@ cttime: stdin:4: bad time: 2026-13-27T10:06:47Z;start;tcp;10.0.0.1;1000;198..." 
 # ---------------------------------------------------------- failure paths
 
 @test "usage: bad options and combinations give one usage line, exit 2" {
-	u='usage: cttime -t time [-u] [-k skew] [-p proto] [-w seconds] [-1 | -a [-P] [-A maxage]] [file ...]'
+	u='usage: cttime -t time [-u] [-k skew] [-p proto] [-D dst[:port]] [-w seconds] [-1 | -a [-P] [-A maxage]] [file ...]'
 	for args in "-x -t $T" "" "-w 5" "-1 -a -t $T" "-P -t $T" \
 	    "-1 -P -t $T" "-t"; do
 		tc 2 "" "" $args
@@ -840,4 +841,41 @@ $b
 $ax
 $bx
 " -a -P -t 2026-11-27T10:06:51Z
+}
+
+@test "-D: one destination, with or without its port, in any address form" {
+	{
+		echo 'time;event;proto;src;sport;dst;dport;nat;natport;id;opkts;obytes;rpkts;rbytes'
+		echo '2026-11-27T10:00:00Z;start;tcp;10.0.0.1;1;2001:db8::5;443;192.0.2.9;3;1;;;;'
+		echo '2026-11-27T10:00:01Z;start;tcp;10.0.0.2;1;203.0.113.5;80;192.0.2.9;3;2;;;;'
+		echo '2026-11-27T10:00:02Z;start;tcp;10.0.0.3;1;203.0.113.5;81;192.0.2.9;3;3;;;;'
+	} >"$TMP/d.csv"
+	while IFS='|' read -r d st want; do
+		run cttime -t 2026-11-27T10:00:01Z -D "$d" "$TMP/d.csv"
+		expect_eq "-D $d status" "$status" "$st"
+		expect_eq "-D $d" "$(printf '%s' "$output" | cut -d';' -f10 | tr '\n' ' ')" "$want"
+	done <<-'END'
+	203.0.113.5|0|2 3 
+	203.0.113.5:80|0|2 
+	[2001:DB8:0::5]:443|0|1 
+	2001:db8::5|0|1 
+	[2001:db8::5]|0|1 
+	[2001:db8::5]:80|1|
+	END
+	# -a pairs and ranks only the flows to that destination
+	run cttime -a -t 2026-11-27T10:00:01Z -D 203.0.113.5:81 "$TMP/d.csv"
+	expect_eq "-a -D" "$(cut -d';' -f4 <<<"$output")" "10.0.0.3"
+}
+
+@test "-D: a bad destination is an error naming it" {
+	while IFS='|' read -r d msg; do
+		run cttime -t @0 -D "$d" </dev/null
+		expect_eq "-D $d status" "$status" 2
+		expect_eq "-D $d" "$output" "cttime: $msg"
+	done <<-'END'
+	1.2.3|-D 1.2.3: not an IPv4 or IPv6 address
+	[::1|-D [::1: missing ]
+	203.0.113.5:99999|-D: 99999: bad port
+	203.0.113.5:x|-D: x: bad port
+	END
 }
