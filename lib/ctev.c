@@ -668,6 +668,8 @@ ftuple(const char **pp, const char *e, struct tuple *t)
 	if (!LIT(p, e, " dport="))
 		return -1;
 	t->dport = val(&p, e);
+	t->pkts.p = t->bytes.p = NULL;
+	t->pkts.n = t->bytes.n = 0;
 	if (LIT(p, e, " packets=")) {
 		t->pkts = val(&p, e);
 		if (!LIT(p, e, " bytes="))
@@ -730,7 +732,8 @@ fast(const char *s, size_t n, struct ctev *ev)
 		if (!LIT(p, e, " "))
 			return -1;
 	}
-	memset(t, 0, sizeof(t));
+	ev->id.p = NULL;	/* every other field is set below */
+	ev->id.n = 0;
 	if (ftuple(&p, e, &t[0]) < 0 || !LIT(p, e, " "))
 		return -1;
 	if (LIT(p, e, "[UNREPLIED] "), ftuple(&p, e, &t[1]) < 0)
@@ -783,7 +786,6 @@ fast(const char *s, size_t n, struct ctev *ev)
 int
 ctev_parse(const char *s, size_t n, struct ctev *ev, const char **why)
 {
-	memset(ev, 0, sizeof(*ev));
 	if (fast(s, n, ev) == CT_EVENT)
 		return CT_EVENT;
 	return ctev_parse_ref(s, n, ev, why);
