@@ -53,20 +53,21 @@ lab() {
 	grep -q ' 0 lines rejected' "$d/ctparse.err" || fail "ctparse: $(cat "$d/ctparse.err")"
 }
 
-# answers DIR LOGDIR OUT: for each distinct message the server saw, the
+# answers DIR LOGDIR OUT [D]: for each message the server saw, the
 # question (proto nat natport time), the true inside host, and cttrace's
-# candidates and verdict, one line each: TRUTH|FIRST|HOSTS|VERDICT
+# candidates and verdict, one line each: QUESTION|TRUTH|FIRST|HOSTS|VERDICT.
+# With D, the question names the destination too (cttrace -D).
 answers() {
 	python3 -c '
 import json, sys
-seen = set()
 for l in open(sys.argv[1]):
     r = json.loads(l)
     if r.get("who") is None:
         continue
-    print(r["proto"], r["nat"], r["natport"], "@%.6f" % r["t"], r["who"], r["whoport"])
-' "$1/server.jsonl" | while read -r proto nat natport t who whoport; do
-		out=$(cttrace -d "$2" -p "$proto" "$nat" "$natport" "$t")
+    d = "[%s]:%d" % (r["dst"], r["dport"]) if ":" in r["dst"] else "%s:%d" % (r["dst"], r["dport"])
+    print(r["proto"], r["nat"], r["natport"], "@%.6f" % r["t"], r["who"], r["whoport"], d)
+' "$1/server.jsonl" | while read -r proto nat natport t who whoport dst; do
+		out=$(cttrace -d "$2" -p "$proto" ${4:+-D "$dst"} "$nat" "$natport" "$t")
 		first=$(printf '%s\n' "$out" | awk '$1 == "1" { print $2 }')
 		hosts=$(printf '%s\n' "$out" | awk '$1 ~ /^[0-9]+$/ { printf "%s ", $2 }')
 		verdict=$(printf '%s\n' "$out" | grep '^verdict:')
@@ -145,5 +146,18 @@ logged() {
 	[ "$n" -gt 40 ] || fail "only $n questions"
 	expect_eq "right host missing" "$missing" 0
 	expect_eq "not first without a warning" "$silent" 0
-	[ $((first * 100)) -ge $((n * 80)) ] || fail "first in only $first of $n"
+	# without the destination, simultaneous holders cannot be told apart
+	[ $((first * 100)) -ge $((n * 60)) ] || fail "first in only $first of $n"
+	# the complainant's own address and port (-D) tell apart the hosts
+	# that shared the NAT port at once
+	answers "$d" "$d/log" "$d/tinyD" D
+	n=0 first=0
+	while IFS='|' read -r q truth f hosts verdict; do
+		logged "$d" "$q" "$truth" || continue
+		n=$((n + 1))
+		[ "$f" = "$truth" ] && first=$((first + 1))
+		[[ " $hosts" == *" $truth "* ]] || fail "-D: missing: $q $truth [$hosts]"
+	done <"$d/tinyD"
+	echo "tiny range with -D: $first of $n first" >&2
+	[ $((first * 100)) -ge $((n * 90)) ] || fail "-D: first in only $first of $n"
 }
