@@ -217,6 +217,12 @@ flow_contains(const struct flow *fl, int64_t t)
 	    (!(fl->flags & FL_ENDED) || fl->t1 >= t);
 }
 
+/*
+ * How late conntrack logs a start at most, for ranking: measured 0.2 to
+ * 2.2 ms after the first packet on a kernel NAT; 10 ms leaves room.
+ */
+#define NEWLAG (10 * 1000)	/* microseconds */
+
 /* a flow with its rank for one instant: class, then key, then order */
 struct ranked {
 	struct flow *fl;
@@ -256,8 +262,13 @@ flow_rank(struct flowtab *ft, int64_t t, size_t *n)
 			r[i].order = -(long long)fl->seq;
 		} else {
 			r[i].class = 1;
-			r[i].key = fl->flags & FL_START && fl->t0 > t ?
-			    fl->t0 - t : t - fl->t1;
+			if (fl->flags & FL_START && fl->t0 > t) {
+				/* logged late: a start up to NEWLAG after T
+				 * may well have begun before it */
+				r[i].key = fl->t0 - t > NEWLAG ?
+				    fl->t0 - t - NEWLAG : 0;
+			} else
+				r[i].key = t - fl->t1;
 			r[i].order = (long long)fl->seq;
 		}
 	}

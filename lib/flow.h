@@ -29,7 +29,11 @@
  *      line first on equal starts: a later holder of the same port proves
  *      the earlier one had ended;
  *   2. then the others, nearest interval first (distance from T to the
- *      interval), the earlier line first on equal distance.
+ *      interval), the earlier line first on equal distance; a start is
+ *      taken to be up to 10 ms early, as it is logged late: when T falls
+ *      between the exact stop of one holder and the start of the next a
+ *      few microseconds later, T was after the handover (the stop is the
+ *      moment the next flow's first packet took the port).
  *
  * Lines are copied into the flows.  Open flows are found by hashing the
  * key; every flow kept is also on a list in input order until dropped.

@@ -183,11 +183,12 @@ $late
 $later
 $longx
 "
-	# containing T: latest start first; then edge (10 s), late (10 s)
+	# containing T: latest start first; then late (10 s after T, less
+	# the 10 ms a start may be logged late), then edge (10 s before)
 	tc 0 "$open
 $long
-$edge
-$late" "$in" -a -t $T
+$late
+$edge" "$in" -a -t $T
 	tc 0 "$open
 $long" "$in" -a -w 0 -t $T
 	tc 0 "$long" "$in" -a -w 0 -t 2026-11-27T09:10:00Z
@@ -878,4 +879,24 @@ $bx
 	203.0.113.5:99999|-D: 99999: bad port
 	203.0.113.5:x|-D: x: bad port
 	END
+}
+
+@test "-a: T between a holder's exact stop and the next start: the next holder" {
+	# measured on a 16-port NAT: the server saw the packet at T, 14 us
+	# after the old entry was evicted and 22 us before conntrack logged
+	# the new one
+	{
+		echo '2026-11-27T07:13:46.529785Z;start;tcp;10.30.0.8;46783;198.51.100.2;7001;198.51.100.1;20007;4066733654;;;;'
+		echo '2026-11-27T07:13:48.733810Z;stop;tcp;10.30.0.8;46783;198.51.100.2;7001;198.51.100.1;20007;4066733654;6;400;4;300'
+		echo '2026-11-27T07:13:48.733846Z;start;tcp;10.30.0.6;45637;198.51.100.2;7001;198.51.100.1;20007;813350519;;;;'
+	} >"$TMP/h.csv"
+	run cttime -a -t 2026-11-27T07:13:48.733824Z "$TMP/h.csv"
+	expect_eq first "$(head -1 <<<"$output" | cut -d';' -f4)" 10.30.0.6
+	# before the eviction, the old holder; 20 ms after the stop and before
+	# a start much later, still the nearest interval
+	run cttime -a -t 2026-11-27T07:13:48.733800Z "$TMP/h.csv"
+	expect_eq before "$(head -1 <<<"$output" | cut -d';' -f4)" 10.30.0.8
+	sed -i '3s/48.733846/59.000000/' "$TMP/h.csv"
+	run cttime -a -t 2026-11-27T07:13:48.753810Z "$TMP/h.csv"
+	expect_eq later "$(head -1 <<<"$output" | cut -d';' -f4)" 10.30.0.8
 }
