@@ -1,0 +1,154 @@
+#!/usr/bin/env bats
+# cttrace: argument checks, which files it reads (daily names, gzip,
+# logrotate names placed by their first line), midnight, verdicts, gaps.
+load helper
+
+H='time;event;proto;src;sport;dst;dport;nat;natport;id;opkts;obytes;rpkts;rbytes'
+
+# ev TIME EVENT SRC SPORT NATPORT ID [DST:DPORT] [PROTO]
+ev() {
+	local d=${7:-198.51.100.2:443}
+	printf '%s;%s;%s;%s;%s;%s;%s;192.76.8.23;%s;%s;%s\n' "$1" "$2" "${8:-tcp}" "$3" "$4" \
+	    "${d%:*}" "${d##*:}" "$5" "$6" "$([ "$2" = stop ] && echo '5;300;4;200' || echo ';;;')"
+}
+
+# verdict and candidate hosts of a cttrace run
+hosts() {
+	printf '%s\n' "$output" | awk '$1 ~ /^[0-9]+$/ { printf "%s ", $2 }'
+}
+verdict() {
+	printf '%s\n' "$output" | grep '^verdict:'
+}
+
+@test "arguments are checked before anything runs" {
+	mkdir "$TMP/log"
+	while IFS='|' read -r args msg; do
+		eval "run cttrace -d \"\$TMP/log\" $args"
+		expect_eq "$args: status" "$status" 2
+		[[ "$output" == *"$msg"* ]] || fail "$args: $output"
+	done <<-'END'
+	192.76.8.23 0 @0|0: bad port (1-65535)
+	192.76.8.23 65536 @0|65536: bad port
+	192.76.8.23 80x @0|80x: bad port
+	192.76.8.256 80 @0|ctgrep:
+	192.76.8.23 80 yesterday|cttime: yesterday: bad time
+	-w x 192.76.8.23 80 @0|cttime:
+	-D 1.2.3 192.76.8.23 80 @0|cttime: -D 1.2.3: not an IPv4 or IPv6 address
+	192.76.8.23 80|usage: cttrace
+	-x 192.76.8.23 80 @0|usage: cttrace
+	END
+	run env TZ=Europe/London cttrace -d "$TMP/log" 192.76.8.23 80 '2026-10-25 01:30:00'
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"ambiguous local time"* ]] || fail "$output"
+	run cttrace -d "$TMP/none" 192.76.8.23 80 @0
+	[ "$status" -eq 2 ]
+	[[ "$output" == "cttrace: $TMP/none: no such log directory" ]] || fail "$output"
+	# nothing from the arguments reaches a shell
+	run cttrace -d "$TMP/log" '1.2.3.4;touch x' 80 @0
+	[ "$status" -eq 2 ] && [ ! -e x ]
+}
+
+@test "one answer, on a daily file; the middle of a long flow" {
+	mkdir "$TMP/log"
+	{
+		echo "$H"
+		ev 2026-11-27T10:00:00.000001Z start 10.0.0.1 40000 61234 1
+		ev 2026-11-27T10:20:00.000001Z stop 10.0.0.1 40000 61234 1
+	} >"$TMP/log/2026-11-27.csv"
+	run cttrace -d "$TMP/log" 192.76.8.23 61234 2026-11-27T10:06:49Z
+	[ "$status" -eq 0 ] || fail "$output"
+	expect_eq hosts "$(hosts)" "10.0.0.1:40000 "
+	expect_eq verdict "$(verdict)" "verdict: one answer: 10.0.0.1"
+	[[ "$output" == *"198.51.100.2:443"*"tcp"*"2026-11-27T10:00:00.000001Z"*"2026-11-27T10:20:00.000001Z"*"300/200"* ]] ||
+		fail "$output"
+}
+
+@test "none: exit 1, and the other port or protocol is not taken" {
+	mkdir "$TMP/log"
+	{
+		ev 2026-11-27T10:06:40Z start 10.0.0.1 40000 61235 1
+		ev 2026-11-27T10:06:41Z start 10.0.0.2 40000 61234 2 198.51.100.2:53 udp
+	} >"$TMP/log/2026-11-27.csv"
+	run cttrace -p tcp -d "$TMP/log" 192.76.8.23 61234 2026-11-27T10:06:49Z
+	[ "$status" -eq 1 ]
+	expect_eq verdict "$(verdict)" "verdict: none: no flow held 192.76.8.23 port 61234 within 10 s of 2026-11-27T10:06:49Z"
+	run cttrace -p udp -d "$TMP/log" 192.76.8.23 61234 2026-11-27T10:06:49Z
+	[ "$status" -eq 0 ]
+	expect_eq udp "$(hosts)" "10.0.0.2:40000 "
+}
+
+@test "a port passing between hosts: several candidates, all shown; -1, -D narrow" {
+	mkdir "$TMP/log"
+	{
+		ev 2026-11-27T10:06:30Z start 10.0.0.1 40000 61234 1 203.0.113.9:80
+		ev 2026-11-27T10:06:45Z stop 10.0.0.1 40000 61234 1 203.0.113.9:80
+		ev 2026-11-27T10:06:45.000020Z start 10.0.0.2 41000 61234 2 198.51.100.7:443
+	} >"$TMP/log/2026-11-27.csv"
+	run cttrace -d "$TMP/log" 192.76.8.23 61234 2026-11-27T10:06:49Z
+	[ "$status" -eq 0 ]
+	expect_eq hosts "$(hosts)" "10.0.0.2:41000 10.0.0.1:40000 "
+	[[ "$(verdict)" == "verdict: several candidates: 2 inside hosts"* ]] || fail "$output"
+	run cttrace -1 -d "$TMP/log" 192.76.8.23 61234 2026-11-27T10:06:49Z
+	expect_eq "-1" "$(hosts)" "10.0.0.2:41000 "
+	[[ "$(verdict)" == "verdict: several candidates"* ]] || fail "-1 hides the doubt: $output"
+	run cttrace -D 203.0.113.9:80 -d "$TMP/log" 192.76.8.23 61234 2026-11-27T10:06:49Z
+	expect_eq "-D" "$(hosts)" "10.0.0.1:40000 "
+	expect_eq "-D verdict" "$(verdict)" "verdict: one answer: 10.0.0.1"
+}
+
+@test "across midnight: a flow started the day before, in a gzip'd file" {
+	mkdir "$TMP/log"
+	ev 2026-11-26T23:59:00Z start 10.0.0.3 40000 61234 3 | gzip >"$TMP/log/2026-11-26.csv.gz"
+	ev 2026-11-27T00:10:00Z stop 10.0.0.3 40000 61234 3 >"$TMP/log/2026-11-27.csv"
+	ev 2026-11-25T12:00:00Z start 10.0.0.9 40000 61234 9 >"$TMP/log/2026-11-25.csv"
+	run cttrace -d "$TMP/log" 192.76.8.23 61234 2026-11-27T00:05:00Z
+	[ "$status" -eq 0 ] || fail "$output"
+	expect_eq hosts "$(hosts)" "10.0.0.3:40000 "
+	[[ "${lines[0]}" == *"in 2 file(s)" ]] || fail "${lines[0]}"
+}
+
+@test "logrotate names are placed by their first line, not their name" {
+	mkdir "$TMP/log"
+	# rotated on the 28th, but holding the 27th
+	ev 2026-11-27T10:06:40Z start 10.0.0.4 40000 61234 4 | gzip >"$TMP/log/current.csv-20261128.gz"
+	{
+		ev 2026-11-28T10:06:40Z start 10.0.0.5 40000 61234 5
+		ev 2026-11-28T10:07:40Z stop 10.0.0.5 40000 61234 5
+	} >"$TMP/log/current.csv-20261129"
+	ev 2026-11-29T10:06:40Z start 10.0.0.6 40000 61234 6 >"$TMP/log/current.csv"
+	run cttrace -d "$TMP/log" 192.76.8.23 61234 2026-11-27T10:06:49Z
+	expect_eq 27 "$(hosts)" "10.0.0.4:40000 "
+	run cttrace -d "$TMP/log" 192.76.8.23 61234 2026-11-29T10:06:49Z
+	expect_eq 29 "$(hosts)" "10.0.0.6:40000 "
+	[[ "${lines[0]}" == *"in 2 file(s)" ]] || fail "${lines[0]}"
+}
+
+@test "a day both plain and gzip'd (compression interrupted) is read once" {
+	mkdir "$TMP/log"
+	ev 2026-11-27T10:06:40Z start 10.0.0.7 40000 61234 7 >"$TMP/log/2026-11-27.csv"
+	gzip -c "$TMP/log/2026-11-27.csv" >"$TMP/log/2026-11-27.csv.gz"
+	run cttrace -d "$TMP/log" 192.76.8.23 61234 2026-11-27T10:06:49Z
+	expect_eq hosts "$(hosts)" "10.0.0.7:40000 "
+	expect_eq verdict "$(verdict)" "verdict: one answer: 10.0.0.7"
+}
+
+@test "a lost record in the window is reported as a gap" {
+	mkdir "$TMP/log"
+	{
+		ev 2026-11-27T10:06:40Z start 10.0.0.8 40000 61234 8
+		echo '2026-11-27T10:06:45Z;lost;;;;;;;;;;;;'
+		echo '2026-11-27T12:00:00Z;lost;;;;;;;;12;;;;'
+	} >"$TMP/log/2026-11-27.csv"
+	run cttrace -d "$TMP/log" 192.76.8.23 61234 2026-11-27T10:06:49Z
+	[ "$status" -eq 0 ]
+	expect_eq gap "$(grep '^gap:' <<<"$output")" "gap: conntrack lost some events at 2026-11-27T10:06:45Z: the log is incomplete there"
+	expect_eq verdict "$(verdict)" "verdict: one answer: 10.0.0.8 (but the log has a gap)"
+}
+
+@test "IPv6 NAT address, in any form" {
+	mkdir "$TMP/log"
+	echo '2026-11-27T10:06:40Z;start;udp;fd00::5;5353;2001:db8:40::2;53;2001:db8:40::1;20000;1;;;;' >"$TMP/log/2026-11-27.csv"
+	run cttrace -d "$TMP/log" 2001:DB8:40:0::1 20000 2026-11-27T10:06:49Z
+	[ "$status" -eq 0 ] || fail "$output"
+	expect_eq hosts "$(hosts)" "[fd00::5]:5353 "
+}
