@@ -118,9 +118,11 @@ verdict() {
 	ev 2026-11-29T10:06:40Z start 10.0.0.6 40000 61234 6 >"$TMP/log/current.csv"
 	run cttrace -d "$TMP/log" 192.76.8.23 61234 2026-11-27T10:06:49Z
 	expect_eq 27 "$(hosts)" "10.0.0.4:40000 "
+	[[ "${lines[0]}" == *"in 1 file(s)" ]] || fail "${lines[0]}"
 	run cttrace -d "$TMP/log" 192.76.8.23 61234 2026-11-29T10:06:49Z
 	expect_eq 29 "$(hosts)" "10.0.0.6:40000 "
-	[[ "${lines[0]}" == *"in 2 file(s)" ]] || fail "${lines[0]}"
+	# the 28th's file and the one before it, which runs up to the 28th
+	[[ "${lines[0]}" == *"in 3 file(s)" ]] || fail "${lines[0]}"
 }
 
 @test "a day both plain and gzip'd (compression interrupted) is read once" {
