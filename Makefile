@@ -19,12 +19,13 @@ BATS = bats
 # tm_gmtoff, memrchr, memmem, getopt_long (glibc: _GNU_SOURCE)
 CT_CPPFLAGS = -D_GNU_SOURCE -Ilib
 
-BIN = cmd/ctparse
+BIN = cmd/ctgrep cmd/ctparse
 SCRIPT =
-MAN = cmd/ctparse.1
-LIBHDR = lib/csv.h lib/ctev.h lib/err.h lib/rd.h lib/span.h lib/tm.h \
-	lib/wr.h
-LIBOBJ = lib/csv.o lib/ctev.o lib/err.o lib/rd.o lib/tm.o lib/wr.o
+MAN = cmd/ctgrep.1 cmd/ctparse.1
+LIBHDR = lib/bmh.h lib/csv.h lib/ctev.h lib/err.h lib/rd.h lib/span.h \
+	lib/tm.h lib/wr.h
+LIBOBJ = lib/bmh.o lib/csv.o lib/ctev.o lib/err.o lib/rd.o lib/tm.o \
+	lib/wr.o
 LIB = lib/libct.a
 
 all: $(BIN)
@@ -37,6 +38,9 @@ $(LIBOBJ) $(BIN:=.o): $(LIBHDR)
 $(LIB): $(LIBOBJ)
 	rm -f $@
 	$(AR) $(ARFLAGS) $@ $(LIBOBJ)
+
+cmd/ctgrep: cmd/ctgrep.o $(LIB)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ cmd/ctgrep.o $(LIB)
 
 cmd/ctparse: cmd/ctparse.o $(LIB)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ cmd/ctparse.o $(LIB)
