@@ -45,7 +45,11 @@ cmd/ctgrep: cmd/ctgrep.o $(LIB)
 cmd/ctparse: cmd/ctparse.o $(LIB)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ cmd/ctparse.o $(LIB)
 
-check: all
+t/bmhtest: t/bmhtest.c $(LIB)
+	$(CC) $(CFLAGS) $(CT_CPPFLAGS) $(CPPFLAGS) $(LDFLAGS) -o $@ t/bmhtest.c \
+	    $(LIB)
+
+check: all t/bmhtest
 	LC_ALL=C TZ=UTC BATS=$(BATS) sh t/run.sh
 
 demo: all
@@ -70,6 +74,6 @@ uninstall:
 	for f in $(MAN); do rm -f $(DESTDIR)$(MANDIR)/$${f#cmd/}; done
 
 clean:
-	rm -f $(BIN) $(BIN:=.o) $(LIBOBJ) $(LIB)
+	rm -f $(BIN) $(BIN:=.o) $(LIBOBJ) $(LIB) t/bmhtest
 
 .PHONY: all check demo bench install uninstall clean

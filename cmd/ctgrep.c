@@ -236,11 +236,13 @@ main(int argc, char *argv[])
 			die(EXIT_TROUBLE, "the pattern contains a newline, "
 			    "which no line can hold");
 	}
+	if (mflag == 0)		/* as grep: read nothing, print nothing */
+		return EXIT_NOMATCH;
 	if (bmh_init(&pat, needle, m, (iflag ? BMH_ICASE : 0) | algo()) < 0)
 		die(EXIT_TROUBLE, "out of memory:");
 	wr_init(&out, STDOUT_FILENO, "standard output");
 
-	for (i = 0; !done && mflag != 0 && (i == 0 || i < argc); i++) {
+	for (i = 0; !done && (i == 0 || i < argc); i++) {
 		const char *path = argc > 0 ? argv[i] : "-";
 
 		if (rd_open(&in, path) < 0) {
