@@ -5,7 +5,7 @@
  *
  *	ctgrep -N 203.0.113.5:40123 /var/log/conntrack/2026-11-27.csv
  *
- * Input is read in big blocks (lib/rd.h) and each block of whole lines is
+ * Input is mapped or read in big blocks (lib/rd.h) and each block of whole lines is
  * searched in one go (lib/bmh.h); only around a hit is the enclosing line
  * looked for.  Lines are printed byte for byte (NULs and CRs included), a
  * last line without a newline gets one, as grep(1) does.  The files are
@@ -250,6 +250,7 @@ main(int argc, char *argv[])
 			trouble = 1;
 			continue;
 		}
+		rd_map(&in);	/* a regular file: no copy (else read it) */
 		in.idle = wr_idle;
 		in.idlearg = &out;
 		while (!done && (r = rd_lines(&in, &s)) != 0) {

@@ -8,13 +8,18 @@
  *
  * On x86-64 a "packed pair" prefilter comes first (the idea of the Rust
  * memchr crate's memmem and of Wojciech Mula's "SIMD-friendly substring
- * search"): pick two bytes of the needle, b1 at offset i1 and b2 at offset
- * i2; for 16 (SSE2) or 32 (AVX2) window starts i at once, load hay[i+i1..]
- * and hay[i+i2..], compare them with b1 and b2 broadcast, AND the results;
- * each bit left set is a window whose two bytes agree, and only those are
- * compared in full.  It costs two loads, two compares and a test per 16 or
- * 32 bytes whatever the needle, and it works well exactly when few windows
- * pass, that is when b1 and b2 are rare in the hay.  Hence the table below.
+ * search"), with three bytes instead of two: pick bytes b0, b1, b2 of
+ * the needle at offsets a0, a1, a2; for 16 (SSE2) or 32 (AVX2) window starts
+ * i at once, load hay[i+a0..], hay[i+a1..] and hay[i+a2..], compare them
+ * with the bytes broadcast and AND the results; each bit left set is a
+ * window whose three bytes agree, and only those are compared in full.  It
+ * costs three loads and compares and a test per 16 or 32 bytes whatever
+ * the needle, and it works well exactly when few windows pass, that is
+ * when the bytes are rare in the hay.  Hence the table below.  Why three:
+ * in the CSV log a needle such as ";203.0.113.5;33592;" is all digits, '.'
+ * and ';', and its two rarest bytes still let about one window in 600 pass
+ * (measured: verifying them took longer than the scan); a third byte cuts
+ * that about tenfold for one more load and compare per block.
  *
  * Under BMH_ICASE the needle is kept in lower case; a hay byte x is OR-ed
  * with 0x20 before comparing with a letter: (x | 0x20) == 'a' holds for
@@ -151,112 +156,166 @@ find_bmh(const struct bmh *b, const char *hay, size_t n)
 
 #ifdef BMH_X86
 /*
- * find_sse2, find_avx2: the packed pair prefilter, W = 16 or 32 windows per
- * step.  A step at i loads hay[i+i1 .. i+i1+W) and hay[i+i2 .. i+i2+W);
- * both end by i+m-1+W, so steps run while i+m-1+W <= n, and every window
- * they flag fits in the hay.  The last < W windows go to find_bmh.
+ * find_sse2, find_avx2: the packed prefilter, W = 16 or 32 windows per
+ * block.  A block at i loads hay[i+at[k] .. i+at[k]+W) for k = 0, 1, 2;
+ * these end by i+m-1+W, so blocks run while i+W <= n-m+1 (the number of
+ * windows), and every window they flag fits in the hay.  The last < W
+ * windows go to find_bmh.  AVX2 does two blocks per turn of the loop, so
+ * the usual turn (no candidate) costs one test and one branch per 64
+ * bytes.  The icase argument is a constant at each call, so the compiler
+ * makes a case-sensitive copy without the ORs.
  */
+static inline const char *
+sse2(const struct bmh *b, const char *hay, size_t n, const int icase)
+{
+	const unsigned char *h = (const unsigned char *)hay;
+	const size_t a0 = b->at[0], a1 = b->at[1], a2 = b->at[2];
+	const __m128i v0 = _mm_set1_epi8((char)b->byte[0]);
+	const __m128i v1 = _mm_set1_epi8((char)b->byte[1]);
+	const __m128i v2 = _mm_set1_epi8((char)b->byte[2]);
+	const __m128i o0 = _mm_set1_epi8((char)b->fold[0]);
+	const __m128i o1 = _mm_set1_epi8((char)b->fold[1]);
+	const __m128i o2 = _mm_set1_epi8((char)b->fold[2]);
+	size_t i = 0, lim;
+	unsigned mask;
+	__m128i x, y, z;
+
+	if (b->m > n)
+		return NULL;
+	for (lim = n - b->m + 1; i + 16 <= lim; i += 16) {
+		x = _mm_loadu_si128((const __m128i *)(h + i + a0));
+		y = _mm_loadu_si128((const __m128i *)(h + i + a1));
+		z = _mm_loadu_si128((const __m128i *)(h + i + a2));
+		if (icase) {
+			x = _mm_or_si128(x, o0);
+			y = _mm_or_si128(y, o1);
+			z = _mm_or_si128(z, o2);
+		}
+		x = _mm_and_si128(_mm_cmpeq_epi8(x, v0), _mm_cmpeq_epi8(y, v1));
+		x = _mm_and_si128(x, _mm_cmpeq_epi8(z, v2));
+		mask = (unsigned)_mm_movemask_epi8(x);
+		for (; mask != 0; mask &= mask - 1)
+			if (same(b, h + i + __builtin_ctz(mask)))
+				return hay + i + __builtin_ctz(mask);
+	}
+	return find_bmh(b, hay + i, n - i);
+}
+
 static const char *
 find_sse2(const struct bmh *b, const char *hay, size_t n)
 {
-	const unsigned char *h = (const unsigned char *)hay;
-	const char *r;
-	size_t i = 0;
-	unsigned mask;
-	int k;
-
-	if (b->m > n)
-		return NULL;
-	if (n - b->m + 1 >= 16) {
-		const __m128i v1 = _mm_set1_epi8((char)b->b1);
-		const __m128i v2 = _mm_set1_epi8((char)b->b2);
-		const __m128i o1 = _mm_set1_epi8((char)b->or1);
-		const __m128i o2 = _mm_set1_epi8((char)b->or2);
-		const size_t end = n - b->m + 1 - 16;
-		__m128i x, y;
-
-		for (; i <= end; i += 16) {
-			x = _mm_loadu_si128((const __m128i *)(h + i + b->i1));
-			y = _mm_loadu_si128((const __m128i *)(h + i + b->i2));
-			x = _mm_cmpeq_epi8(_mm_or_si128(x, o1), v1);
-			y = _mm_cmpeq_epi8(_mm_or_si128(y, o2), v2);
-			mask = (unsigned)_mm_movemask_epi8(_mm_and_si128(x, y));
-			for (; mask != 0; mask &= mask - 1) {
-				k = __builtin_ctz(mask);
-				if (same(b, h + i + k))
-					return hay + i + k;
-			}
-		}
-	}
-	r = find_bmh(b, hay + i, n - i);
-	return r;
+	return sse2(b, hay, n, 0);
 }
 
-__attribute__((target("avx2")))
 static const char *
-find_avx2(const struct bmh *b, const char *hay, size_t n)
+find_sse2i(const struct bmh *b, const char *hay, size_t n)
+{
+	return sse2(b, hay, n, 1);
+}
+
+/* eq32: the 32 bytes at p that equal v (after OR o under icase) */
+__attribute__((target("avx2"))) static inline __m256i
+eq32(const unsigned char *p, __m256i v, __m256i o, const int icase)
+{
+	__m256i x = _mm256_loadu_si256((const __m256i *)p);
+
+	return _mm256_cmpeq_epi8(icase ? _mm256_or_si256(x, o) : x, v);
+}
+
+__attribute__((target("avx2"))) static inline const char *
+avx2(const struct bmh *b, const char *hay, size_t n, const int icase)
 {
 	const unsigned char *h = (const unsigned char *)hay;
-	size_t i = 0;
-	unsigned mask;
+	const size_t a0 = b->at[0], a1 = b->at[1], a2 = b->at[2];
+	const __m256i v0 = _mm256_set1_epi8((char)b->byte[0]);
+	const __m256i v1 = _mm256_set1_epi8((char)b->byte[1]);
+	const __m256i v2 = _mm256_set1_epi8((char)b->byte[2]);
+	const __m256i o0 = _mm256_set1_epi8((char)b->fold[0]);
+	const __m256i o1 = _mm256_set1_epi8((char)b->fold[1]);
+	const __m256i o2 = _mm256_set1_epi8((char)b->fold[2]);
+	size_t i = 0, lim;
+	unsigned long long mask;
+	__m256i x, y;
 	int k;
 
 	if (b->m > n)
 		return NULL;
-	if (n - b->m + 1 >= 32) {
-		const __m256i v1 = _mm256_set1_epi8((char)b->b1);
-		const __m256i v2 = _mm256_set1_epi8((char)b->b2);
-		const __m256i o1 = _mm256_set1_epi8((char)b->or1);
-		const __m256i o2 = _mm256_set1_epi8((char)b->or2);
-		const size_t end = n - b->m + 1 - 32;
-		__m256i x, y;
-
-		for (; i <= end; i += 32) {
-			x = _mm256_loadu_si256((const __m256i *)(h + i + b->i1));
-			y = _mm256_loadu_si256((const __m256i *)(h + i + b->i2));
-			x = _mm256_cmpeq_epi8(_mm256_or_si256(x, o1), v1);
-			y = _mm256_cmpeq_epi8(_mm256_or_si256(y, o2), v2);
-			mask = (unsigned)_mm256_movemask_epi8(
-			    _mm256_and_si256(x, y));
-			for (; mask != 0; mask &= mask - 1) {
-				k = __builtin_ctz(mask);
-				if (same(b, h + i + k))
-					return hay + i + k;
-			}
+	lim = n - b->m + 1;
+	for (; i + 64 <= lim; i += 64) {
+		x = _mm256_and_si256(eq32(h + i + a0, v0, o0, icase),
+		    eq32(h + i + a1, v1, o1, icase));
+		x = _mm256_and_si256(x, eq32(h + i + a2, v2, o2, icase));
+		y = _mm256_and_si256(eq32(h + i + 32 + a0, v0, o0, icase),
+		    eq32(h + i + 32 + a1, v1, o1, icase));
+		y = _mm256_and_si256(y, eq32(h + i + 32 + a2, v2, o2, icase));
+		if (_mm256_testz_si256(_mm256_or_si256(x, y),
+		    _mm256_or_si256(x, y)))
+			continue;
+		mask = (unsigned)_mm256_movemask_epi8(x) |
+		    (unsigned long long)(unsigned)_mm256_movemask_epi8(y) << 32;
+		for (; mask != 0; mask &= mask - 1) {
+			k = __builtin_ctzll(mask);
+			if (same(b, h + i + k))
+				return hay + i + k;
+		}
+	}
+	for (; i + 32 <= lim; i += 32) {
+		x = _mm256_and_si256(eq32(h + i + a0, v0, o0, icase),
+		    eq32(h + i + a1, v1, o1, icase));
+		x = _mm256_and_si256(x, eq32(h + i + a2, v2, o2, icase));
+		mask = (unsigned)_mm256_movemask_epi8(x);
+		for (; mask != 0; mask &= mask - 1) {
+			k = __builtin_ctzll(mask);
+			if (same(b, h + i + k))
+				return hay + i + k;
 		}
 	}
 	return find_bmh(b, hay + i, n - i);
 }
+
+__attribute__((target("avx2"))) static const char *
+find_avx2(const struct bmh *b, const char *hay, size_t n)
+{
+	return avx2(b, hay, n, 0);
+}
+
+__attribute__((target("avx2"))) static const char *
+find_avx2i(const struct bmh *b, const char *hay, size_t n)
+{
+	return avx2(b, hay, n, 1);
+}
 #endif
 
 /*
- * rare: choose the prefilter's two bytes: the needle's rarest byte, then
- * the rarest byte of a different value elsewhere (two equal bytes would
- * pass together as often as one), else any other offset.
+ * rare: choose the prefilter's three bytes, rarest first, each of a value
+ * not chosen yet where the needle has one (two equal bytes pass together
+ * about as often as one), else at an offset not chosen yet, else (needles
+ * of one or two bytes) repeating the last choice.
  */
 static void
 rare(struct bmh *b)
 {
-	size_t i, best = 0, second = b->m;
+	size_t i, k, j, best;
+	int pass;
 
-	for (i = 1; i < b->m; i++)
-		if (score(b, b->pat[i]) < score(b, b->pat[best]))
-			best = i;
-	for (i = 0; i < b->m; i++) {
-		if (i == best || b->pat[i] == b->pat[best])
-			continue;
-		if (second == b->m ||
-		    score(b, b->pat[i]) < score(b, b->pat[second]))
-			second = i;
+	for (k = 0; k < 3; k++) {
+		best = b->m;
+		for (pass = 0; pass < 2 && best == b->m; pass++)
+			for (i = 0; i < b->m; i++) {
+				for (j = 0; j < k; j++)
+					if (b->at[j] == i || (pass == 0 &&
+					    b->pat[b->at[j]] == b->pat[i]))
+						break;
+				if (j < k)
+					continue;
+				if (best == b->m || score(b, b->pat[i]) <
+				    score(b, b->pat[best]))
+					best = i;
+			}
+		b->at[k] = best < b->m ? best : b->at[k - 1];
+		b->byte[k] = b->pat[b->at[k]];
+		b->fold[k] = b->icase && isletter(b->byte[k]) ? 0x20 : 0;
 	}
-	if (second == b->m)	/* one byte value: "aaaa", or m == 1 */
-		second = b->m > 1 ? (best == 0 ? b->m - 1 : 0) : 0;
-	b->i1 = best;
-	b->i2 = second;
-	b->b1 = b->pat[best];
-	b->b2 = b->pat[second];
-	b->or1 = b->icase && isletter(b->b1) ? 0x20 : 0;
-	b->or2 = b->icase && isletter(b->b2) ? 0x20 : 0;
 }
 
 int
@@ -291,7 +350,7 @@ bmh_init(struct bmh *b, const char *pat, size_t m, int flags)
 			b->skip[c - ('a' - 'A')] = m - 1 - i;
 	}
 	rare(b);
-	if (m == 1 && b->or1 == 0) {
+	if (m == 1 && b->fold[0] == 0) {
 		b->find = find_memchr;
 		b->path = "memchr";
 		return 0;
@@ -303,10 +362,10 @@ bmh_init(struct bmh *b, const char *pat, size_t m, int flags)
 		return 0;
 	__builtin_cpu_init();
 	if (!(flags & BMH_SSE2) && __builtin_cpu_supports("avx2")) {
-		b->find = find_avx2;
+		b->find = b->icase ? find_avx2i : find_avx2;
 		b->path = "avx2";
 	} else {
-		b->find = find_sse2;
+		b->find = b->icase ? find_sse2i : find_sse2;
 		b->path = "sse2";
 	}
 #endif

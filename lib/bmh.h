@@ -13,9 +13,9 @@
  * - Special cases first: an empty needle matches at hay[0] (also when n is
  *   0); a needle longer than the hay never matches; a 1-byte needle is
  *   memchr(3).
- * - Paths: BMH_PORTABLE is plain C (Horspool); BMH_SSE2 and BMH_AVX2 test
- *   two needle bytes across 16 or 32 positions at once and verify the
- *   candidates.  bmh_init() takes AVX2 when the CPU has it, else SSE2 (the
+ * - Paths: BMH_PORTABLE is plain C (Horspool); the SSE2 and AVX2 paths
+ *   test three needle bytes across 16 or 32 positions at once and verify
+ *   the candidates.  bmh_init() takes AVX2 when the CPU has it, else SSE2 (the
  *   x86-64 baseline), else (other CPUs) the portable path.  Forcing a path
  *   the CPU lacks gives the best one it has.  All paths return the same.
  */
@@ -37,9 +37,9 @@ struct bmh {
 	size_t m;
 	int icase;
 	size_t skip[256];	/* Horspool: shift by the window's last byte */
-	size_t i1, i2;		/* offsets of the two rare bytes (prefilter) */
-	unsigned char b1, b2;	/* pat[i1], pat[i2] */
-	unsigned char or1, or2;	/* 0x20 for a letter under BMH_ICASE, else 0 */
+	size_t at[3];		/* prefilter: offsets of three rare bytes */
+	unsigned char byte[3];	/* pat[at[k]] */
+	unsigned char fold[3];	/* 0x20 for a letter under BMH_ICASE, else 0 */
 };
 
 /* bmh_init: 0, or -1 with errno (out of memory) */

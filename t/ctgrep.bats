@@ -208,13 +208,14 @@ csv() {
 	[ "$status" -eq 0 ]
 	LC_ALL=C grep -F -a NEEDLE "$T/in" | cmp - "$T/out"
 	[ "$(wc -c < "$T/out")" -eq 3000019 ]
+	cat "$T/in" | "$C" NEEDLE | cmp - "$T/out"
 	run ctg -c x
 	[ "$(cat "$T/out")" = 2 ]
 }
 
-@test "matches across read boundaries (256 KiB reads, odd pipe chunks)" {
-	# needles at every offset near 256 KiB multiples, lines of 1 to 99 bytes
-	perl -e 'srand(7); $o = 0; while ($o < 1200000) {
+@test "matches across read boundaries (mapped 1 MiB spans, odd pipe chunks)" {
+	# needles near every multiple of 256 KiB, lines of 1 to 99 bytes
+	perl -e 'srand(7); $o = 0; while ($o < 2200000) {
 	    $l = "z" x int(rand(99)); $k = $o % 262144;
 	    $l = substr("0123456789" x 10, 0, length $l - 6) . "needle" if $k > 262000 || $k < 150;
 	    print "$l\n"; $o += length($l) + 1 }' > "$T/in"
