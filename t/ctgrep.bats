@@ -299,3 +299,30 @@ csv() {
 	echo "$output"
 	[ "$status" -eq 0 ]
 }
+
+@test "every EXAMPLE of ctgrep.1" {
+	cd "$T"
+	csv > 2026-11-27.csv
+	printf '%s\n' '2026-11-27T06:00:00.000000Z;start;udp;10.1.2.9;5000;198.51.100.7;53;203.0.113.6;2000;46;;;;' >> 2026-11-27.csv
+	{ csv; csv | sed 's/;45;/;46;/'; } | gzip > 2026-11-26.csv.gz
+	printf '%s\n' 'Access-Request User-Name="JOrd0001@OX.AC.UK"' \
+	    'Access-Request User-Name="other@ox.ac.uk"' \
+	    'Accounting User-Name="jord0001@ox.ac.uk"' > radius.log
+	# the commands, in order, and what each must print
+	want=(
+	    "$(sed -n '1p;3p' 2026-11-27.csv)"
+	    "$(csv | sed -n 5p)"
+	    2
+	    seen
+	)
+	PATH="$BATS_TEST_DIRNAME/../cmd:$PATH"
+	i=0
+	while IFS= read -r cmd; do
+		run sh -c "$cmd"
+		echo "$cmd: $output"
+		[ "$status" -eq 0 ]
+		[ "$output" = "${want[$i]}" ]
+		i=$((i + 1))
+	done < <(sed -n 's/^\$ //p' "$BATS_TEST_DIRNAME/../cmd/ctgrep.1")
+	[ "$i" -eq "${#want[@]}" ]
+}
