@@ -4,8 +4,6 @@
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
-#include <stdint.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -43,63 +41,9 @@ rd_open(struct rd *r, const char *path)
 	return 0;
 }
 
-int
-rd_map(struct rd *r)
-{
-	struct stat st;
-	void *p;
-
-	if (r->map != NULL || r->hi > 0 || fstat(r->fd, &st) < 0 ||
-	    !S_ISREG(st.st_mode) || st.st_size <= 0 ||
-	    (unsigned long long)st.st_size > SIZE_MAX)
-		return -1;
-	p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, r->fd, 0);
-	if (p == MAP_FAILED)
-		return -1;
-	/* the whole file from start to end: more read-ahead, freed behind */
-	madvise(p, (size_t)st.st_size, MADV_SEQUENTIAL);
-	r->map = p;
-	r->mapn = (size_t)st.st_size;
-	r->mapoff = 0;
-	return 0;
-}
-
-/* unmap: the mapping is used up: read what follows it, as usual */
-static void
-unmap(struct rd *r)
-{
-	munmap((void *)r->map, r->mapn);
-	r->map = NULL;
-	if (lseek(r->fd, (off_t)r->mapn, SEEK_SET) < 0)
-		r->eof = 1;
-}
-
-/* maplines: the next span of the mapping, whole lines */
-static void
-maplines(struct rd *r, struct span *s)
-{
-	const char *p = r->map + r->mapoff, *nl;
-	size_t n = r->mapn - r->mapoff;
-
-	if (n > RD_MAPCHUNK) {
-		nl = memrchr(p, '\n', RD_MAPCHUNK);
-		if (nl == NULL)		/* a line over RD_MAPCHUNK */
-			nl = memchr(p + RD_MAPCHUNK, '\n', n - RD_MAPCHUNK);
-		if (nl != NULL)
-			n = (size_t)(nl + 1 - p);
-	}
-	s->p = p;
-	s->n = n;
-	r->mapoff += n;
-	r->nread += n;
-}
-
 void
 rd_close(struct rd *r)
 {
-	if (r->map != NULL)
-		munmap((void *)r->map, r->mapn);
-	r->map = NULL;
 	if (r->fd != STDIN_FILENO && r->fd >= 0)
 		close(r->fd);
 	free(r->buf);
@@ -111,8 +55,6 @@ void
 rd_stop(struct rd *r)
 {
 	r->eof = 1;
-	if (r->map != NULL)
-		r->mapoff = r->mapn;
 }
 
 int
@@ -120,9 +62,6 @@ rd_seek(struct rd *r, long long off)
 {
 	if (lseek(r->fd, (off_t)off, SEEK_SET) < 0)
 		return -1;
-	if (r->map != NULL)
-		munmap((void *)r->map, r->mapn);
-	r->map = NULL;
 	r->lo = r->hi = r->scan = 0;
 	r->eof = 0;
 	r->skipping = 0;
@@ -182,13 +121,6 @@ rd_lines(struct rd *r, struct span *s)
 	long n;
 
 	r->skipping = 0;
-	if (r->map != NULL) {
-		if (r->mapoff < r->mapn) {
-			maplines(r, s);
-			return 1;
-		}
-		unmap(r);
-	}
 	for (;;) {
 		if (r->hi > r->scan) {
 			nl = memrchr(r->buf + r->scan, '\n', r->hi - r->scan);

@@ -18,13 +18,6 @@
  *   call returns -1 with errno EINTR (used for signal handling).
  * - Read errors return -1 with errno set (EINTR included); the buffer is left
  *   as it was, so the call can simply be repeated.
- * - rd_map() (optional, for rd_lines() only): a regular file is mapped with
- *   mmap(2) instead of read, and rd_lines() hands out the mapping itself in
- *   spans of about RD_MAPCHUNK ending after a '\n' (or at the end of the
- *   file), saving read(2)'s copy.  Bytes appended after rd_map() are read
- *   as usual afterwards.  A mapped file must not shrink while it is read
- *   (that is SIGBUS); log files are only ever appended to.  Do not call
- *   rd_line() on a mapped rd.
  */
 #ifndef CT_RD_H
 #define CT_RD_H
@@ -34,7 +27,6 @@
 #include "span.h"
 
 #define RD_BUFSIZE (256 * 1024)	/* big reads; fits in L2 with room */
-#define RD_MAPCHUNK (1024 * 1024)	/* rd_map: span size, a few per -m */
 
 struct rd {
 	int fd;
@@ -51,9 +43,6 @@ struct rd {
 	unsigned long long lineno;	/* number of the line rd_line returned */
 	unsigned long long nread;	/* bytes read so far (tests, benchmarks) */
 	int (*idle)(void *arg, int fd);	/* see above; NULL: none */
-	const char *map;	/* rd_map: the mapped file, or NULL */
-	size_t mapn;		/* its length */
-	size_t mapoff;		/* first byte not handed out yet */
 	void *idlearg;
 };
 
@@ -71,9 +60,6 @@ int rd_lines(struct rd *r, struct span *s);
  * 0 at end of input; -1 on error.
  */
 int rd_line(struct rd *r, struct span *s);
-
-/* rd_map: map a regular file for rd_lines: 0, or -1 (reading as usual) */
-int rd_map(struct rd *r);
 
 /* rd_stop: read nothing more; what is buffered is still handed out. */
 void rd_stop(struct rd *r);

@@ -213,7 +213,7 @@ csv() {
 	[ "$(cat "$T/out")" = 2 ]
 }
 
-@test "matches across read boundaries (mapped 1 MiB spans, odd pipe chunks)" {
+@test "matches across read boundaries (256 KiB reads, odd pipe chunks)" {
 	# needles near every multiple of 256 KiB, lines of 1 to 99 bytes
 	perl -e 'srand(7); $o = 0; while ($o < 2200000) {
 	    $l = "z" x int(rand(99)); $k = $o % 262144;
