@@ -53,6 +53,7 @@ static const char *nflag;	/* -N natip:port: the nat and natport fields */
 static struct bmh pat;		/* the compiled pattern */
 static struct wr out;
 static unsigned long long nmatch;	/* matching lines so far */
+static int trained;		/* bmh_train has seen enough input */
 
 static void
 usage(void)
@@ -129,6 +130,8 @@ search(struct span s)
 {
 	const char *p = s.p, *end = s.p + s.n, *ls = s.p, *h, *bol, *eol;
 
+	if (!trained)	/* the prefilter's bytes, by counting on the input */
+		trained = bmh_train(&pat, s.p, s.n);
 	while (p < end && (h = bmh_find(&pat, p, (size_t)(end - p))) != NULL) {
 		bol = h > ls ? memrchr(ls, '\n', (size_t)(h - ls)) : NULL;
 		bol = bol != NULL ? bol + 1 : ls;

@@ -31,6 +31,18 @@
 
 #include "bmh.h"
 
+/*
+ * bmh_train looks at the first TRAINMAX bytes of a sample, and only when it
+ * holds TRAINMIN windows or more (fewer say little); at most TRAINPOS
+ * offsets of the needle are counted (evenly spread on longer needles).
+ * 256 KiB is one read of lib/rd.h; counting costs about two passes over it
+ * plus (needle offsets) x (windows that passed so far), a few ms at most,
+ * once per search.
+ */
+#define TRAINMAX (256 * 1024)
+#define TRAINMIN 4096
+#define TRAINPOS 64
+
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
 #define BMH_X86 1
 #include <immintrin.h>
@@ -316,6 +328,76 @@ rare(struct bmh *b)
 		b->byte[k] = b->pat[b->at[k]];
 		b->fold[k] = b->icase && isletter(b->byte[k]) ? 0x20 : 0;
 	}
+}
+
+/*
+ * match1: hay byte c passes the prefilter test for needle offset k, as the
+ * SIMD paths test it (OR 0x20 under icase for a letter)
+ */
+static int
+match1(const struct bmh *b, int c, size_t k)
+{
+	int p = b->pat[k];
+
+	return (b->icase && isletter(p) ? (c | 0x20) : c) == p;
+}
+
+/*
+ * better: offset k lets fewer sample windows through than offset best
+ * (count n against nbest), ties going to the rarer byte by the table
+ */
+static int
+better(const struct bmh *b, size_t k, size_t n, size_t best, size_t nbest)
+{
+	if (best == b->m || n != nbest)
+		return best == b->m || n < nbest;
+	return score(b, b->pat[k]) < score(b, b->pat[best]);
+}
+
+int
+bmh_train(struct bmh *b, const char *sample, size_t n)
+{
+	const unsigned char *h = (const unsigned char *)sample;
+	size_t cnt[TRAINPOS], at[3], i, j, k, w, step, best;
+	int c;
+
+	if (b->m < 2)		/* no choice to make */
+		return 1;
+	if (n > TRAINMAX)
+		n = TRAINMAX;
+	if (n < b->m + TRAINMIN)
+		return 0;
+	w = n - b->m + 1;	/* windows in the sample */
+	step = (b->m + TRAINPOS - 1) / TRAINPOS;	/* offsets looked at */
+	for (j = 0; j < 3; j++) {
+		memset(cnt, 0, sizeof(cnt));
+		for (i = 0; i < w; i++) {
+			for (k = 0; k < j; k++)
+				if (!match1(b, h[i + at[k]], at[k]))
+					break;
+			if (k < j)
+				continue;
+			for (k = 0; k < b->m; k += step)
+				cnt[k / step] += match1(b, h[i + k], k);
+		}
+		best = b->m;
+		for (k = 0; k < b->m; k += step) {
+			for (i = 0; i < j; i++)
+				if (at[i] == k)
+					break;
+			if (i == j && better(b, k, cnt[k / step], best,
+			    best < b->m ? cnt[best / step] : 0))
+				best = k;
+		}
+		at[j] = best < b->m ? best : at[j - 1];	/* m == 2: repeat */
+	}
+	for (j = 0; j < 3; j++) {
+		c = b->pat[at[j]];
+		b->at[j] = at[j];
+		b->byte[j] = (unsigned char)c;
+		b->fold[j] = b->icase && isletter(c) ? 0x20 : 0;
+	}
+	return 1;
 }
 
 int

@@ -44,6 +44,20 @@ struct bmh {
 
 /* bmh_init: 0, or -1 with errno (out of memory) */
 int bmh_init(struct bmh *b, const char *pat, size_t m, int flags);
+
+/*
+ * bmh_train: choose the prefilter's bytes again by counting on a sample of
+ * the hay (its start: the first block read) rather than by the static
+ * byte table: greedily the needle offset whose byte lets the fewest sample
+ * windows through, then the one that lets the fewest of those through, and
+ * so on.  The table cannot know that bytes come together: in the log
+ * ";192.76.8.21;45097;" has its rarest digits in the NAT address, which
+ * a NAT gateway has on every eighth line, while the port is what tells the
+ * lines apart.  Results never change, only speed.  Returns 1 when done
+ * (or there is nothing to choose), 0 when the sample was too short (try
+ * again with a longer one).
+ */
+int bmh_train(struct bmh *b, const char *sample, size_t n);
 #define bmh_find(b, hay, n) ((b)->find((b), (hay), (n)))
 void bmh_free(struct bmh *b);
 

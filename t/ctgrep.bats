@@ -288,7 +288,7 @@ csv() {
 }
 
 @test "the search core: every path against a naive search (t/bmhtest)" {
-	run "$BATS_TEST_DIRNAME/bmhtest" 1 100000
+	run "$BATS_TEST_DIRNAME/bmhtest" 1 50000
 	echo "$output"
 	[ "$status" -eq 0 ]
 }
