@@ -1,6 +1,6 @@
 /*
  * bmh.h - fixed-string search: Boyer-Moore-Horspool, with a vectorised
- * "packed pair" prefilter on x86-64.
+ * "packed pair" prefilter (of three bytes) on x86-64.
  *
  * Contract:
  * - bmh_init() compiles a needle of m bytes (any bytes, NUL included; the
@@ -12,12 +12,15 @@
  *   itself), independent of the locale.
  * - Special cases first: an empty needle matches at hay[0] (also when n is
  *   0); a needle longer than the hay never matches; a 1-byte needle is
- *   memchr(3).
+ *   memchr(3) (under BMH_ICASE, when it is not a letter).
  * - Paths: BMH_PORTABLE is plain C (Horspool); the SSE2 and AVX2 paths
  *   test three needle bytes across 16 or 32 positions at once and verify
- *   the candidates.  bmh_init() takes AVX2 when the CPU has it, else SSE2 (the
- *   x86-64 baseline), else (other CPUs) the portable path.  Forcing a path
- *   the CPU lacks gives the best one it has.  All paths return the same.
+ *   the candidates.  bmh_init() takes AVX2 when the CPU has it, else SSE2
+ *   (the x86-64 baseline), else (other CPUs) the portable path.  Forcing a
+ *   path the CPU lacks gives the best one it has.  All paths return the
+ *   same.  The three bytes come from a static table of byte frequencies,
+ *   or better from bmh_train(), which changes the struct (call it before
+ *   sharing one between threads).
  */
 #ifndef CT_BMH_H
 #define CT_BMH_H
