@@ -326,3 +326,22 @@ csv() {
 	done < <(sed -n 's/^\$ //p' "$BATS_TEST_DIRNAME/../cmd/ctgrep.1")
 	[ "$i" -eq "${#want[@]}" ]
 }
+
+@test "a generated CSV log: -N against awk, patterns against grep, every path" {
+	perl "$BATS_TEST_DIRNAME/bench/gencsv.pl" 3000000 5 > "$T/log"
+	# 30 flows, IPv4 and IPv6, and a destination pair (no -N match)
+	awk -F';' 'NR % 997 == 0 { print $8 ";" $9 }' "$T/log" | head -30 > "$T/pairs"
+	awk -F';' 'NR == 1000 { print $6 ";" $7 }' "$T/log" >> "$T/pairs"
+	while IFS=';' read -r ip port; do
+		case $ip in *:*) n="[$ip]:$port" ;; *) n="$ip:$port" ;; esac
+		awk -F';' -v ip="$ip" -v port="$port" \
+		    '$8 == ip && $9 == port' "$T/log" > "$T/want"
+		LC_ALL=C grep -F ";$ip;$port;" "$T/log" > "$T/wantp" || :
+		for algo in avx2 sse2 bmh; do
+			CTGREP_ALGO=$algo "$C" -N "$n" "$T/log" > "$T/out" || [ ! -s "$T/want" ]
+			cmp "$T/want" "$T/out"
+			CTGREP_ALGO=$algo "$C" ";$ip;$port;" "$T/log" > "$T/out" || [ ! -s "$T/wantp" ]
+			cmp "$T/wantp" "$T/out"
+		done
+	done < "$T/pairs"
+}
