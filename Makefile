@@ -19,12 +19,13 @@ BATS = bats
 # tm_gmtoff, memrchr, memmem, getopt_long (glibc: _GNU_SOURCE)
 CT_CPPFLAGS = -D_GNU_SOURCE -Ilib
 
-BIN = cmd/ctparse cmd/cttime
+BIN = cmd/ctgrep cmd/ctparse cmd/cttime
 SCRIPT = cmd/cttrace
-MAN = cmd/ctparse.1 cmd/cttime.1 cmd/cttrace.1
-LIBHDR = lib/csv.h lib/ctev.h lib/err.h lib/flow.h lib/rd.h lib/span.h \
-	lib/tm.h lib/wr.h
-LIBOBJ = lib/csv.o lib/ctev.o lib/err.o lib/flow.o lib/rd.o lib/tm.o lib/wr.o
+MAN = cmd/ctgrep.1 cmd/ctparse.1 cmd/cttime.1 cmd/cttrace.1
+LIBHDR = lib/bmh.h lib/csv.h lib/ctev.h lib/err.h lib/flow.h lib/rd.h \
+	lib/span.h lib/tm.h lib/wr.h
+LIBOBJ = lib/bmh.o lib/csv.o lib/ctev.o lib/err.o lib/flow.o lib/rd.o \
+	lib/tm.o lib/wr.o
 LIB = lib/libct.a
 
 all: $(BIN)
@@ -38,13 +39,20 @@ $(LIB): $(LIBOBJ)
 	rm -f $@
 	$(AR) $(ARFLAGS) $@ $(LIBOBJ)
 
+cmd/ctgrep: cmd/ctgrep.o $(LIB)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ cmd/ctgrep.o $(LIB)
+
 cmd/ctparse: cmd/ctparse.o $(LIB)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ cmd/ctparse.o $(LIB)
 
 cmd/cttime: cmd/cttime.o $(LIB)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ cmd/cttime.o $(LIB)
 
-check: all
+t/bmhtest: t/bmhtest.c $(LIB)
+	$(CC) $(CFLAGS) $(CT_CPPFLAGS) $(CPPFLAGS) $(LDFLAGS) -o $@ t/bmhtest.c \
+	    $(LIB)
+
+check: all t/bmhtest
 	LC_ALL=C TZ=UTC BATS=$(BATS) sh t/run.sh
 
 # The whole suite built with AddressSanitizer and UndefinedBehaviorSanitizer
@@ -100,7 +108,7 @@ uninstall:
 	for f in $(MAN); do rm -f $(DESTDIR)$(MANDIR)/$${f#cmd/}; done
 
 clean:
-	rm -f $(BIN) $(BIN:=.o) $(LIBOBJ) $(LIB)
+	rm -f $(BIN) $(BIN:=.o) $(LIBOBJ) $(LIB) t/bmhtest
 	rm -rf t/fuzz/bin
 
 .PHONY: all check check-sanitize fuzz demo bench install uninstall clean
