@@ -70,7 +70,7 @@ check-sanitize:
 FUZZCC = clang
 FUZZTIME = 60
 FUZZFLAGS = -max_total_time=$(FUZZTIME)
-FUZZ = ctev tm csv
+FUZZ = ctev tm csv bmh
 LIBSRC = $(LIBOBJ:.o=.c)
 fuzz:
 	mkdir -p t/fuzz/bin
