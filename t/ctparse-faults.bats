@@ -121,3 +121,45 @@ whole='^2026-11-2[78]T[0-9:.]+Z;start;udp;10\.0\.[0-9]+\.[0-9]+;[0-9]+;192\.0\.2
 	expect_eq lines "$(cut -d';' -f10 "$TMP/d/log" | tr '\n' ' ')" "10 11 12 13 14 15 16 17 18 19 "
 	grep -q "cannot open $TMP/d/log: No such file or directory" "$TMP/err" || fail "$(cat "$TMP/err")"
 }
+
+@test "SIGHUP storm: 1 million lines, SIGHUP every 10 ms, file renamed each time" {
+	mkfifo "$TMP/fifo"
+	mkdir "$TMP/old"
+	ctparse -o "$TMP/log" <"$TMP/fifo" 2>"$TMP/err" &
+	pid=$!
+	(
+		i=0
+		while kill -0 $pid 2>/dev/null; do
+			mv "$TMP/log" "$TMP/old/$i" 2>/dev/null
+			kill -HUP $pid 2>/dev/null
+			i=$((i + 1))
+			sleep 0.01
+		done
+	) &
+	storm=$!
+	gen 0 1000000 >"$TMP/fifo"
+	wait $pid || fail "status $?: $(tail -3 "$TMP/err")"
+	wait $storm || true
+	cat "$TMP"/old/* "$TMP"/log >"$TMP/all" 2>/dev/null || true
+	expect_eq lines "$(wc -l <"$TMP/all")" 1000000
+	expect_eq whole "$(grep -c -E "$whole" "$TMP/all")" 1000000
+	expect_eq ids "$(cut -d';' -f10 "$TMP/all" | sort -un | wc -l)" 1000000
+	n=$(ls "$TMP/old" | wc -l)
+	[ "$n" -ge 20 ] || fail "only $n rotations"
+	echo "# $n rotations" >&3
+}
+
+@test "a 10 MiB line among good ones: rejected alone, memory bounded" {
+	ok=$(gen 0 1)
+	{
+		printf '%s\n' "$ok"
+		head -c 10485760 /dev/zero | tr '\0' 'x'
+		printf '\n%s\n' "$ok"
+	} >"$TMP/in"
+	/usr/bin/time -f '%M' -o "$TMP/rss" ctparse "$TMP/in" >"$TMP/out" 2>"$TMP/err" ||
+		fail "status $?"
+	expect_eq lines "$(wc -l <"$TMP/out")" 2
+	expect_eq whole "$(grep -c -E "$whole" "$TMP/out")" 2
+	grep -q "^ctparse: $TMP/in:2: line too long: xxxx" "$TMP/err" || fail "$(cat "$TMP/err")"
+	[ "$(cat "$TMP/rss")" -lt 30000 ] || fail "max RSS $(cat "$TMP/rss") kB"
+}
