@@ -1,7 +1,7 @@
 #!/bin/sh
 # run.sh - benchmarks.  usage: sh t/bench/run.sh [SECTION...]
 #
-# Sections (default: all, in this order): ctparse
+# Sections (default: all, in this order): ctparse ctgrep cttime
 # Each section is a function bench_NAME below; add one and list it in
 # SECTIONS.  Shared steps: build, data (generated once per size and seed,
 # then reused), warm (page cache), pin (one core), hf (hyperfine).
@@ -27,7 +27,7 @@
 # name carries the size, the seed and a checksum of gen.pl.
 set -u
 
-SECTIONS="ctparse"
+SECTIONS="ctparse ctgrep cttime"
 
 cd "$(dirname "$0")/../.." || exit 2
 ROOT=$(pwd)
@@ -165,6 +165,21 @@ bench_ctparse() {
 	awk -v cw="$cw" -v pw="$pw" -v cc="$cc" -v pc="$pc" 'BEGIN {
 	    printf "ratio: %.1fx (wall), %.1fx (cpu)\n", pw / cw, pc / cc }'
 	echo "outputs: $same"
+}
+
+# ctgrep: against grep -F, rg -F and Perl on 1 GiB of ctparse CSV made from
+# the generator (t/bench/ctgrep.sh has the details)
+bench_ctgrep() {
+	echo "== ctgrep"
+	GEN="perl $ROOT/t/bench/gen.pl -n 9500000 -s $SEED | $BIN/ctparse" \
+	    BENCHDIR="$DIR/ctgrep" sh "$ROOT/t/bench/ctgrep.sh"
+}
+
+# cttime: against awk, and bisection against reading (t/bench/cttime.sh)
+bench_cttime() {
+	echo "== cttime"
+	DATA="$DIR" N="$LINES" GEN="$ROOT/t/bench/gen.pl" RUNS="$RUNS" \
+	    sh "$ROOT/t/bench/cttime.sh"
 }
 
 # ---- main -----------------------------------------------------------------
