@@ -1,7 +1,8 @@
 #!/bin/bash
-# burst.sh [RUNS] [FLOWS]: how many events conntrack (+ ctparse) keep up
-# with.  In a fresh namespace lab, bursts of FLOWS one-datagram UDP flows
-# (default 20000, as fast as one Python client sends them) are logged by
+# burst.sh [RUNS] [FLOWS] [CLIENTS]: how many events conntrack (+ ctparse)
+# keep up with.  In a fresh namespace lab, bursts of FLOWS one-datagram UDP
+# flows from each of CLIENTS parallel clients (default 20000 and 1, each as
+# fast as a Python client sends) are logged by
 #   A  conntrack -E ... > file            (conntrack alone)
 #   B  conntrack -E ... 2>&1 | ctparse -o file
 # with the host's default net.core.rmem_default, then B again with the
@@ -11,7 +12,7 @@
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
-runs=${1:-3} flows=${2:-20000}
+runs=${1:-3} flows=${2:-20000} clients=${3:-1}
 P=ctburst$$
 out=$(mktemp -d)
 old_def=$(sysctl -n net.core.rmem_default) old_max=$(sysctl -n net.core.rmem_max)
@@ -34,18 +35,25 @@ one() {	# one LABEL MODE: a burst, logged by MODE (alone | ctparse)
 		    "$top/cmd/ctparse" -o "$out/log" 2>/dev/null &
 	fi
 	sleep 1
-	ip netns exec $P-cli timeout 50 python3 "$here/client.py" --log /dev/null \
-	    burst --count "$flows" --src-all >/dev/null 2>&1
+	t0=$(date +%s.%N)
+	for _ in $(seq "$clients"); do
+		ip netns exec $P-cli timeout 50 python3 "$here/client.py" \
+		    --log /dev/null burst --count "$flows" --src-all \
+		    >/dev/null 2>&1 &
+	done
+	wait
+	t1=$(date +%s.%N)
 	sleep 2
 	ip netns exec $P-rtr pkill -TERM -x conntrack
 	wait
 	if [ "$2" = alone ]; then
-		printf '%-28s ENOBUFS %3d  NEW %6d\n' "$1" \
-		    "$(grep -c ENOBUFS "$out/err")" "$(grep -c '\[NEW\]' "$out/log")"
+		e=$(grep -c ENOBUFS "$out/err") n=$(grep -c '\[NEW\]' "$out/log")
 	else
-		printf '%-28s ENOBUFS %3d  NEW %6d\n' "$1" \
-		    "$(grep -c ';lost;' "$out/log")" "$(grep -c ';start;' "$out/log")"
+		e=$(grep -c ';lost;' "$out/log") n=$(grep -c ';start;' "$out/log")
 	fi
+	awk -v l="$1" -v e="$e" -v n="$n" -v a="$t0" -v b="$t1" 'BEGIN {
+	    printf "%-28s ENOBUFS %3d  NEW %6d  in %4.1f s: %6.0f NEW/s\n",
+	    l, e, n, b - a, n / (b - a) }'
 }
 
 echo "bursts of $flows UDP flows; rmem_default $old_def"
