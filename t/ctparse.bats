@@ -310,3 +310,23 @@ gen() {
 	exec 7>&-
 	grep -q '^ctparse: 3 events written' "$TMP/err" || fail "$(cat "$TMP/err")"
 }
+
+@test "a flood of junk: 100 warnings, then quiet, all counted" {
+	for i in $(seq 150); do echo "junk $i"; done >"$TMP/in"
+	run ctparse "$TMP/in"
+	[ "$status" -eq 0 ]
+	expect_eq warnings "$(grep -c 'not a conntrack event' <<<"$output")" 100
+	expect_eq quiet "$(grep -c 'further rejected lines are only counted' <<<"$output")" 1
+	expect_eq summary "${lines[-1]}" "ctparse: 0 events written, 0 dropped, 150 lines rejected, 0 conntrack losses"
+}
+
+@test "standard output a closed pipe: ends quietly" {
+	gen() {
+		awk 'BEGIN { for (i = 0; i < 200000; i++)
+			printf "[1795757469.000000]\t    [NEW] tcp      6 1 src=10.0.0.1 dst=192.0.2.1 sport=1 dport=2 [UNREPLIED] src=192.0.2.1 dst=192.0.2.9 sport=2 dport=%d\n", i % 60000 + 1 }'
+	}
+	gen >"$TMP/in"
+	run bash -c 'ctparse "$1" 2>"$2" | head -1' sh "$TMP/in" "$TMP/err"
+	expect_eq out "${output%%;*}" "2026-11-27T05:31:09.000000Z"
+	expect_eq stderr "$(cat "$TMP/err")" ""
+}
