@@ -127,7 +127,11 @@ whole='^2026-11-2[78]T[0-9:.]+Z;start;udp;10\.0\.[0-9]+\.[0-9]+;[0-9]+;192\.0\.2
 	mkdir "$TMP/old"
 	ctparse -o "$TMP/log" <"$TMP/fifo" 2>"$TMP/err" &
 	pid=$!
+	exec 7>"$TMP/fifo"	# lets the shell of ctparse open the fifo and exec
+	for _ in $(seq 100); do [ -e "$TMP/log" ] && break; sleep 0.05; done
+	[ -e "$TMP/log" ] || fail "ctparse did not start"
 	(
+		exec 7>&-	# not a writer of the fifo: ctparse must see its end
 		i=0
 		while kill -0 $pid 2>/dev/null; do
 			mv "$TMP/log" "$TMP/old/$i" 2>/dev/null
@@ -137,7 +141,8 @@ whole='^2026-11-2[78]T[0-9:.]+Z;start;udp;10\.0\.[0-9]+\.[0-9]+;[0-9]+;192\.0\.2
 		done
 	) &
 	storm=$!
-	gen 0 1000000 >"$TMP/fifo"
+	gen 0 1000000 >&7
+	exec 7>&-
 	wait $pid || fail "status $?: $(tail -3 "$TMP/err")"
 	wait $storm || true
 	cat "$TMP"/old/* "$TMP"/log >"$TMP/all" 2>/dev/null || true

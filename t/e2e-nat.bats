@@ -38,6 +38,7 @@ lab() {
 	ip netns exec "$p-rtr" timeout 240 conntrack -E -eNEW,DESTROY --src-nat \
 	    -otimestamp,extended,id --buffer-size=104857600 2>&1 |
 	    ctparse -o "$d/log/%Y-%m-%d.csv" 2>"$d/ctparse.err" &
+	local ppid=$!
 	sleep 1
 	ip netns exec "$p-cli" timeout 200 python3 "$E2E/flows.py" client \
 	    --log "$d/client.jsonl" --seed "$seed" --flows "$flows" --spread 12 \
@@ -45,12 +46,22 @@ lab() {
 	local cpid=$!
 	# every flow but the open ones is over after spread + the longest hold
 	sleep 24
-	ip netns exec "$p-rtr" pkill -TERM -x conntrack
-	for _ in $(seq 50); do pgrep -x ctparse >/dev/null || break; sleep 0.1; done
+	stopct "$p"
+	for _ in $(seq 50); do kill -0 $ppid 2>/dev/null || break; sleep 0.1; done
 	touch "$d/stop"
 	wait $cpid
 	"$E2E/natlab.sh" down "$p" >/dev/null 2>&1
 	grep -q ' 0 lines rejected' "$d/ctparse.err" || fail "ctparse: $(cat "$d/ctparse.err")"
+}
+
+# stopct PREFIX: SIGTERM to the conntrack of this lab's router, and no
+# other (pkill would reach every conntrack on the machine: the namespaces
+# share the process table)
+stopct() {
+	local pid
+	for pid in $(ip netns pids "$1-rtr"); do
+		[ "$(cat /proc/$pid/comm 2>/dev/null)" = conntrack ] && kill -TERM $pid
+	done
 }
 
 # answers DIR LOGDIR OUT [D]: for each message the server saw, the

@@ -44,7 +44,10 @@ one() {	# one LABEL MODE: a burst, logged by MODE (alone | ctparse)
 	wait
 	t1=$(date +%s.%N)
 	sleep 2
-	ip netns exec $P-rtr pkill -TERM -x conntrack
+	# this lab's conntrack only: pkill would reach every one on the machine
+	for pid in $(ip netns pids $P-rtr); do
+		[ "$(cat /proc/$pid/comm 2>/dev/null)" = conntrack ] && kill -TERM $pid
+	done
 	wait
 	if [ "$2" = alone ]; then
 		e=$(grep -c ENOBUFS "$out/err") n=$(grep -c '\[NEW\]' "$out/log")
