@@ -4,10 +4,6 @@
 # they skip without it; under CI=true they must run.
 load helper
 
-gen() {	# gen FIRST COUNT: conntrack NEW lines with ids FIRST..
-	awk -v a="$1" -v n="$2" 'BEGIN { for (i = a; i < a + n; i++)
-		printf "[%d.000000]\t    [NEW] ipv4     2 udp      17 30 src=10.0.%d.%d dst=192.0.2.1 sport=%d dport=53 [UNREPLIED] src=192.0.2.1 dst=198.51.100.1 sport=53 dport=%d id=%d\n", 1795737600 + i % 80000, i % 250, i % 200 + 1, 1024 + i % 60000, 2000 + i % 60000, i }'
-}
 
 needroot() {
 	if [ "$(id -u)" -ne 0 ]; then
@@ -34,10 +30,7 @@ whole='^2026-11-2[78]T[0-9:.]+Z;start;udp;10\.0\.[0-9]+\.[0-9]+;[0-9]+;192\.0\.2
 @test "disk full: one warning, no half line, nothing lost once space returns" {
 	needroot
 	mountsmall 1M
-	mkfifo "$TMP/fifo"
-	ctparse -o "$TMP/mnt/log" <"$TMP/fifo" 2>"$TMP/err" &
-	pid=$!
-	exec 7>"$TMP/fifo"
+	streaming -o "$TMP/mnt/log"
 	gen 0 5000 >&7		# ~500 KB: far more than the 8 KiB left
 	sleep 0.5
 	gen 5000 5000 >&7
@@ -58,10 +51,7 @@ whole='^2026-11-2[78]T[0-9:.]+Z;start;udp;10\.0\.[0-9]+\.[0-9]+;[0-9]+;192\.0\.2
 @test "disk full for long: memory stays bounded, dropped events are counted in a lost record" {
 	needroot
 	mountsmall 1M
-	mkfifo "$TMP/fifo"
-	ctparse -o "$TMP/mnt/log" <"$TMP/fifo" 2>"$TMP/err" &
-	pid=$!
-	exec 7>"$TMP/fifo"
+	streaming -o "$TMP/mnt/log"
 	gen 0 300000 >&7	# ~30 MB of CSV: more than the 16 MiB kept
 	sleep 0.5
 	rss=$(awk '/VmRSS/ { print $2 }' /proc/$pid/status)
@@ -81,10 +71,7 @@ whole='^2026-11-2[78]T[0-9:.]+Z;start;udp;10\.0\.[0-9]+\.[0-9]+;[0-9]+;192\.0\.2
 }
 
 @test "the log file removed while running: SIGHUP makes a new one, nothing lost" {
-	mkfifo "$TMP/fifo"
-	ctparse -o "$TMP/log" <"$TMP/fifo" 2>"$TMP/err" &
-	pid=$!
-	exec 7>"$TMP/fifo"
+	streaming -o "$TMP/log"
 	gen 0 100 >&7
 	sleep 0.3
 	mv "$TMP/log" "$TMP/old"
@@ -103,10 +90,7 @@ whole='^2026-11-2[78]T[0-9:.]+Z;start;udp;10\.0\.[0-9]+\.[0-9]+;[0-9]+;192\.0\.2
 @test "the log made unwritable: events wait and are written when it comes back" {
 	needroot	# root ignores modes: use a directory that vanishes instead
 	mkdir "$TMP/d"
-	mkfifo "$TMP/fifo"
-	ctparse -o "$TMP/d/log" <"$TMP/fifo" 2>"$TMP/err" &
-	pid=$!
-	exec 7>"$TMP/fifo"
+	streaming -o "$TMP/d/log"
 	gen 0 10 >&7
 	sleep 0.3
 	rm -rf "$TMP/d"
@@ -123,11 +107,8 @@ whole='^2026-11-2[78]T[0-9:.]+Z;start;udp;10\.0\.[0-9]+\.[0-9]+;[0-9]+;192\.0\.2
 }
 
 @test "SIGHUP storm: 1 million lines, SIGHUP every 10 ms, file renamed each time" {
-	mkfifo "$TMP/fifo"
 	mkdir "$TMP/old"
-	ctparse -o "$TMP/log" <"$TMP/fifo" 2>"$TMP/err" &
-	pid=$!
-	exec 7>"$TMP/fifo"	# lets the shell of ctparse open the fifo and exec
+	streaming -o "$TMP/log"	# fd 7 lets ctparse's shell open the fifo
 	for _ in $(seq 100); do [ -e "$TMP/log" ] && break; sleep 0.05; done
 	[ -e "$TMP/log" ] || fail "ctparse did not start"
 	(

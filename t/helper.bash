@@ -24,3 +24,19 @@ fail() {
 expect_eq() {
 	[ "$2" = "$3" ] || fail "$1: got [$2], want [$3]"
 }
+
+# gen FIRST COUNT: conntrack NEW lines with ids FIRST.. (times within
+# 2026-11-27 and the next day)
+gen() {
+	awk -v a="$1" -v n="$2" 'BEGIN { for (i = a; i < a + n; i++)
+		printf "[%d.000000]\t    [NEW] ipv4     2 udp      17 30 src=10.0.%d.%d dst=192.0.2.1 sport=%d dport=53 [UNREPLIED] src=192.0.2.1 dst=198.51.100.1 sport=53 dport=%d id=%d\n", 1795737600 + i % 80000, i % 250, i % 200 + 1, 1024 + i % 60000, 2000 + i % 60000, i }'
+}
+
+# streaming ARGS...: ctparse ARGS in the background ($pid), reading the
+# fifo $TMP/fifo that fd 7 writes, its stderr in $TMP/err
+streaming() {
+	mkfifo "$TMP/fifo"
+	ctparse "$@" <"$TMP/fifo" 2>"$TMP/err" &
+	pid=$!
+	exec 7>"$TMP/fifo"
+}
