@@ -87,6 +87,12 @@ for l in open(sys.argv[1]):
 	done >"$3"
 }
 
+addr() {	# the address of ADDR:PORT or [ADDR]:PORT
+	local a=${1%:*}
+	a=${a#[}
+	echo "${a%]}"
+}
+
 hp() {	# address and port as cttrace writes them
 	case $1 in *:*) echo "[$1]:$2" ;; *) echo "$1:$2" ;; esac
 }
@@ -141,8 +147,14 @@ logged() {
 	while IFS='|' read -r q truth f hosts verdict; do
 		logged "$d" "$q" "$truth" || continue
 		n=$((n + 1))
-		if [ "$f" = "$truth" ]; then
+		# the question is the host: another flow of the same host
+		# first is a right answer ("one answer: HOST (2 flows)")
+		if [ "$(addr "$f")" = "$(addr "$truth")" ]; then
 			first=$((first + 1))
+			[[ " $hosts" == *" $truth "* ]] || {
+				echo "missing: $q $truth [$hosts] $verdict" >&2
+				missing=$((missing + 1))
+			}
 		elif [[ " $hosts" == *" $truth "* ]]; then
 			[[ "$verdict" == "verdict: several candidates"* ]] || {
 				echo "not first and no warning: $q $truth [$hosts] $verdict" >&2
@@ -166,7 +178,7 @@ logged() {
 	while IFS='|' read -r q truth f hosts verdict; do
 		logged "$d" "$q" "$truth" || continue
 		n=$((n + 1))
-		[ "$f" = "$truth" ] && first=$((first + 1))
+		[ "$(addr "$f")" = "$(addr "$truth")" ] && first=$((first + 1))
 		[[ " $hosts" == *" $truth "* ]] || fail "-D: missing: $q $truth [$hosts]"
 	done <"$d/tinyD"
 	echo "tiny range with -D: $first of $n first" >&2
