@@ -13,8 +13,14 @@ PATH=$PWD/cmd:$PATH
 d=$(mktemp -d "${TMPDIR:-/tmp}/ctdemo.XXXXXX")
 trap 'rm -rf "$d"' EXIT
 
+if [ -t 1 ]; then
+	b=$(printf '\033[1m') n=$(printf '\033[0m')
+else
+	b= n=
+fi
+
 say() {
-	printf '\n\033[1m$ %s\033[0m\n' "$*"
+	printf '\n%s$ %s%s\n' "$b" "$*" "$n"
 }
 
 say "head -3 examples/sample/conntrack.txt      # real conntrack -E text"

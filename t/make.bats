@@ -26,3 +26,10 @@ load helper
 		grep -q -- '-DCT_USERFLAG' "$TMP/out" || fail "CFLAGS not used"
 	done
 }
+
+@test "make demo: the sample logged, searched and traced to 10.30.0.8" {
+	run make -s -C "$TOP" demo
+	[ "$status" -eq 0 ] || fail "$output"
+	expect_eq verdicts "$(grep -c '^verdict: one answer: 10.30.0.8$' <<<"$output")" 2
+	[[ "$output" == *"ctparse: 127 events written, 0 dropped, 0 lines rejected"* ]] || fail "$output"
+}
