@@ -78,7 +78,11 @@ for l in open(sys.argv[1]):
     d = "[%s]:%d" % (r["dst"], r["dport"]) if ":" in r["dst"] else "%s:%d" % (r["dst"], r["dport"])
     print(r["proto"], r["nat"], r["natport"], "@%.6f" % r["t"], r["who"], r["whoport"], d)
 ' "$1/server.jsonl" | while read -r proto nat natport t who whoport dst; do
-		out=$(cttrace -d "$2" -p "$proto" ${4:+-D "$dst"} "$nat" "$natport" "$t")
+		# none (exit 1) is an answer too (logged() then tells why);
+		# an error (2) is not
+		st=0
+		out=$(cttrace -d "$2" -p "$proto" ${4:+-D "$dst"} "$nat" "$natport" "$t") || st=$?
+		[ "$st" -le 1 ] || { echo "cttrace failed ($st): $out" >&2; return 1; }
 		first=$(printf '%s\n' "$out" | awk '$1 == "1" { print $2 }')
 		hosts=$(printf '%s\n' "$out" | awk '$1 ~ /^[0-9]+$/ { printf "%s ", $2 }')
 		verdict=$(printf '%s\n' "$out" | grep '^verdict:')
