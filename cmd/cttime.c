@@ -49,7 +49,7 @@
 #define WARNMAX 100		/* warnings about lines before going quiet */
 #define MAXSEC 1000000000LL	/* bound of -w, -k, -A: no overflow */
 #define MAXTIME (100000000000LL * TM_USEC)	/* |T| bound, year ~5000 */
-#define USAGE "usage: cttime -t time [-u] [-k skew] [-p proto] " \
+#define USAGE "usage: cttime -t time [-cu] [-k skew] [-p proto] " \
 	"[-D dst[:port]] [-w seconds] [-1 | -a [-P] [-A maxage]] [file ...]\n"
 
 static int64_t tflag;		/* -t time: the instant asked about */
@@ -57,6 +57,7 @@ static int64_t wflag = 10 * TM_USEC;	/* -w seconds: tolerance */
 static int64_t kflag = 60 * TM_USEC;	/* -k skew: how far times step back */
 static int64_t Aflag = 86400 * TM_USEC;	/* -A maxage: oldest flow start */
 static int uflag;		/* -u: unsorted: read everything */
+static int cflag;		/* -c: every line from where reading starts */
 static int oneflag;		/* -1: the closest line only */
 static int aflag;		/* -a: flows active in the window */
 static int Pflag;		/* -P: with -a, start and stop lines */
@@ -473,8 +474,11 @@ main(int argc, char *argv[])
 	const char *path;
 
 	err_init(argv[0]);
-	while ((c = getopt(argc, argv, ":1aA:D:hk:p:Pt:uVw:")) != -1)
+	while ((c = getopt(argc, argv, ":1aA:cD:hk:p:Pt:uVw:")) != -1)
 		switch (c) {
+		case 'c':
+			cflag = 1;
+			break;
 		case '1':
 			oneflag = 1;
 			break;
@@ -522,7 +526,8 @@ main(int argc, char *argv[])
 		}
 	argc -= optind;
 	argv += optind;
-	if (!tset || (oneflag && aflag) || (Pflag && !aflag))
+	if (!tset || (oneflag && aflag) || (Pflag && !aflag) ||
+	    (cflag && (oneflag || Pflag)))
 		usage();
 	if (tflag > MAXTIME || tflag < -MAXTIME)
 		die(EXIT_TROUBLE, "-t: time out of range");
@@ -550,6 +555,11 @@ main(int argc, char *argv[])
 			}
 			if (r == 2) {
 				lwarn(&in, "line too long", l);
+				continue;
+			}
+			if (cflag) {	/* the caller filters: pass it on */
+				putline(&out, l.p, l.n);
+				found = 1;
 				continue;
 			}
 			if ((c = timeof(l, &t)) != 0) {

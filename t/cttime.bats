@@ -681,7 +681,7 @@ cttime: stdin:4: bad time: 2026-13-27T10:06:47Z;start;tcp;10.0.0.1;1000;198..." 
 # ---------------------------------------------------------- failure paths
 
 @test "usage: bad options and combinations give one usage line, exit 2" {
-	u='usage: cttime -t time [-u] [-k skew] [-p proto] [-D dst[:port]] [-w seconds] [-1 | -a [-P] [-A maxage]] [file ...]'
+	u='usage: cttime -t time [-cu] [-k skew] [-p proto] [-D dst[:port]] [-w seconds] [-1 | -a [-P] [-A maxage]] [file ...]'
 	for args in "-x -t $T" "" "-w 5" "-1 -a -t $T" "-P -t $T" \
 	    "-1 -P -t $T" "-t"; do
 		tc 2 "" "" $args
@@ -1000,4 +1000,30 @@ zday() {
 		[ "$output" = "$want" ] || fail "$t: output differs"
 		[ "$(reads "$TMP/day.csv.zst")" -lt 1200000 ]
 	done
+}
+
+@test "-c: every line from where the query starts reading, the rest unread" {
+	zday
+	for t in 2026-11-27T06:00:00Z 2026-11-27T18:30:00Z; do
+		for f in "$Z/day.csv" "$Z/day.csv.gz"; do
+			run --separate-stderr "$CT" -c -w 5 -k 60 -t $t "$f"
+			[ "$status" -eq 0 ] && [ -z "$stderr" ]
+			printf '%s\n' "$output" >"$TMP/c"
+			# a suffix of the day, starting at a line
+			n=$(wc -c <"$TMP/c")
+			tail -c "$n" "$Z/day.csv" | cmp - "$TMP/c"
+			skipped=$(($(wc -c <"$Z/day.csv") - n))
+			[ "$skipped" -gt 1000000 ] || fail "$f: only $skipped bytes skipped"
+			[ "$skipped" -eq 0 ] || [ "$(head -c "$skipped" "$Z/day.csv" | tail -c 1 | od -An -c | tr -d ' ')" = '\n' ]
+			# every line left out is earlier than T - w - k (UTC times
+			# of one width sort as text)
+			lim=$(date -u -d "@$(($(date -u -d "$t" +%s) - 65))" +%Y-%m-%dT%H:%M:%S)
+			late=$(head -c "$skipped" "$Z/day.csv" | awk -F';' -v l="$lim" '$1 >= l' | wc -l)
+			expect_eq "$f: lines after the limit left out" "$late" 0
+		done
+	done
+	run "$CT" -c -1 -t $T
+	[ "$status" -eq 2 ]
+	run "$CT" -c -a -P -t $T
+	[ "$status" -eq 2 ]
 }
