@@ -73,7 +73,7 @@ check-sanitize:
 FUZZCC = clang
 FUZZTIME = 60
 FUZZFLAGS = -max_total_time=$(FUZZTIME)
-FUZZ = ctev tm csv bmh
+FUZZ = ctev tm csv bmh zidx
 LIBSRC = $(LIBOBJ:.o=.c)
 fuzz:
 	mkdir -p t/fuzz/bin

@@ -95,6 +95,8 @@ zidx_format(const struct zidx *x, size_t *len)
 	return b.p;
 }
 
+static int parse(struct zidx *, char *, size_t, long long);
+
 /* num: a decimal number at *s (optionally negative), then one blank */
 static int
 num(char **s, long long *v)
@@ -109,6 +111,17 @@ num(char **s, long long *v)
 		return -1;
 	*s = e + 1;	/* past the blank or newline */
 	return 0;
+}
+
+int
+zidx_parse(struct zidx *x, char *t, size_t n, long long zsize)
+{
+	int r;
+
+	memset(x, 0, sizeof(*x));
+	if ((r = parse(x, t, n, zsize)) < 0)
+		zidx_free(x);
+	return r;
 }
 
 static int
@@ -203,12 +216,10 @@ zidx_load(struct zidx *x, const char *path, long long zsize)
 		n += k;
 	} while (k > 0);
 	if (!ferror(f))
-		r = parse(x, t, n, zsize);
+		r = zidx_parse(x, t, n, zsize);
 out:
 	fclose(f);
 	free(t);
-	if (r < 0)
-		zidx_free(x);
 	return r;
 }
 

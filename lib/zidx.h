@@ -59,6 +59,12 @@ char *zidx_format(const struct zidx *x, size_t *len);
 
 /* zidx_load: read and check path against zsize; 0, or -1 (see above) */
 int zidx_load(struct zidx *x, const char *path, long long zsize);
+
+/*
+ * zidx_parse: the same checks on the index text t[0..n), which it changes
+ * (the last newline becomes a NUL).  On -1, x holds nothing to free.
+ */
+int zidx_parse(struct zidx *x, char *t, size_t n, long long zsize);
 void zidx_free(struct zidx *x);
 
 /*
