@@ -19,13 +19,13 @@ BATS = bats
 # tm_gmtoff, memrchr, memmem, getopt_long (glibc: _GNU_SOURCE)
 CT_CPPFLAGS = -D_GNU_SOURCE -Ilib
 
-BIN = cmd/ctgrep cmd/ctparse cmd/cttime
+BIN = cmd/ctgrep cmd/ctparse cmd/cttime cmd/ctzip
 SCRIPT = cmd/cttrace
-MAN = cmd/ctgrep.1 cmd/ctparse.1 cmd/cttime.1 cmd/cttrace.1
+MAN = cmd/ctgrep.1 cmd/ctparse.1 cmd/cttime.1 cmd/cttrace.1 cmd/ctzip.1
 LIBHDR = lib/bmh.h lib/csv.h lib/ctev.h lib/err.h lib/flow.h lib/rd.h \
-	lib/span.h lib/tm.h lib/wr.h
+	lib/span.h lib/tm.h lib/wr.h lib/zidx.h
 LIBOBJ = lib/bmh.o lib/csv.o lib/ctev.o lib/err.o lib/flow.o lib/rd.o \
-	lib/tm.o lib/wr.o
+	lib/tm.o lib/wr.o lib/zidx.o
 LIB = lib/libct.a
 
 all: $(BIN)
@@ -47,6 +47,9 @@ cmd/ctparse: cmd/ctparse.o $(LIB)
 
 cmd/cttime: cmd/cttime.o $(LIB)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ cmd/cttime.o $(LIB)
+
+cmd/ctzip: cmd/ctzip.o $(LIB)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ cmd/ctzip.o $(LIB)
 
 t/bmhtest: t/bmhtest.c $(LIB)
 	$(CC) $(CFLAGS) $(CT_CPPFLAGS) $(CPPFLAGS) $(LDFLAGS) -o $@ t/bmhtest.c \
@@ -70,7 +73,7 @@ check-sanitize:
 FUZZCC = clang
 FUZZTIME = 60
 FUZZFLAGS = -max_total_time=$(FUZZTIME)
-FUZZ = ctev tm csv bmh
+FUZZ = ctev tm csv bmh zidx
 LIBSRC = $(LIBOBJ:.o=.c)
 fuzz:
 	mkdir -p t/fuzz/bin

@@ -16,15 +16,22 @@
  *   than START (the first instant that matters): a regular file is bisected
  *   for such a line and read from there.
  * Several files are read as one stream (yesterday's and today's logs).
+ * A gzip or zstd file is read through a "gzip -dc" or "zstd -dc" child.
+ * When ctzip(1) made it, its index (zidx.h) names the first block that
+ * can hold a line from START-skew on: the child is started at that
+ * block's offset, and the lines are read as from a bisected plain file.
  */
 #include <arpa/inet.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <signal.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "csv.h"
@@ -33,6 +40,7 @@
 #include "rd.h"
 #include "tm.h"
 #include "wr.h"
+#include "zidx.h"
 
 #define VERSION "cttime 1.0"
 #define MAXLINE (64 * 1024)	/* log lines are < 512 bytes: longer is junk */
@@ -41,7 +49,7 @@
 #define WARNMAX 100		/* warnings about lines before going quiet */
 #define MAXSEC 1000000000LL	/* bound of -w, -k, -A: no overflow */
 #define MAXTIME (100000000000LL * TM_USEC)	/* |T| bound, year ~5000 */
-#define USAGE "usage: cttime -t time [-u] [-k skew] [-p proto] " \
+#define USAGE "usage: cttime -t time [-cu] [-k skew] [-p proto] " \
 	"[-D dst[:port]] [-w seconds] [-1 | -a [-P] [-A maxage]] [file ...]\n"
 
 static int64_t tflag;		/* -t time: the instant asked about */
@@ -49,6 +57,7 @@ static int64_t wflag = 10 * TM_USEC;	/* -w seconds: tolerance */
 static int64_t kflag = 60 * TM_USEC;	/* -k skew: how far times step back */
 static int64_t Aflag = 86400 * TM_USEC;	/* -A maxage: oldest flow start */
 static int uflag;		/* -u: unsorted: read everything */
+static int cflag;		/* -c: every line from where reading starts */
 static int oneflag;		/* -1: the closest line only */
 static int aflag;		/* -a: flows active in the window */
 static int Pflag;		/* -P: with -a, start and stop lines */
@@ -67,6 +76,8 @@ struct input {
 	long long off;		/* offset of the next line */
 	long long lineoff;	/* offset of the current line */
 	unsigned long long probed;	/* bytes read by bisection */
+	pid_t zpid;		/* the decompressing child, or 0 */
+	const char *zprog;	/* its name, for messages */
 };
 
 /* the line closest to T so far, for -1 */
@@ -182,18 +193,92 @@ bisect(struct input *in, long long sz, int64_t target)
 	return lo;
 }
 
-/* compressed: the file starts with a gzip, bzip2, xz or zstd magic */
+enum { Z_NONE, Z_GZIP, Z_ZSTD, Z_OTHER };
+
+/* compressed: which magic the file starts with */
 static int
 compressed(int fd)
 {
 	unsigned char m[4];
 
 	if (pread(fd, m, sizeof(m), 0) != sizeof(m))
-		return 0;
-	return (m[0] == 0x1f && m[1] == 0x8b) ||
-	    (m[0] == 'B' && m[1] == 'Z' && m[2] == 'h') ||
-	    (m[0] == 0xfd && m[1] == '7' && m[2] == 'z' && m[3] == 'X') ||
-	    (m[0] == 0x28 && m[1] == 0xb5 && m[2] == 0x2f && m[3] == 0xfd);
+		return Z_NONE;
+	if (m[0] == 0x1f && m[1] == 0x8b)
+		return Z_GZIP;
+	if (m[0] == 0x28 && m[1] == 0xb5 && m[2] == 0x2f && m[3] == 0xfd)
+		return Z_ZSTD;
+	if ((m[0] == 'B' && m[1] == 'Z' && m[2] == 'h') ||
+	    (m[0] == 0xfd && m[1] == '7' && m[2] == 'z' && m[3] == 'X'))
+		return Z_OTHER;
+	return Z_NONE;
+}
+
+/*
+ * zstart: the block of a compressed file to start decompressing at, from
+ * its index PATH.idx (none: 0, the whole file).  A stale or corrupt index
+ * is warned about and ignored.
+ */
+static struct zblock
+zstart(const char *path, int fd)
+{
+	struct zblock b = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 };
+	struct stat st;
+	struct zidx x;
+	char idx[4096];
+	size_t i;
+
+	if (uflag || fstat(fd, &st) < 0 ||
+	    (size_t)snprintf(idx, sizeof(idx), "%s.idx", path) >= sizeof(idx) ||
+	    access(idx, F_OK) < 0)
+		return b;
+	if (zidx_load(&x, idx, (long long)st.st_size) < 0) {
+		warn("%s: stale or corrupt index, reading the whole file", idx);
+		return b;
+	}
+	/* every block before i holds only times before START-skew */
+	if ((i = zidx_first(&x, from - kflag)) == x.n && x.n > 0)
+		i = x.n - 1;	/* none after: the last, as a bisection */
+	if (i < x.n)
+		b = x.b[i];
+	zidx_free(&x);
+	return b;
+}
+
+/*
+ * zopen: read the compressed file of in through a child "PROG -dc" whose
+ * standard input is the file itself, from the block zstart chose: the
+ * child stops (SIGPIPE) when cttime has read enough.
+ */
+static int
+zopen(struct input *in, int kind)
+{
+	char *gz[] = { "gzip", "-dc", NULL }, *zs[] = { "zstd", "-q", "-dc",
+	    NULL }, **argv = kind == Z_GZIP ? gz : zs;
+	struct zblock b = zstart(in->r.name, in->r.fd);
+	int pp[2];
+
+	if (lseek(in->r.fd, (off_t)b.coff, SEEK_SET) < 0 ||
+	    pipe2(pp, O_CLOEXEC) < 0 || (in->zpid = fork()) < 0) {
+		warn("%s:", in->r.name);
+		return -1;
+	}
+	if (in->zpid == 0) {
+		signal(SIGPIPE, SIG_DFL);
+		if (dup2(in->r.fd, STDIN_FILENO) < 0 ||
+		    dup2(pp[1], STDOUT_FILENO) < 0)
+			_exit(127);
+		execvp(argv[0], argv);
+		warn("%s:", argv[0]);
+		_exit(127);
+	}
+	close(pp[1]);
+	close(in->r.fd);
+	in->r.fd = pp[0];
+	in->r.regular = 0;
+	in->zprog = argv[0];
+	in->lineknown = b.uoff == 0;
+	in->off = b.uoff;
+	return 0;
 }
 
 /* in_open: open path for reading, bisected when that pays; -1 on error */
@@ -202,6 +287,7 @@ in_open(struct input *in, const char *path, struct wr *out)
 {
 	struct stat st;
 	long long start = 0;
+	int kind;
 
 	memset(in, 0, sizeof(*in));
 	if (rd_open(&in->r, path) < 0) {
@@ -213,9 +299,12 @@ in_open(struct input *in, const char *path, struct wr *out)
 	in->r.maxline = MAXLINE;
 	in->r.idle = wr_idle;	/* flush before a read that may block */
 	in->r.idlearg = out;
-	if (in->r.regular && compressed(in->r.fd)) {
-		warn("%s: compressed: read it through zcat, xzcat, ...",
-		    in->r.name);
+	if (in->r.regular && (kind = compressed(in->r.fd)) != Z_NONE) {
+		if (kind != Z_OTHER && zopen(in, kind) == 0)
+			return 0;
+		if (kind == Z_OTHER)
+			warn("%s: compressed: read it through bzcat, xzcat, "
+			    "...", in->r.name);
 		rd_close(&in->r);
 		return -1;
 	}
@@ -229,13 +318,28 @@ in_open(struct input *in, const char *path, struct wr *out)
 	return 0;
 }
 
-static void
+/* in_close: -1 if a decompressing child failed before the end */
+static int
 in_close(struct input *in)
 {
+	int eof = in->r.eof, st = 0, r = 0;
+
 	if (getenv("CTTIME_DEBUG") != NULL)	/* test hook, see cttime(1) */
 		warn("debug: %s: %llu bytes read", in->r.name,
 		    in->r.nread + in->probed);
-	rd_close(&in->r);
+	rd_close(&in->r);	/* a child still writing gets SIGPIPE */
+	if (in->zpid > 0) {
+		while (waitpid(in->zpid, &st, 0) < 0)
+			if (errno != EINTR) {
+				st = -1;
+				break;
+			}
+		if (eof && !(WIFEXITED(st) && WEXITSTATUS(st) == 0)) {
+			warn("%s: %s -dc failed", in->r.name, in->zprog);
+			r = -1;
+		}
+	}
+	return r;
 }
 
 /* the line is of the protocol asked for (lost lines are of every one) */
@@ -370,8 +474,11 @@ main(int argc, char *argv[])
 	const char *path;
 
 	err_init(argv[0]);
-	while ((c = getopt(argc, argv, ":1aA:D:hk:p:Pt:uVw:")) != -1)
+	while ((c = getopt(argc, argv, ":1aA:cD:hk:p:Pt:uVw:")) != -1)
 		switch (c) {
+		case 'c':
+			cflag = 1;
+			break;
 		case '1':
 			oneflag = 1;
 			break;
@@ -419,7 +526,8 @@ main(int argc, char *argv[])
 		}
 	argc -= optind;
 	argv += optind;
-	if (!tset || (oneflag && aflag) || (Pflag && !aflag))
+	if (!tset || (oneflag && aflag) || (Pflag && !aflag) ||
+	    (cflag && (oneflag || Pflag)))
 		usage();
 	if (tflag > MAXTIME || tflag < -MAXTIME)
 		die(EXIT_TROUBLE, "-t: time out of range");
@@ -447,6 +555,11 @@ main(int argc, char *argv[])
 			}
 			if (r == 2) {
 				lwarn(&in, "line too long", l);
+				continue;
+			}
+			if (cflag) {	/* the caller filters: pass it on */
+				putline(&out, l.p, l.n);
+				found = 1;
 				continue;
 			}
 			if ((c = timeof(l, &t)) != 0) {
@@ -491,7 +604,8 @@ main(int argc, char *argv[])
 				found = 1;
 			}
 		}
-		in_close(&in);
+		if (in_close(&in) < 0)
+			trouble = 1;
 	} while (!done && ++fi < argc);
 
 	if (oneflag && best.line != NULL) {

@@ -3,6 +3,8 @@
 load helper
 
 CTC=$TOP/examples/cron/ctcompress
+# the gzip path unless a test says otherwise (cmd/ctzip is on PATH)
+export CTZIP=no-such-ctzip
 NOW=1795780800	# 2026-11-27T12:00:00Z
 
 mkday() {	# mkday DAY: a small log file for that day, mode 0640
@@ -67,4 +69,23 @@ mkday() {	# mkday DAY: a small log file for that day, mode 0640
 	[[ "${lines[0]}" == "usage: ctcompress [-n days] [-d logdir]" ]]
 	run "$CTC" -d "$TMP/none"
 	[ "$status" -eq 2 ]
+}
+
+@test "with ctzip on PATH: blocks and an index, same bytes, leftovers removed" {
+	for d in 2026-11-24 2026-11-25 2026-11-26; do mkday $d; done
+	cp "$TMP/2026-11-24.csv" "$TMP/orig24"
+	echo junk >"$TMP/2026-11-25.csv.gz.idx.tmp"
+	CTZIP=ctzip CTCOMPRESS_NOW=$NOW run "$CTC" -d "$TMP"
+	[ "$status" -eq 0 ] || fail "$output"
+	expect_eq files "$(cd "$TMP" && ls | tr '\n' ' ')" "2026-11-24.csv.gz 2026-11-24.csv.gz.idx 2026-11-25.csv.gz 2026-11-25.csv.gz.idx 2026-11-26.csv orig24 "
+	gzip -dc "$TMP/2026-11-24.csv.gz" | cmp - "$TMP/orig24"
+	expect_eq mode "$(stat -c %a "$TMP/2026-11-24.csv.gz")" 640
+	# a ctzip that fails: the day is left as it was, exit 1
+	mkday 2026-11-23
+	printf '#!/bin/sh\nexit 2\n' >"$TMP/badzip"
+	chmod +x "$TMP/badzip"
+	CTZIP=$TMP/badzip CTCOMPRESS_NOW=$NOW run "$CTC" -d "$TMP"
+	[ "$status" -eq 1 ]
+	expect_eq msg "$output" "ctcompress: 2026-11-23.csv: compression failed, left as it was"
+	[ -f "$TMP/2026-11-23.csv" ]
 }

@@ -681,7 +681,7 @@ cttime: stdin:4: bad time: 2026-13-27T10:06:47Z;start;tcp;10.0.0.1;1000;198..." 
 # ---------------------------------------------------------- failure paths
 
 @test "usage: bad options and combinations give one usage line, exit 2" {
-	u='usage: cttime -t time [-u] [-k skew] [-p proto] [-D dst[:port]] [-w seconds] [-1 | -a [-P] [-A maxage]] [file ...]'
+	u='usage: cttime -t time [-cu] [-k skew] [-p proto] [-D dst[:port]] [-w seconds] [-1 | -a [-P] [-A maxage]] [file ...]'
 	for args in "-x -t $T" "" "-w 5" "-1 -a -t $T" "-P -t $T" \
 	    "-1 -P -t $T" "-t"; do
 		tc 2 "" "" $args
@@ -709,7 +709,7 @@ $u" ]
 	tc 1 "" "" -w 1000000000 -k 0 -A 0 -t $T
 }
 
-@test "files: unreadable, directory, compressed: exit 2, the rest is read" {
+@test "files: unreadable, directory: exit 2, the rest is read" {
 	a=$(L 2026-11-27T10:06:45Z start 1)
 	f="$BATS_TEST_TMPDIR/f.csv"
 	printf '%s\n' "$a" >"$f"
@@ -717,9 +717,6 @@ $u" ]
 	[ "$stderr" = "cttime: $BATS_TEST_TMPDIR/nonexistent: No such file or directory" ]
 	tc 2 "$a" "" -t $T "$BATS_TEST_TMPDIR" "$f"
 	[ "$stderr" = "cttime: read error on $BATS_TEST_TMPDIR: Is a directory" ]
-	gzip -c "$f" >"$f.gz"
-	tc 2 "" "" -t $T "$f.gz"
-	[ "$stderr" = "cttime: $f.gz: compressed: read it through zcat, xzcat, ..." ]
 }
 
 @test "output: a write error (/dev/full) gives exit 2" {
@@ -746,19 +743,21 @@ $u" ]
 	L 2026-11-27T23:59:45Z start 5 40123 tcp 10.0.0.5 >>"$dir/2026-11-27.csv"
 	S 2026-11-28T00:00:10Z 5 40123 tcp 10.0.0.5 >"$dir/2026-11-28.csv"
 	L 2026-11-28T00:00:12Z start 6 40123 tcp 10.0.0.6 >>"$dir/2026-11-28.csv"
-	gzip -k "$dir/2026-11-27.csv"
+	"$BATS_TEST_DIRNAME/../cmd/ctzip" -k -f -b 100 "$dir/2026-11-27.csv"
+	[ "$(sed -n '1s/.* //p' "$dir/2026-11-27.csv.gz.idx")" -gt 2 ]
 	# the commands, as the manual shows them (joined continuation lines)
 	awk '/^\.Bd -literal/ { lit = 1; next } /^\.Ed/ { lit = 0 }
 	    lit && /^\$ / { if (cmd != "") print cmd; cmd = substr($0, 3); next }
 	    lit && /^    / { sub(/^ +/, " "); cmd = cmd $0; next }
 	    END { if (cmd != "") print cmd }' \
 	    "$BATS_TEST_DIRNAME/../cmd/cttime.1" | sed 's/\\e/\\/g' >"$dir/cmds"
-	[ "$(wc -l <"$dir/cmds")" -eq 4 ]
+	[ "$(wc -l <"$dir/cmds")" -eq 5 ]
 	want=("$(sed -n '3,4p' "$dir/2026-11-27.csv")"
 	    "$(L 2026-11-27T23:59:45Z start 5 40123 tcp 10.0.0.5)
 $(S 2026-11-28T00:00:10Z 5 40123 tcp 10.0.0.5)
 
 $(L 2026-11-28T00:00:12Z start 6 40123 tcp 10.0.0.6)"
+	    "$(sed -n 4p "$dir/2026-11-27.csv")"
 	    "$(sed -n 4p "$dir/2026-11-27.csv")"
 	    "$(sed -n 1p "$dir/2026-11-27.csv")")
 	k=0
@@ -899,4 +898,132 @@ $bx
 	sed -i '3s/48.733846/59.000000/' "$TMP/h.csv"
 	run cttime -a -t 2026-11-27T07:13:48.753810Z "$TMP/h.csv"
 	expect_eq later "$(head -1 <<<"$output" | cut -d';' -f4)" 10.30.0.8
+}
+
+# ------------------------------------------------------ compressed files
+
+# zday: a generated day (gen.pl, 200000 events), plain, as ctzip made it
+# (blocks of 256 KiB, with its index) and as one gzip stream (no index)
+zday() {
+	Z="$BATS_FILE_TMPDIR/zday"
+	if [ ! -s "$Z/day.csv.gz.idx" ]; then
+		mkdir -p "$Z"
+		perl "$BATS_TEST_DIRNAME/bench/gen.pl" -n 200000 | "$CTPARSE" >"$Z/day.csv" 2>/dev/null
+		"$BATS_TEST_DIRNAME/../cmd/ctzip" -k -f -b 256k "$Z/day.csv"
+		gzip -c "$Z/day.csv" >"$Z/whole.csv.gz"
+	fi
+}
+
+@test "compressed: with and without a ctzip index, same output as the plain file" {
+	zday
+	# instants across the day, a few exactly at a block's edges
+	ts=$(awk 'NR % 19997 == 5 { print substr($1, 1, 26) "Z" }' FS=';' "$Z/day.csv")
+	ts="$ts $(awk 'NR > 1 && NR < 6 { printf "@%s ", substr($6, 1, 10) }' "$Z/day.csv.gz.idx")"
+	ts="$ts 2026-11-26T23:59:59Z 2026-11-28T00:00:00Z"
+	n=0
+	for t in $ts; do
+		for args in "-w 2" "-1" "-a -A 600 -w 1" "-a -P -A 300 -w 0.5" "-p udp -w 3"; do
+			CTTIME_DEBUG=1 run --separate-stderr "$CT" $args -t $t "$Z/day.csv"
+			st=$status want=$output
+			CTTIME_DEBUG=1 run --separate-stderr "$CT" $args -t $t "$Z/day.csv.gz"
+			expect_eq "$args -t $t: index status" "$status" "$st"
+			[ "$output" = "$want" ] || fail "$args -t $t: index output differs"
+			[ "$(reads "$Z/day.csv.gz")" -lt 1200000 ] || fail "$args -t $t: $stderr"
+			run --separate-stderr "$CT" $args -t $t "$Z/whole.csv.gz"
+			expect_eq "$args -t $t: stream status" "$status" "$st"
+			[ "$output" = "$want" ] || fail "$args -t $t: stream output differs"
+			n=$((n + ${#lines[@]}))
+		done
+	done
+	[ "$n" -gt 200 ] || fail "only $n lines compared"
+}
+
+@test "compressed: the index reads far less; -u and a missing index read it all" {
+	zday
+	t=2026-11-27T20:00:00Z
+	CTTIME_DEBUG=1 run --separate-stderr "$CT" -t $t "$Z/day.csv.gz"
+	[ "$status" -eq 0 ]
+	withidx=$(reads "$Z/day.csv.gz")
+	CTTIME_DEBUG=1 run --separate-stderr "$CT" -t $t "$Z/whole.csv.gz"
+	noidx=$(reads "$Z/whole.csv.gz")
+	echo "index: $withidx bytes, no index: $noidx bytes"
+	[ "$withidx" -lt 600000 ] && [ "$noidx" -gt 15000000 ]
+	CTTIME_DEBUG=1 run --separate-stderr "$CT" -u -t $t "$Z/day.csv.gz"
+	expect_eq "-u" "$(reads "$Z/day.csv.gz")" "$(wc -c <"$Z/day.csv")"
+}
+
+@test "compressed: a stale or corrupt index is warned about once and ignored" {
+	zday
+	t=2026-11-27T12:00:00Z
+	run --separate-stderr "$CT" -w 5 -t $t "$Z/day.csv"
+	want=$output
+	cp "$Z/day.csv.gz" "$TMP/d.csv.gz"
+	for how in digit hash size truncated empty; do
+		cp "$Z/day.csv.gz.idx" "$TMP/d.csv.gz.idx"
+		case $how in
+		digit) sed -i '5s/^\([0-9]*\) \([0-9]\)/\1 9\2/' "$TMP/d.csv.gz.idx" ;;
+		hash) sed -i '$s/.$/x/' "$TMP/d.csv.gz.idx" ;;
+		size)	# stale: the index of another compression of the day
+			cp "$Z/day.csv" "$TMP/o.csv"
+			"$BATS_TEST_DIRNAME/../cmd/ctzip" -f -b 512k "$TMP/o.csv"
+			mv "$TMP/o.csv.gz.idx" "$TMP/d.csv.gz.idx" ;;
+		truncated) head -n 20 "$Z/day.csv.gz.idx" >"$TMP/d.csv.gz.idx" ;;
+		empty) : >"$TMP/d.csv.gz.idx" ;;
+		esac
+		run --separate-stderr "$CT" -w 5 -t $t "$TMP/d.csv.gz"
+		[ "$output" = "$want" ] || fail "$how: output differs"
+		expect_eq "$how: warning" "$stderr" "cttime: $TMP/d.csv.gz.idx: stale or corrupt index, reading the whole file"
+		cp "$Z/day.csv.gz" "$TMP/d.csv.gz"
+	done
+}
+
+@test "compressed: bzip2 and xz files are refused; a broken gzip is an error" {
+	a=$(L 2026-11-27T10:06:45Z start 1)
+	printf 'BZh91AY&SY' >"$TMP/f.csv.bz2"
+	printf '%s\n' "$a" | gzip >"$TMP/f.csv.gz"
+	tc 2 "$a" "" -t $T "$TMP/f.csv.bz2" "$TMP/f.csv.gz"
+	[ "$stderr" = "cttime: $TMP/f.csv.bz2: compressed: read it through bzcat, xzcat, ..." ]
+	head -c 30 "$TMP/f.csv.gz" >"$TMP/cut.csv.gz"
+	tc 2 "" "" -t $T "$TMP/cut.csv.gz"
+	[[ "$stderr" == *"cttime: $TMP/cut.csv.gz: gzip -dc failed" ]] || fail "$stderr"
+}
+
+@test "compressed: zstd files of ctzip -z zstd, with their index" {
+	command -v zstd >/dev/null || skip "no zstd"
+	zday
+	cp "$Z/day.csv" "$TMP/day.csv"
+	"$BATS_TEST_DIRNAME/../cmd/ctzip" -f -z zstd -b 256k "$TMP/day.csv"
+	for t in 2026-11-27T03:00:00Z 2026-11-27T15:30:00Z; do
+		run --separate-stderr "$CT" -a -A 600 -t $t "$Z/day.csv"
+		want=$output
+		CTTIME_DEBUG=1 run --separate-stderr "$CT" -a -A 600 -t $t "$TMP/day.csv.zst"
+		[ "$output" = "$want" ] || fail "$t: output differs"
+		[ "$(reads "$TMP/day.csv.zst")" -lt 1200000 ]
+	done
+}
+
+@test "-c: every line from where the query starts reading, the rest unread" {
+	zday
+	for t in 2026-11-27T06:00:00Z 2026-11-27T18:30:00Z; do
+		for f in "$Z/day.csv" "$Z/day.csv.gz"; do
+			run --separate-stderr "$CT" -c -w 5 -k 60 -t $t "$f"
+			[ "$status" -eq 0 ] && [ -z "$stderr" ]
+			printf '%s\n' "$output" >"$TMP/c"
+			# a suffix of the day, starting at a line
+			n=$(wc -c <"$TMP/c")
+			tail -c "$n" "$Z/day.csv" | cmp - "$TMP/c"
+			skipped=$(($(wc -c <"$Z/day.csv") - n))
+			[ "$skipped" -gt 1000000 ] || fail "$f: only $skipped bytes skipped"
+			[ "$skipped" -eq 0 ] || [ "$(head -c "$skipped" "$Z/day.csv" | tail -c 1 | od -An -c | tr -d ' ')" = '\n' ]
+			# every line left out is earlier than T - w - k (UTC times
+			# of one width sort as text)
+			lim=$(date -u -d "@$(($(date -u -d "$t" +%s) - 65))" +%Y-%m-%dT%H:%M:%S)
+			late=$(head -c "$skipped" "$Z/day.csv" | awk -F';' -v l="$lim" '$1 >= l' | wc -l)
+			expect_eq "$f: lines after the limit left out" "$late" 0
+		done
+	done
+	run "$CT" -c -1 -t $T
+	[ "$status" -eq 2 ]
+	run "$CT" -c -a -P -t $T
+	[ "$status" -eq 2 ]
 }

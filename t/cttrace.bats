@@ -154,3 +154,34 @@ verdict() {
 	[ "$status" -eq 0 ] || fail "$output"
 	expect_eq hosts "$(hosts)" "[fd00::5]:5353 "
 }
+
+@test "days compressed by ctzip: answers identical with and without the index" {
+	mkdir "$TMP/plain" "$TMP/gz" "$TMP/idx"
+	perl "$TOP/t/bench/gen.pl" -n 60000 -t 1795651200 | ctparse >"$TMP/plain/2026-11-26.csv" 2>/dev/null
+	perl "$TOP/t/bench/gen.pl" -n 60000 -s 2 | ctparse >"$TMP/plain/2026-11-27.csv" 2>/dev/null
+	for d in 2026-11-26 2026-11-27; do
+		gzip -c "$TMP/plain/$d.csv" >"$TMP/gz/$d.csv.gz"
+		cp "$TMP/plain/$d.csv" "$TMP/idx/"
+		ctzip -f -b 64k "$TMP/idx/$d.csv"
+	done
+	[ "$(sed -n '1s/.* //p' "$TMP/idx/2026-11-26.csv.gz.idx")" -gt 50 ]
+	# queries: the NAT address and port of lines across both days, at
+	# their time + 3 s, and a port that nobody held
+	awk -F';' 'FNR % 4001 == 77 && $2 == "start" { print $8, $9, $1 }' \
+	    "$TMP/plain/2026-11-26.csv" "$TMP/plain/2026-11-27.csv" >"$TMP/q"
+	echo "192.76.8.23 1 2026-11-27T12:00:00Z" >>"$TMP/q"
+	n=0
+	while read -r ip port t; do
+		t=$(date -u -d "@$(($(date -u -d "$t" +%s) + 3))" +%Y-%m-%dT%H:%M:%SZ)
+		run cttrace -d "$TMP/plain" "$ip" "$port" "$t"
+		st=$status want=$output
+		run cttrace -d "$TMP/gz" "$ip" "$port" "$t"
+		expect_eq "$ip $port $t: gz status" "$status" "$st"
+		expect_eq "$ip $port $t: gz" "$output" "$want"
+		run cttrace -d "$TMP/idx" "$ip" "$port" "$t"
+		expect_eq "$ip $port $t: index status" "$status" "$st"
+		expect_eq "$ip $port $t: index" "$output" "$want"
+		[ "$st" -eq 0 ] && n=$((n + 1))
+	done <"$TMP/q"
+	[ "$n" -ge 10 ] || fail "only $n answers"
+}

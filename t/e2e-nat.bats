@@ -4,7 +4,8 @@
 # conntrack piped into ctparse, real TCP and UDP flows whose inside address
 # the server learns from the flows themselves (t/e2e/flows.py).  Then every
 # flow the server saw must be traced back by cttrace to its inside host,
-# on plain and on gzip'd logs.  Only the namespaces' own addresses are used.
+# on plain, gzip'd and ctzip'd logs.  Only the namespaces' own addresses
+# are used.
 #
 # Needs root, conntrack, nft, ip and python3: outside CI it skips without
 # them; with CI=true it fails instead.
@@ -110,7 +111,7 @@ logged() {
 	cat "$1"/log/*.csv | grep -q -F ";start;$proto;$a;$p;"
 }
 
-@test "e2e: every flow the server saw is traced to its inside host, plain and gzip'd" {
+@test "e2e: every flow the server saw is traced to its inside host, plain, gzip'd and ctzip'd" {
 	need
 	d=$TMP
 	# short timeouts, so that most flows also stop within the log
@@ -139,6 +140,12 @@ logged() {
 	for f in "$d"/log/*.csv; do gzip -c "$f" >"$d/gz/${f##*/}.gz"; done
 	answers "$d" "$d/gz" "$d/gzip"
 	diff "$d/plain" "$d/gzip" || fail "gzip'd logs answer otherwise"
+	# and from days compressed by ctzip, in small blocks, with an index
+	mkdir "$d/cz"
+	for f in "$d"/log/*.csv; do cp "$f" "$d/cz/"; ctzip -f -b 2k "$d/cz/${f##*/}"; done
+	ls "$d"/cz/*.csv.gz.idx >/dev/null
+	answers "$d" "$d/cz" "$d/ctzip"
+	diff "$d/plain" "$d/ctzip" || fail "ctzip'd logs answer otherwise"
 }
 
 @test "e2e: a NAT range of 16 ports, ports passing between hosts: the right host is always a candidate" {

@@ -1,0 +1,606 @@
+/*
+ * ctzip - compress a log in independent blocks, with an index of times.
+ *
+ *	ctzip /var/log/conntrack/2026-11-26.csv
+ *
+ * FILE is cut at line boundaries into blocks of about -b bytes; each block
+ * is compressed alone by the gzip (or zstd) program, several at once (-j),
+ * and the members are written one after the other: FILE.gz is an ordinary
+ * multi-member gzip file that zcat, gzip -t and zgrep read unchanged.
+ * FILE.gz.idx beside it (format: zidx.h) says where each member is and
+ * which times it holds, so cttime decompresses only the blocks it needs.
+ *
+ * Safe to interrupt, never loses the log:
+ * - each block is decompressed again by the program and compared with the
+ *   original bytes before it is appended to FILE.gz.tmp;
+ * - FILE.gz.tmp and FILE.gz.idx.tmp are synced and renamed, and only then
+ *   is FILE removed (-k keeps it); SIGINT, SIGTERM and SIGHUP remove the
+ *   temporary files (after SIGKILL the next run replaces them);
+ * - a file modified in the last 10 minutes (still being written) and a
+ *   FILE.gz that exists already are refused.
+ * Blocks are compressed in worker processes (fork) that feed the program
+ * through a pipe and write to an unnamed temporary file; the parent only
+ * waits and appends in order, so it never has a pipe to deadlock on.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "err.h"
+#include "tm.h"
+#include "zidx.h"
+
+#define VERSION "ctzip 1.0"
+#define USAGE "usage: ctzip [-fk] [-z gzip|zstd] [-b blocksize] [-j jobs] " \
+	"file ...\n"
+#define RECENT 600		/* seconds: a file this fresh is still written */
+#define MAXJOBS 256
+#define MAXBLOCK (1LL << 30)
+#define IOSIZE (128 * 1024)
+
+static long long bflag = 4LL * 1024 * 1024;	/* -b blocksize: bytes */
+static long jflag;		/* -j jobs: 0, one per CPU */
+static int kflag;		/* -k: keep the original */
+static int fflag;		/* -f: compress a recently modified file too */
+static const char *ext = ".gz";	/* -z: the program and its suffix */
+static char *zargv[] = { "gzip", "-c", "-6", NULL };
+static char *dargv[] = { "gzip", "-dc", NULL };
+static char *zstdz[] = { "zstd", "-q", "-c", "-3", NULL };
+static char *zstdd[] = { "zstd", "-q", "-dc", NULL };
+static char **zcmd = zargv, **dcmd = dargv;
+
+/* what a signal or die() must undo; see cleanup() */
+static char gztmp[PATH_MAX], idxtmp[PATH_MAX];
+static volatile sig_atomic_t tmpset;
+static pid_t *volatile jobpid;	/* per block, 0: not running */
+static volatile size_t njobpid;
+
+static _Noreturn void
+usage(void)
+{
+	fputs(USAGE, stderr);
+	exit(EXIT_TROUBLE);
+}
+
+/* stopworkers: SIGTERM to the workers running (signal-safe) */
+static void
+stopworkers(void)
+{
+	size_t i;
+
+	if (jobpid != NULL)
+		for (i = 0; i < njobpid; i++)
+			if (jobpid[i] > 0)
+				kill(jobpid[i], SIGTERM);
+}
+
+/* cleanup: stop the workers, remove the temporary files (signal-safe) */
+static void
+cleanup(void)
+{
+	stopworkers();
+	if (tmpset) {
+		unlink(gztmp);
+		unlink(idxtmp);
+	}
+}
+
+static void
+onsig(int sig)
+{
+	cleanup();
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+/* sizearg: "N[kKmM]" bytes, 1 to MAXBLOCK */
+static long long
+sizearg(const char *s)
+{
+	char *e;
+	long long v;
+
+	errno = 0;
+	v = strtoll(s, &e, 10);
+	if (*e == 'k' || *e == 'K')
+		v = v <= MAXBLOCK ? v * 1024 : -1, e++;
+	else if (*e == 'm' || *e == 'M')
+		v = v <= MAXBLOCK ? v * 1024 * 1024 : -1, e++;
+	if (errno != 0 || e == s || *e != '\0' || *s < '0' || *s > '9' ||
+	    v < 1 || v > MAXBLOCK)
+		die(EXIT_TROUBLE, "-b %s: not a block size (1 to 1G bytes, "
+		    "suffix k or m)", s);
+	return v;
+}
+
+/* writeall: write n bytes; -1 on error */
+static int
+writeall(int fd, const char *p, size_t n)
+{
+	ssize_t k;
+
+	while (n > 0) {
+		if ((k = write(fd, p, n)) < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		p += k;
+		n -= (size_t)k;
+	}
+	return 0;
+}
+
+/* spawn: run argv with stdin in and stdout out (in a worker) */
+static pid_t
+spawn(char **argv, int in, int out)
+{
+	pid_t pid = fork();
+
+	if (pid != 0)
+		return pid;
+	signal(SIGPIPE, SIG_DFL);	/* gzip -dc stops when we stop reading */
+	if (dup2(in, STDIN_FILENO) < 0 || dup2(out, STDOUT_FILENO) < 0)
+		_exit(127);
+	execvp(argv[0], argv);
+	warn("%s:", argv[0]);
+	_exit(127);
+}
+
+static int
+waitok(pid_t pid)
+{
+	int st;
+
+	while (waitpid(pid, &st, 0) < 0)
+		if (errno != EINTR)
+			return 0;
+	return WIFEXITED(st) && WEXITSTATUS(st) == 0;
+}
+
+/*
+ * work: in a worker process, compress p[0..n) into zfd by the program,
+ * then decompress zfd again and compare.  The exit status of the worker.
+ */
+static int
+work(const char *p, size_t n, int zfd, const char *name)
+{
+	char buf[IOSIZE];
+	int pp[2], ok;
+	size_t got = 0;
+	ssize_t k;
+	pid_t pid;
+
+	if (pipe2(pp, O_CLOEXEC) < 0 || (pid = spawn(zcmd, pp[0], zfd)) < 0)
+		return 1;
+	close(pp[0]);
+	ok = writeall(pp[1], p, n) == 0;
+	close(pp[1]);
+	if (!waitok(pid) || !ok) {
+		warn("%s: %s failed", name, zcmd[0]);
+		return 1;
+	}
+	if (lseek(zfd, 0, SEEK_SET) < 0 || pipe2(pp, O_CLOEXEC) < 0 ||
+	    (pid = spawn(dcmd, zfd, pp[1])) < 0)
+		return 1;
+	close(pp[1]);
+	ok = 1;
+	while ((k = read(pp[0], buf, sizeof(buf))) != 0) {
+		if (k < 0) {
+			if (errno == EINTR)
+				continue;
+			ok = 0;
+			break;
+		}
+		if ((size_t)k > n - got || memcmp(buf, p + got, (size_t)k) != 0) {
+			ok = 0;
+			break;
+		}
+		got += (size_t)k;
+	}
+	close(pp[0]);
+	if (!waitok(pid) || !ok || got != n) {
+		warn("%s: a block does not decompress to its bytes", name);
+		return 1;
+	}
+	return 0;
+}
+
+/* stats: the line count and times of block b of p */
+static void
+stats(struct zblock *b, const char *p)
+{
+	const char *s = p + b->uoff, *e = s + b->ulen, *nl, *sc;
+	int64_t t;
+
+	for (; s < e; s = nl + 1) {
+		if ((nl = memchr(s, '\n', (size_t)(e - s))) == NULL)
+			nl = e;
+		b->lines++;
+		if ((sc = memchr(s, ';', (size_t)(nl - s))) == NULL ||
+		    tm_parse(s, (size_t)(sc - s), &t) < 0)
+			continue;
+		if (!b->hastime) {
+			b->hastime = 1;
+			b->tfirst = b->tmin = b->tmax = t;
+		}
+		b->tlast = t;
+		if (t < b->tmin)
+			b->tmin = t;
+		if (t > b->tmax)
+			b->tmax = t;
+	}
+}
+
+/* cut: blocks of about bflag bytes ending at line ends; at least one */
+static struct zblock *
+cut(const char *p, long long size, size_t *nb)
+{
+	struct zblock *b = NULL, *q;
+	size_t n = 0, cap = 0;
+	long long s = 0, e;
+	const char *nl;
+
+	do {
+		e = size - s <= bflag ? size : s + bflag;
+		if (e < size && p[e - 1] != '\n')
+			e = (nl = memchr(p + e, '\n', (size_t)(size - e))) ==
+			    NULL ? size : nl - p + 1;
+		if (n == cap) {
+			cap = cap * 2 + 16;
+			if ((q = realloc(b, cap * sizeof(*b))) == NULL)
+				die(EXIT_TROUBLE, "out of memory:");
+			b = q;
+		}
+		memset(&b[n], 0, sizeof(b[n]));
+		b[n].uoff = s;
+		b[n].ulen = e - s;
+		stats(&b[n++], p);
+		s = e;
+	} while (s < size);
+	*nb = n;
+	return b;
+}
+
+/* tmpfd: an unnamed temporary file in dir (gone when closed) */
+static int
+tmpfd(const char *dir)
+{
+	char t[PATH_MAX];
+	int fd;
+
+	if ((fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600)) >= 0)
+		return fd;
+	if ((size_t)snprintf(t, sizeof(t), "%.4000s/.ctzip.XXXXXX", dir) >=
+	    sizeof(t))
+		return -1;
+	if ((fd = mkstemp(t)) >= 0) {
+		unlink(t);
+		fcntl(fd, F_SETFD, FD_CLOEXEC);
+	}
+	return fd;
+}
+
+/* append: copy all of zfd to out; its length, or -1 */
+static long long
+append(int out, int zfd)
+{
+	char buf[IOSIZE];
+	long long n = 0;
+	ssize_t k;
+
+	if (lseek(zfd, 0, SEEK_SET) < 0)
+		return -1;
+	while ((k = read(zfd, buf, sizeof(buf))) != 0) {
+		if (k < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		if (writeall(out, buf, (size_t)k) < 0)
+			return -1;
+		n += k;
+	}
+	return n;
+}
+
+/* newfile: create path 0640 (replacing a leftover), owned like st */
+static int
+newfile(const char *path, const struct stat *st)
+{
+	int fd;
+
+	unlink(path);
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0640);
+	if (fd >= 0) {
+		fchmod(fd, 0640);
+		if (fchown(fd, st->st_uid, st->st_gid) < 0) {
+			/* not root: the file stays ours, mode 0640 */
+		}
+	}
+	return fd;
+}
+
+/* compress: the blocks of p into out, jflag at a time; 0 or -1 */
+static int
+compress(const char *path, const char *dir, const char *p,
+    struct zidx *x, int out)
+{
+	size_t next = 0, done = 0, i, running = 0;
+	int *zfd, *ok, st, fail = 0;
+	long long coff = 0, n;
+	pid_t w;
+
+	zfd = calloc(x->n, sizeof(*zfd));
+	ok = calloc(x->n, sizeof(*ok));
+	jobpid = calloc(x->n, sizeof(*jobpid));
+	if (zfd == NULL || ok == NULL || jobpid == NULL)
+		die(EXIT_TROUBLE, "out of memory:");
+	njobpid = x->n;
+	while (done < x->n && !fail) {
+		/* finished blocks wait for the ones before: bound them */
+		while (!fail && running < (size_t)jflag && next < x->n &&
+		    next < done + 2 * (size_t)jflag) {
+			if ((zfd[next] = tmpfd(dir)) < 0) {
+				warn("%s: temporary file:", dir);
+				fail = 1;
+				break;
+			}
+			if ((w = fork()) < 0) {
+				warn("fork:");
+				fail = 1;
+				break;
+			}
+			if (w == 0) {
+				tmpset = 0;
+				jobpid = NULL;
+				signal(SIGINT, SIG_DFL);
+				signal(SIGTERM, SIG_DFL);
+				signal(SIGHUP, SIG_DFL);
+				_exit(work(p + x->b[next].uoff,
+				    (size_t)x->b[next].ulen, zfd[next], path));
+			}
+			jobpid[next++] = w;
+			running++;
+		}
+		if (running == 0)
+			break;
+		if ((w = waitpid(-1, &st, 0)) < 0) {
+			if (errno == EINTR)
+				continue;
+			die(EXIT_TROUBLE, "wait:");
+		}
+		for (i = done; i < next && jobpid[i] != w; i++)
+			;
+		if (i == next)
+			continue;
+		jobpid[i] = 0;
+		running--;
+		if (!WIFEXITED(st) || WEXITSTATUS(st) != 0) {
+			if (!WIFEXITED(st))
+				warn("%s: a worker was killed by signal %d",
+				    path, WTERMSIG(st));
+			fail = 1;
+			break;
+		}
+		ok[i] = 1;
+		for (; done < next && ok[done]; done++) {
+			if ((n = append(out, zfd[done])) <= 0) {
+				warn("%s:", gztmp);
+				fail = 1;
+				break;
+			}
+			close(zfd[done]);
+			zfd[done] = -1;
+			x->b[done].coff = coff;
+			x->b[done].clen = n;
+			coff += n;
+		}
+	}
+	stopworkers();	/* those left after a failure */
+	while (running > 0 && wait(&st) > 0)
+		running--;
+	for (i = done; i < next; i++)
+		if (zfd[i] >= 0)
+			close(zfd[i]);
+	free(zfd);
+	free(ok);
+	free(jobpid);
+	jobpid = NULL;
+	njobpid = 0;
+	x->zsize = coff;
+	return fail || done < x->n ? -1 : 0;
+}
+
+/* zip: compress one file; 0, or -1 after a message */
+static int
+zip(const char *path)
+{
+	char dir[PATH_MAX], gz[PATH_MAX], idx[PATH_MAX], *slash, *text;
+	struct stat st;
+	struct zidx x;
+	sigset_t sigs, old;
+	const char *p = NULL;
+	size_t len;
+	int fd, out = -1, ifd = -1, r = -1;
+
+	if ((size_t)snprintf(gz, sizeof(gz), "%s%s", path, ext) >= sizeof(gz) ||
+	    (size_t)snprintf(idx, sizeof(idx), "%s.idx", gz) >= sizeof(idx) ||
+	    (size_t)snprintf(gztmp, sizeof(gztmp), "%s.tmp", gz) >=
+	    sizeof(gztmp) ||
+	    (size_t)snprintf(idxtmp, sizeof(idxtmp), "%s.tmp", idx) >=
+	    sizeof(idxtmp)) {
+		warn("%s: name too long", path);
+		return -1;
+	}
+	snprintf(dir, sizeof(dir), "%s", path);
+	if ((slash = strrchr(dir, '/')) != NULL)
+		slash[slash == dir] = '\0';
+	else
+		strcpy(dir, ".");
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0 || fstat(fd, &st) < 0) {
+		warn("%s:", path);
+		goto out;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		warn("%s: not a regular file", path);
+		goto out;
+	}
+	if (!fflag && time(NULL) - st.st_mtime < RECENT) {
+		warn("%s: modified in the last 10 minutes: still being "
+		    "written? (-f compresses it anyway)", path);
+		goto out;
+	}
+	if (access(gz, F_OK) == 0 || errno != ENOENT) {
+		warn("%s: exists already", gz);
+		goto out;
+	}
+	if (st.st_size > 0 && (p = mmap(NULL, (size_t)st.st_size, PROT_READ,
+	    MAP_PRIVATE, fd, 0)) == MAP_FAILED) {
+		p = NULL;
+		warn("%s:", path);
+		goto out;
+	}
+	memset(&x, 0, sizeof(x));
+	x.srcsize = st.st_size;
+	x.b = cut(p != NULL ? p : "", st.st_size, &x.n);
+	tmpset = 1;
+	if ((out = newfile(gztmp, &st)) < 0) {
+		warn("%s:", gztmp);
+		goto fail;
+	}
+	if (compress(path, dir, p, &x, out) < 0)
+		goto fail;
+	if (fsync(out) < 0 || close(out) < 0) {
+		out = -1;
+		warn("%s:", gztmp);
+		goto fail;
+	}
+	out = -1;
+	if ((text = zidx_format(&x, &len)) == NULL)
+		die(EXIT_TROUBLE, "out of memory:");
+	if ((ifd = newfile(idxtmp, &st)) < 0 || writeall(ifd, text, len) < 0 ||
+	    fsync(ifd) < 0) {
+		free(text);
+		warn("%s:", idxtmp);
+		goto fail;
+	}
+	free(text);
+	/* from here the log exists complete under one name or the other */
+	sigemptyset(&sigs);
+	sigaddset(&sigs, SIGINT);
+	sigaddset(&sigs, SIGTERM);
+	sigaddset(&sigs, SIGHUP);
+	sigprocmask(SIG_BLOCK, &sigs, &old);
+	if (rename(gztmp, gz) < 0 || rename(idxtmp, idx) < 0) {
+		warn("%s: rename:", gz);
+		unlink(gz);
+		sigprocmask(SIG_SETMASK, &old, NULL);
+		goto fail;
+	}
+	tmpset = 0;
+	if ((ifd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) >= 0) {
+		fsync(ifd);
+		close(ifd);
+	}
+	ifd = -1;
+	if (!kflag && unlink(path) < 0)
+		warn("%s: cannot remove:", path);
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	r = 0;
+	goto done;
+fail:
+	if (out >= 0)
+		close(out);
+	cleanup();
+	tmpset = 0;
+done:
+	if (ifd >= 0)
+		close(ifd);
+	free(x.b);
+out:
+	if (p != NULL)
+		munmap((void *)p, (size_t)st.st_size);
+	if (fd >= 0)
+		close(fd);
+	return r;
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct sigaction sa;
+	int c, i, trouble = 0;
+	char *e;
+
+	err_init(argv[0]);
+	while ((c = getopt(argc, argv, ":b:fhj:kVz:")) != -1)
+		switch (c) {
+		case 'b':
+			bflag = sizearg(optarg);
+			break;
+		case 'f':
+			fflag = 1;
+			break;
+		case 'j':
+			jflag = strtol(optarg, &e, 10);
+			if (*optarg < '0' || *optarg > '9' || *e != '\0' ||
+			    jflag < 1 || jflag > MAXJOBS)
+				die(EXIT_TROUBLE, "-j %s: not a number of jobs "
+				    "(1 to %d)", optarg, MAXJOBS);
+			break;
+		case 'k':
+			kflag = 1;
+			break;
+		case 'z':
+			if (strcmp(optarg, "zstd") == 0) {
+				zcmd = zstdz;
+				dcmd = zstdd;
+				ext = ".zst";
+			} else if (strcmp(optarg, "gzip") != 0)
+				die(EXIT_TROUBLE, "-z %s: gzip or zstd", optarg);
+			break;
+		case 'h':
+			fputs(USAGE, stdout);
+			return EXIT_MATCH;
+		case 'V':
+			puts(VERSION);
+			return EXIT_MATCH;
+		case ':':
+			warn("option -%c needs an argument", optopt);
+			usage();
+		default:
+			warn("unknown option -%c", optopt);
+			usage();
+		}
+	argc -= optind;
+	argv += optind;
+	if (argc == 0)
+		usage();
+	if (jflag == 0) {
+		jflag = sysconf(_SC_NPROCESSORS_ONLN);
+		jflag = jflag < 1 ? 1 : jflag > MAXJOBS ? MAXJOBS : jflag;
+	}
+	umask(027);
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = onsig;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);	/* a dead program is seen by its status */
+	atexit(cleanup);
+	for (i = 0; i < argc; i++)
+		if (zip(argv[i]) < 0)
+			trouble = 1;
+	return trouble ? EXIT_TROUBLE : EXIT_MATCH;
+}

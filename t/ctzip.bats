@@ -1,0 +1,207 @@
+#!/usr/bin/env bats
+# ctzip: blocks compressed alone make an ordinary gzip file; the index
+# matches a re-reading; jobs do not change the output; refusals; signals.
+load helper
+
+# day: a generated day of 200000 events (about 22 MB), two hours old
+day() {
+	D="$BATS_FILE_TMPDIR/day.csv"
+	if [ ! -s "$D" ]; then
+		perl "$TOP/t/bench/gen.pl" -n 200000 | ctparse >"$D" 2>/dev/null
+		touch -d '2 hours ago' "$D"
+	fi
+	cp -p "$D" "$TMP/day.csv"
+}
+
+@test "round trip: zcat and gzip -t read it, same bytes; index re-read" {
+	day
+	run ctzip -b 256k "$TMP/day.csv"
+	[ "$status" -eq 0 ] || fail "$output"
+	[ -z "$output" ]
+	[ ! -e "$TMP/day.csv" ]
+	gzip -t "$TMP/day.csv.gz"
+	zcat "$TMP/day.csv.gz" | cmp - "$D"
+	expect_eq mode "$(stat -c %a "$TMP/day.csv.gz") $(stat -c %a "$TMP/day.csv.gz.idx")" "640 640"
+	run perl "$TOP/t/zidxcheck.pl" "$D" "$TMP/day.csv.gz" "$TMP/day.csv.gz.idx"
+	[ "$status" -eq 0 ] || fail "$output"
+	n=${output#ok }
+	[ "$n" -gt 80 ] || fail "$n blocks"
+	expect_eq files "$(cd "$TMP" && ls | tr '\n' ' ')" "day.csv.gz day.csv.gz.idx "
+	# the default block size: about 4 MiB
+	cp -p "$D" "$TMP/d2.csv"
+	ctzip -k "$TMP/d2.csv"
+	expect_eq blocks "$(sed -n '1s/.* //p' "$TMP/d2.csv.gz.idx")" 6
+	run perl "$TOP/t/zidxcheck.pl" "$D" "$TMP/d2.csv.gz" "$TMP/d2.csv.gz.idx"
+	[ "$status" -eq 0 ] || fail "$output"
+}
+
+@test "-j 1 and -j 2 give the same bytes; -k keeps the original" {
+	day
+	mkdir "$TMP/a" "$TMP/b"
+	cp -p "$D" "$TMP/a/day.csv"
+	cp -p "$D" "$TMP/b/day.csv"
+	ctzip -k -j 1 -b 100k "$TMP/a/day.csv"
+	ctzip -k -j 2 -b 100k "$TMP/b/day.csv"
+	cmp "$TMP/a/day.csv.gz" "$TMP/b/day.csv.gz"
+	cmp "$TMP/a/day.csv.gz.idx" "$TMP/b/day.csv.gz.idx"
+	cmp "$TMP/a/day.csv" "$D"
+}
+
+@test "small files: empty, no newline at the end, header only, no times" {
+	: >"$TMP/empty.csv"
+	printf 'time;event;proto;src;sport;dst;dport;nat;natport;id;opkts;obytes;rpkts;rbytes\n' >"$TMP/head.csv"
+	printf '2026-11-27T10:00:00.000001Z;start;tcp;10.0.0.1;1;192.0.2.1;2;192.0.2.9;3;1;;;;\nno newline' >"$TMP/nonl.csv"
+	printf 'junk\n' >"$TMP/junk.csv"
+	for f in empty head nonl junk; do cp "$TMP/$f.csv" "$TMP/$f.orig"; done
+	touch -d '1 hour ago' "$TMP"/*.csv
+	ctzip -b 1 "$TMP/empty.csv" "$TMP/head.csv" "$TMP/nonl.csv" "$TMP/junk.csv"
+	for f in empty head nonl junk; do
+		zcat "$TMP/$f.csv.gz" | cmp - "$TMP/$f.orig"
+		perl "$TOP/t/zidxcheck.pl" "$TMP/$f.orig" "$TMP/$f.csv.gz" "$TMP/$f.csv.gz.idx"
+	done
+	# -b 1: a block per line
+	expect_eq nonl "$(sed -n '2,3p' "$TMP/nonl.csv.gz.idx" | cut -d' ' -f3- | tr '\n' '|')" \
+	    "0 79 1 1795773600000001 1795773600000001 1795773600000001 1795773600000001|79 10 1 - - - -|"
+	expect_eq junk "$(sed -n 2p "$TMP/junk.csv.gz.idx" | cut -d' ' -f5-)" "1 - - - -"
+}
+
+@test "zstd: -z zstd writes FILE.zst and its index" {
+	command -v zstd >/dev/null || skip "no zstd"
+	day
+	ctzip -z zstd -b 1m "$TMP/day.csv"
+	zstd -q -dc "$TMP/day.csv.zst" | cmp - "$D"
+	run perl "$TOP/t/zidxcheck.pl" "$D" "$TMP/day.csv.zst" "$TMP/day.csv.zst.idx" 'zstd -q -dc'
+	[ "$status" -eq 0 ] || fail "$output"
+}
+
+@test "refused: a file written in the last 10 minutes (-f forces), an existing .gz" {
+	day
+	touch "$TMP/day.csv"
+	run ctzip "$TMP/day.csv"
+	[ "$status" -eq 2 ]
+	expect_eq msg "$output" "ctzip: $TMP/day.csv: modified in the last 10 minutes: still being written? (-f compresses it anyway)"
+	expect_eq files "$(cd "$TMP" && ls | tr '\n' ' ')" "day.csv "
+	echo old | gzip >"$TMP/day.csv.gz"
+	run ctzip -f "$TMP/day.csv"
+	[ "$status" -eq 2 ]
+	expect_eq msg "$output" "ctzip: $TMP/day.csv.gz: exists already"
+	expect_eq old "$(zcat "$TMP/day.csv.gz")" old
+	cmp "$TMP/day.csv" "$D"
+	rm "$TMP/day.csv.gz"
+	run ctzip -f "$TMP/day.csv" "$TMP/none.csv"
+	[ "$status" -eq 2 ]
+	expect_eq msg "$output" "ctzip: $TMP/none.csv: No such file or directory"
+	zcat "$TMP/day.csv.gz" | cmp - "$D"
+}
+
+# slowgzip: a gzip on PATH that takes 0.2 s per run, so a run can be hit
+slowgzip() {
+	mkdir -p "$TMP/bin"
+	printf '#!/bin/sh\nsleep 0.2\nexec %s "$@"\n' "$(command -v gzip)" >"$TMP/bin/gzip"
+	chmod +x "$TMP/bin/gzip"
+}
+
+@test "interrupted: SIGTERM or SIGINT leaves the original and no other file; a rerun works" {
+	day
+	slowgzip
+	for sig in TERM INT; do
+		PATH=$TMP/bin:$PATH ctzip -j 2 -b 64k "$TMP/day.csv" &
+		pid=$!
+		sleep 1
+		[ -e "$TMP/day.csv.gz.tmp" ] || fail "no temporary file"
+		kill -$sig $pid
+		wait $pid || true
+		expect_eq "$sig: files" "$(cd "$TMP" && ls | tr '\n' ' ')" "bin day.csv "
+		cmp "$TMP/day.csv" "$D"
+	done
+	ctzip "$TMP/day.csv"
+	zcat "$TMP/day.csv.gz" | cmp - "$D"
+	expect_eq files "$(cd "$TMP" && ls | tr '\n' ' ')" "bin day.csv.gz day.csv.gz.idx "
+}
+
+@test "killed: SIGKILL leaves the original and a .tmp that the next run replaces" {
+	day
+	slowgzip
+	PATH=$TMP/bin:$PATH ctzip -j 2 -b 64k "$TMP/day.csv" &
+	pid=$!
+	sleep 1
+	kill -KILL $pid
+	wait $pid || true
+	sleep 0.5	# its workers end
+	cmp "$TMP/day.csv" "$D"
+	[ -e "$TMP/day.csv.gz.tmp" ] && [ ! -e "$TMP/day.csv.gz" ]
+	echo junk >"$TMP/day.csv.gz.idx.tmp"
+	ctzip "$TMP/day.csv"
+	zcat "$TMP/day.csv.gz" | cmp - "$D"
+	expect_eq files "$(cd "$TMP" && ls | tr '\n' ' ')" "bin day.csv.gz day.csv.gz.idx "
+}
+
+@test "a failing compressor: the file is left as it was, exit 2" {
+	day
+	mkdir "$TMP/bin"
+	printf '#!/bin/sh\nexit 1\n' >"$TMP/bin/gzip"
+	chmod +x "$TMP/bin/gzip"
+	PATH=$TMP/bin:$PATH run ctzip -j 1 "$TMP/day.csv"
+	[ "$status" -eq 2 ]
+	[[ "$output" == "ctzip: $TMP/day.csv: gzip failed"* ]] || fail "$output"
+	expect_eq files "$(cd "$TMP" && ls | tr '\n' ' ')" "bin day.csv "
+	# a compressor whose output does not decompress to the block
+	printf '#!/bin/sh\ncase $1 in -dc) echo x ;; *) %s -c ;; esac\n' "$(command -v gzip)" >"$TMP/bin/gzip"
+	PATH=$TMP/bin:$PATH run ctzip -j 1 "$TMP/day.csv"
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"a block does not decompress to its bytes"* ]] || fail "$output"
+	expect_eq files "$(cd "$TMP" && ls | tr '\n' ' ')" "bin day.csv "
+}
+
+@test "usage errors" {
+	while IFS='|' read -r args msg; do
+		eval "run ctzip $args"
+		expect_eq "$args: status" "$status" 2
+		expect_eq "$args: message" "${lines[0]}" "$msg"
+	done <<-'END'
+	|usage: ctzip [-fk] [-z gzip|zstd] [-b blocksize] [-j jobs] file ...
+	-x f|ctzip: unknown option -x
+	-b|ctzip: option -b needs an argument
+	-b 0 f|ctzip: -b 0: not a block size (1 to 1G bytes, suffix k or m)
+	-b 2g f|ctzip: -b 2g: not a block size (1 to 1G bytes, suffix k or m)
+	-b -5 f|ctzip: -b -5: not a block size (1 to 1G bytes, suffix k or m)
+	-j 0 f|ctzip: -j 0: not a number of jobs (1 to 256)
+	-j x f|ctzip: -j x: not a number of jobs (1 to 256)
+	-z xz f|ctzip: -z xz: gzip or zstd
+	END
+	run ctzip -h
+	[ "$status" -eq 0 ] && [[ "$output" == "usage: ctzip "* ]]
+	run ctzip -V
+	[ "$status" -eq 0 ] && [ "$output" = "ctzip 1.0" ]
+	run ctzip "$TMP"
+	[ "$status" -eq 2 ] && [ "$output" = "ctzip: $TMP: not a regular file" ]
+}
+
+@test "man page EXAMPLES" {
+	day
+	# the commands, as the manual shows them (joined continuation lines),
+	# with /var/log/conntrack/ left out
+	awk '/^\.Bd -literal/ { lit = 1; next } /^\.Ed/ { lit = 0 }
+	    lit && /^\$ / { if (cmd != "") print cmd; cmd = substr($0, 3); next }
+	    lit && /^    / { sub(/^ +/, " "); cmd = cmd $0; next }
+	    END { if (cmd != "") print cmd }' "$TOP/cmd/ctzip.1" |
+	    sed 's|/var/log/conntrack/||' >"$TMP/cmds"
+	expect_eq count "$(wc -l <"$TMP/cmds")" 4
+	cd "$TMP"
+	k=0
+	while IFS= read -r cmd; do
+		[ $k -eq 2 ] && rm 2026-11-27.csv.gz*	# -k: compress it again
+		[ $k -ne 1 ] && [ $k -ne 3 ] && cp -p "$D" 2026-11-27.csv
+		run sh -c "$cmd"
+		echo "example $k: $cmd: $status"
+		[ "$status" -eq 0 ] || fail "$output"
+		case $k in
+		0) [ ! -e 2026-11-27.csv ] && zcat 2026-11-27.csv.gz | cmp - "$D" ;;
+		1) expect_eq blocks "$output" 6 ;;
+		2) [ -f 2026-11-27.csv ] && expect_eq blocks "$(sed -n '1s/.* //p' 2026-11-27.csv.gz.idx)" 87 ;;
+		3) expect_eq flows "$output" "$(cttime -a -t 2026-11-27T10:06:49Z "$D" | grep -F ';192.76.8.21;')"
+		   [ "${#lines[@]}" -gt 10 ] ;;
+		esac
+		k=$((k + 1))
+	done <"$TMP/cmds"
+}

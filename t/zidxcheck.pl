@@ -1,0 +1,52 @@
+#!/usr/bin/perl
+# zidxcheck.pl PLAIN COMPRESSED INDEX [DECOMPRESSOR]: re-read every block an
+# index of ctzip(1) names and check it: the member at COFF/CLEN decompresses
+# alone to the text at UOFF/ULEN of PLAIN, which has LINES lines and these
+# first, last, least and greatest times (all times in the log are UTC
+# 'Z', as gen.pl writes them); the hash and the sizes.  Prints "ok N".
+use strict;
+use warnings;
+no warnings 'portable';	# 64-bit hex
+use Time::Local qw(timegm);
+
+my ($plain, $z, $idx, $dec) = @ARGV;
+$dec //= 'gzip -dc';
+sub slurp { local $/; open(my $f, '<:raw', $_[0]) or die "$_[0]: $!"; <$f> // '' }
+my ($p, $c, $x) = (slurp($plain), slurp($z), slurp($idx));
+my @l = split /\n/, $x;
+my $sum = pop @l;
+my $body = substr($x, 0, length($x) - length($sum) - 1);
+my $h = 0xcbf29ce484222325;
+{
+	use integer;	# 64-bit wrapping multiply
+	for my $b (unpack 'C*', $body) { $h ^= $b; $h *= 0x100000001b3; }
+}
+$sum eq sprintf('fnv1a64 %016x', $h) or die "hash: $sum\n";
+my @hd = split / /, shift @l;
+$hd[0] eq 'ctzip-index' && $hd[1] == 1 or die "header\n";
+$hd[2] == length($p) && $hd[3] == length($c) && $hd[4] == @l or die "sizes\n";
+my ($co, $uo) = (0, 0);
+for my $r (@l) {
+	my ($coff, $clen, $uoff, $ulen, $n, @t) = split / /, $r;
+	$coff == $co && $uoff == $uo or die "not contiguous: $r\n";
+	my $text = substr($p, $uoff, $ulen);
+	open(my $o, '>:raw', "$idx.member") or die; print $o substr($c, $coff, $clen); close $o;
+	my $d = `$dec <'$idx.member'`;
+	$d eq $text or die "block at $coff does not decompress to its text\n";
+	my @times;
+	for my $line (split /\n/, $text) {
+		push @times, timegm($6, $5, $4, $3, $2 - 1, $1) * 1000000 + $7
+		    if $line =~ /^(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d):(\d\d)\.(\d{6})Z;/;
+	}
+	my $lines = () = $text =~ /\n/g;
+	$lines++ if length($text) && substr($text, -1) ne "\n";
+	$n == $lines or die "lines $n, want $lines\n";
+	my @s = sort { $a <=> $b } @times;
+	my $want = @times ? "$times[0] $times[-1] $s[0] $s[-1]" : '- - - -';
+	"@t" eq $want or die "times [@t], want [$want]\n";
+	$co += $clen;
+	$uo += $ulen;
+}
+unlink "$idx.member";
+$co == length($c) && $uo == length($p) or die "blocks do not cover the files\n";
+print "ok ", scalar(@l), "\n";
