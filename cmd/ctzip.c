@@ -575,11 +575,7 @@ main(int argc, char *argv[])
 		case 'V':
 			puts(VERSION);
 			return EXIT_MATCH;
-		case ':':
-			warn("option -%c needs an argument", optopt);
-			usage();
-		default:
-			warn("unknown option -%c", optopt);
+		default:	/* a bad option, or one missing its argument */
 			usage();
 		}
 	argc -= optind;

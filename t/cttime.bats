@@ -689,12 +689,11 @@ cttime: stdin:4: bad time: 2026-13-27T10:06:47Z;start;tcp;10.0.0.1;1000;198..." 
 }" = "$u" ]
 		[ "$(printf '%s\n' "$stderr" | wc -l)" -le 2 ]
 	done
+	# a bad option, or one without its argument: the usage line alone
 	tc 2 "" "" -x -t $T
-	[ "$stderr" = "cttime: unknown option -x
-$u" ]
+	[ "$stderr" = "$u" ]
 	tc 2 "" "" -t
-	[ "$stderr" = "cttime: option -t needs an argument
-$u" ]
+	[ "$stderr" = "$u" ]
 	tc 0 "$u" "" -h
 	tc 0 "cttime 1.0" "" -V
 }

@@ -160,8 +160,8 @@ slowgzip() {
 		expect_eq "$args: message" "${lines[0]}" "$msg"
 	done <<-'END'
 	|usage: ctzip [-fk] [-z gzip|zstd] [-b blocksize] [-j jobs] file ...
-	-x f|ctzip: unknown option -x
-	-b|ctzip: option -b needs an argument
+	-x f|usage: ctzip [-fk] [-z gzip|zstd] [-b blocksize] [-j jobs] file ...
+	-b|usage: ctzip [-fk] [-z gzip|zstd] [-b blocksize] [-j jobs] file ...
 	-b 0 f|ctzip: -b 0: not a block size (1 to 1G bytes, suffix k or m)
 	-b 2g f|ctzip: -b 2g: not a block size (1 to 1G bytes, suffix k or m)
 	-b -5 f|ctzip: -b -5: not a block size (1 to 1G bytes, suffix k or m)
