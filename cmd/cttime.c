@@ -29,13 +29,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <signal.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "csv.h"
 #include "err.h"
+#include "proc.h"
 #include "flow.h"
 #include "rd.h"
 #include "tm.h"
@@ -258,18 +257,10 @@ zopen(struct input *in, int kind)
 	int pp[2];
 
 	if (lseek(in->r.fd, (off_t)b.coff, SEEK_SET) < 0 ||
-	    pipe2(pp, O_CLOEXEC) < 0 || (in->zpid = fork()) < 0) {
+	    pipe2(pp, O_CLOEXEC) < 0 ||
+	    (in->zpid = proc_spawn(argv, in->r.fd, pp[1])) < 0) {
 		warn("%s:", in->r.name);
 		return -1;
-	}
-	if (in->zpid == 0) {
-		signal(SIGPIPE, SIG_DFL);
-		if (dup2(in->r.fd, STDIN_FILENO) < 0 ||
-		    dup2(pp[1], STDOUT_FILENO) < 0)
-			_exit(127);
-		execvp(argv[0], argv);
-		warn("%s:", argv[0]);
-		_exit(127);
 	}
 	close(pp[1]);
 	close(in->r.fd);
@@ -322,19 +313,14 @@ in_open(struct input *in, const char *path, struct wr *out)
 static int
 in_close(struct input *in)
 {
-	int eof = in->r.eof, st = 0, r = 0;
+	int eof = in->r.eof, r = 0;
 
 	if (getenv("CTTIME_DEBUG") != NULL)	/* test hook, see cttime(1) */
 		warn("debug: %s: %llu bytes read", in->r.name,
 		    in->r.nread + in->probed);
 	rd_close(&in->r);	/* a child still writing gets SIGPIPE */
 	if (in->zpid > 0) {
-		while (waitpid(in->zpid, &st, 0) < 0)
-			if (errno != EINTR) {
-				st = -1;
-				break;
-			}
-		if (eof && !(WIFEXITED(st) && WEXITSTATUS(st) == 0)) {
+		if (!proc_ok(in->zpid) && eof) {
 			warn("%s: %s -dc failed", in->r.name, in->zprog);
 			r = -1;
 		}

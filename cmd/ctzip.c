@@ -36,6 +36,7 @@
 #include <unistd.h>
 
 #include "err.h"
+#include "proc.h"
 #include "tm.h"
 #include "zidx.h"
 
@@ -140,33 +141,6 @@ writeall(int fd, const char *p, size_t n)
 	return 0;
 }
 
-/* spawn: run argv with stdin in and stdout out (in a worker) */
-static pid_t
-spawn(char **argv, int in, int out)
-{
-	pid_t pid = fork();
-
-	if (pid != 0)
-		return pid;
-	signal(SIGPIPE, SIG_DFL);	/* gzip -dc stops when we stop reading */
-	if (dup2(in, STDIN_FILENO) < 0 || dup2(out, STDOUT_FILENO) < 0)
-		_exit(127);
-	execvp(argv[0], argv);
-	warn("%s:", argv[0]);
-	_exit(127);
-}
-
-static int
-waitok(pid_t pid)
-{
-	int st;
-
-	while (waitpid(pid, &st, 0) < 0)
-		if (errno != EINTR)
-			return 0;
-	return WIFEXITED(st) && WEXITSTATUS(st) == 0;
-}
-
 /*
  * work: in a worker process, compress p[0..n) into zfd by the program,
  * then decompress zfd again and compare.  The exit status of the worker.
@@ -180,17 +154,18 @@ work(const char *p, size_t n, int zfd, const char *name)
 	ssize_t k;
 	pid_t pid;
 
-	if (pipe2(pp, O_CLOEXEC) < 0 || (pid = spawn(zcmd, pp[0], zfd)) < 0)
+	if (pipe2(pp, O_CLOEXEC) < 0 ||
+	    (pid = proc_spawn(zcmd, pp[0], zfd)) < 0)
 		return 1;
 	close(pp[0]);
 	ok = writeall(pp[1], p, n) == 0;
 	close(pp[1]);
-	if (!waitok(pid) || !ok) {
+	if (!proc_ok(pid) || !ok) {
 		warn("%s: %s failed", name, zcmd[0]);
 		return 1;
 	}
 	if (lseek(zfd, 0, SEEK_SET) < 0 || pipe2(pp, O_CLOEXEC) < 0 ||
-	    (pid = spawn(dcmd, zfd, pp[1])) < 0)
+	    (pid = proc_spawn(dcmd, zfd, pp[1])) < 0)
 		return 1;
 	close(pp[1]);
 	ok = 1;
@@ -208,7 +183,7 @@ work(const char *p, size_t n, int zfd, const char *name)
 		got += (size_t)k;
 	}
 	close(pp[0]);
-	if (!waitok(pid) || !ok || got != n) {
+	if (!proc_ok(pid) || !ok || got != n) {
 		warn("%s: a block does not decompress to its bytes", name);
 		return 1;
 	}
