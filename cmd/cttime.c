@@ -48,8 +48,9 @@
 #define WARNMAX 100		/* warnings about lines before going quiet */
 #define MAXSEC 1000000000LL	/* bound of -w, -k, -A: no overflow */
 #define MAXTIME (100000000000LL * TM_USEC)	/* |T| bound, year ~5000 */
-#define USAGE "usage: cttime -t time [-cu] [-k skew] [-p proto] " \
-	"[-D dst[:port]] [-w seconds] [-1 | -a [-P] [-A maxage]] [file ...]\n"
+#define USAGE "usage: cttime {-t time | -f queries} [-cu] [-k skew] " \
+	"[-p proto] [-D dst[:port]] [-w seconds] " \
+	"[-1 | -a [-P] [-A maxage] [-R readon]] [file ...]\n"
 
 static int64_t tflag;		/* -t time: the instant asked about */
 static int64_t wflag = 10 * TM_USEC;	/* -w seconds: tolerance */
@@ -64,9 +65,49 @@ static const char *pflag;	/* -p proto: this protocol only */
 static char Dhost[INET6_ADDRSTRLEN];	/* -D dst[:port]: this destination, */
 static const char *Dport;	/* as conntrack writes it, and port */
 
-static int64_t wlo, whi;	/* the window [T-w, T+w] */
-static int64_t from;		/* first instant that matters: wlo, -a: wlo-A */
+static const char *fflag;	/* -f queries: many questions, one pass */
+static int64_t Rflag = -1;	/* -R readon: -P's reading on; -1: maxage */
+
+static int64_t from;		/* first instant any query needs */
 static unsigned long nwarn;
+
+/* the line closest to T so far, for -1 */
+struct best {
+	char *line;		/* a copy, NULL: none yet */
+	size_t n, cap;
+	int64_t t, d;		/* its time, its distance from T */
+};
+
+/*
+ * One question: "what is near T" (-t), or with -f, "what is near T for
+ * the NAT address and port KEY".  A query sees only the lines of its key,
+ * in input order, and does with them exactly what cttime -t does with
+ * the lines ctgrep -N KEY passes it: so one pass over a day answers a
+ * batch of complaints, each as if it had been asked alone.
+ */
+struct query {
+	struct query *hnext;	/* -f: the next query in its hash bucket */
+	unsigned long lineno;	/* -f: its line in the query file */
+	char key[INET6_ADDRSTRLEN + 8];	/* -f: "nat;natport", as logged */
+	size_t keyn;
+	uint64_t hash;
+	int64_t t;		/* the instant asked about */
+	int64_t wlo, whi;	/* the window [T-w, T+w] */
+	int64_t from;		/* first instant that matters: wlo, -a: wlo-A */
+	int more;		/* 0: past the window, only stops matter */
+	int done;		/* nothing more can change the answer */
+	int found;
+	int ftinit;		/* ft made (lazily: -f may have many queries) */
+	struct flowtab ft;	/* -a: the flows */
+	struct best best;	/* -1: the closest line */
+	char *buf;		/* its lines, kept to print in query order */
+	size_t n, cap;
+};
+
+static struct query *qs;	/* the queries, in the order asked */
+static size_t nq, ndone;
+static struct query **qtab;	/* -f: by key hash; size qmask + 1 */
+static size_t qmask;
 
 /* one input file, with what messages need to name a line */
 struct input {
@@ -77,13 +118,6 @@ struct input {
 	unsigned long long probed;	/* bytes read by bisection */
 	pid_t zpid;		/* the decompressing child, or 0 */
 	const char *zprog;	/* its name, for messages */
-};
-
-/* the line closest to T so far, for -1 */
-struct best {
-	char *line;		/* a copy, NULL: none yet */
-	size_t n, cap;
-	int64_t t, d;		/* its time, its distance from T */
 };
 
 static _Noreturn void
@@ -398,6 +432,37 @@ putline(struct wr *out, const char *p, size_t n)
 	wr_putc(out, '\n');
 }
 
+
+static void *
+xrealloc(void *p, size_t n)
+{
+	if ((p = realloc(p, n > 0 ? n : 1)) == NULL)
+		die(EXIT_TROUBLE, "out of memory:");
+	return p;
+}
+
+/*
+ * emit: a line of q's answer.  With -t it is printed at once (a live
+ * pipe sees it at once); with -f it is kept, as the answers are printed
+ * one query after the other, in the order asked.
+ */
+static void
+emit(struct query *q, struct wr *out, const char *p, size_t n)
+{
+	q->found = 1;
+	if (!fflag) {
+		putline(out, p, n);
+		return;
+	}
+	if (q->cap - q->n < n + 1) {
+		q->cap = (q->n + n + 1) * 2;
+		q->buf = xrealloc(q->buf, q->cap);
+	}
+	memcpy(q->buf + q->n, p, n);
+	q->buf[q->n + n] = '\n';
+	q->n += n + 1;
+}
+
 /*
  * flowline: a start or stop line for -a.  Flows are kept only if they can
  * be active in the window: started in [from, whi]; a stop with no start
@@ -407,35 +472,39 @@ putline(struct wr *out, const char *p, size_t n)
  * 0) stops are only matched to the flows kept.
  */
 static void
-flowline(struct flowtab *ft, const struct span *f, struct span l, int64_t t,
-    int more)
+flowline(struct query *q, const struct span *f, struct span l, int64_t t)
 {
 	struct flow *fl;
 
+	if (!q->ftinit) {
+		flow_init(&q->ft);
+		q->ftinit = 1;
+	}
 	if (iseq(f[F_EVENT], "start")) {
-		fl = flow_start(ft, f, l, t, more && t >= from && t <= whi);
-		if (fl != NULL && fl->t1 < wlo)
-			flow_drop(ft, fl);
+		fl = flow_start(&q->ft, f, l, t,
+		    q->more && t >= q->from && t <= q->whi);
+		if (fl != NULL && fl->t1 < q->wlo)
+			flow_drop(&q->ft, fl);
 	} else if (iseq(f[F_EVENT], "stop")) {
-		fl = flow_stop(ft, f, l, t, more && t >= wlo && t <= whi);
-		if (fl != NULL && fl->t1 < wlo)
-			flow_drop(ft, fl);
+		fl = flow_stop(&q->ft, f, l, t,
+		    q->more && t >= q->wlo && t <= q->whi);
+		if (fl != NULL && fl->t1 < q->wlo)
+			flow_drop(&q->ft, fl);
 	}
 }
 
 /* closest: keep l if it is closer; ties: the earlier time, then line */
 static void
-closest(struct best *b, struct span l, int64_t t)
+closest(struct query *q, struct span l, int64_t t)
 {
-	int64_t d = t < tflag ? tflag - t : t - tflag;
+	struct best *b = &q->best;
+	int64_t d = t < q->t ? q->t - t : t - q->t;
 
 	if (b->line != NULL && (d > b->d || (d == b->d && t >= b->t)))
 		return;
 	if (b->cap < l.n) {
-		free(b->line);
 		b->cap = l.n * 2 + 1;
-		if ((b->line = malloc(b->cap)) == NULL)
-			die(EXIT_TROUBLE, "out of memory:");
+		b->line = xrealloc(b->line, b->cap);
 	}
 	memcpy(b->line, l.p, l.n);
 	b->n = l.n;
@@ -443,24 +512,286 @@ closest(struct best *b, struct span l, int64_t t)
 	b->d = d;
 }
 
+/*
+ * past: the line at t is later than q's window plus the skew, so every
+ * later line of the log is past the window.  Returns 1 when q is done:
+ * with -a -P it reads on for the stop lines of the flows it holds, while
+ * any is open, up to readon past the window.
+ */
+static int
+past(struct query *q, int64_t t)
+{
+	if (uflag || t <= q->whi + kflag)
+		return 0;
+	q->more = 0;
+	if (!Pflag || (q->ftinit ? q->ft.nopen : 0) == 0 ||
+	    t > q->whi + Rflag + kflag) {
+		q->done = 1;
+		ndone++;
+		return 1;
+	}
+	return 0;
+}
+
+/*
+ * answer: what a line with fields f at t is to q, which wants it (its
+ * key, or every line with -t).  The caller has checked past().
+ */
+static void
+answer(struct query *q, struct wr *out, const struct span *f, struct span l,
+    int64_t t)
+{
+	if (!aflag && (t < q->wlo || t > q->whi))
+		return;
+	if (iseq(f[F_EVENT], "lost")) {
+		if (!oneflag && !aflag)
+			emit(q, out, l.p, l.n);
+		return;
+	}
+	if (!protook(f) || !dstok(f))
+		return;
+	if (aflag)
+		flowline(q, f, l, t);
+	else if (oneflag)
+		closest(q, l, t);
+	else
+		emit(q, out, l.p, l.n);
+}
+
+/* qset: the instants of a query at t */
+static void
+qset(struct query *q, int64_t t)
+{
+	q->t = t;
+	q->wlo = t - wflag;
+	q->whi = t + wflag;
+	q->from = aflag ? q->wlo - Aflag : q->wlo;
+	q->more = 1;
+}
+
+static uint64_t
+qhash(const char *p, size_t n)
+{
+	return zidx_hash(ZIDX_HASH0, p, n);
+}
+
+/*
+ * qline: one line of a query file, "NATIP PORT TIME" (blanks between;
+ * IPv6 with or without brackets; TIME as for -t, spaces allowed, up to
+ * the end of the line).  0: a query in q; 1: a blank or # comment line;
+ * -1: not a query, why says so.
+ */
+static int
+qline(char *s, struct query *q, char *why, size_t whyn)
+{
+	unsigned char bin[16];
+	char nat[INET6_ADDRSTRLEN], *a, *p, *e;
+	unsigned long port;
+	int64_t t;
+	int af;
+
+	s += strspn(s, " \t");
+	for (e = s + strlen(s); e > s && strchr(" \t\r\n", e[-1]); e--)
+		;
+	*e = '\0';
+	if (*s == '\0' || *s == '#')
+		return 1;
+	a = s;
+	s += strcspn(s, " \t");
+	if (*s == '\0') {
+		snprintf(why, whyn, "expected NATIP PORT TIME");
+		return -1;
+	}
+	*s++ = '\0';
+	if (*a == '[' && (p = strchr(a, ']')) != NULL && p[1] == '\0') {
+		*p = '\0';
+		a++;
+	}
+	af = strchr(a, ':') != NULL ? AF_INET6 : AF_INET;
+	if (inet_pton(af, a, bin) != 1 ||
+	    inet_ntop(af, bin, nat, sizeof(nat)) == NULL) {
+		snprintf(why, whyn, "%.64s: not an IPv4 or IPv6 address", a);
+		return -1;
+	}
+	s += strspn(s, " \t");
+	p = s;
+	s += strcspn(s, " \t");
+	if (*s == '\0' && p == s) {
+		snprintf(why, whyn, "expected NATIP PORT TIME");
+		return -1;
+	}
+	if (*s != '\0')
+		*s++ = '\0';
+	if (*p == '\0' || strspn(p, "0123456789") != strlen(p) ||
+	    strlen(p) > 5 || (port = strtoul(p, NULL, 10)) < 1 ||
+	    port > 65535) {
+		snprintf(why, whyn, "%.16s: bad port (1-65535)", p);
+		return -1;
+	}
+	s += strspn(s, " \t");
+	if (*s == '\0') {
+		snprintf(why, whyn, "no time after the port");
+		return -1;
+	}
+	if (tm_parsearg(s, &t, why, whyn) < 0)
+		return -1;
+	if (t > MAXTIME || t < -MAXTIME) {
+		snprintf(why, whyn, "%.64s: time out of range", s);
+		return -1;
+	}
+	memset(q, 0, sizeof(*q));
+	q->keyn = (size_t)snprintf(q->key, sizeof(q->key), "%s;%lu", nat,
+	    port);
+	q->hash = qhash(q->key, q->keyn);
+	qset(q, t);
+	return 0;
+}
+
+/*
+ * qload: the queries of path, hashed by key.  A line that is not a
+ * query is warned about (file and line) and left out; returns how many.
+ */
+static unsigned long
+qload(const char *path)
+{
+	FILE *fp;
+	char *line = NULL, why[256];
+	size_t cap = 0, i, cq = 0;
+	unsigned long lineno = 0, bad = 0;
+	struct query q;
+	int r;
+
+	if ((fp = fopen(path, "r")) == NULL)
+		die(EXIT_TROUBLE, "%s:", path);
+	while (getline(&line, &cap, fp) != -1) {
+		lineno++;
+		if ((r = qline(line, &q, why, sizeof(why))) > 0)
+			continue;
+		if (r < 0) {
+			warn("%s:%lu: %s", path, lineno, why);
+			bad++;
+			continue;
+		}
+		q.lineno = lineno;
+		if (nq == cq)
+			qs = xrealloc(qs, (cq = cq * 2 + 16) * sizeof(*qs));
+		qs[nq++] = q;
+	}
+	if (ferror(fp))
+		die(EXIT_TROUBLE, "%s:", path);
+	fclose(fp);
+	free(line);
+	for (qmask = 15; qmask < nq * 2; qmask = qmask * 2 + 1)
+		;
+	qtab = xrealloc(NULL, (qmask + 1) * sizeof(*qtab));
+	memset(qtab, 0, (qmask + 1) * sizeof(*qtab));
+	for (i = nq; i-- > 0;) {	/* chains in the order asked */
+		qs[i].hnext = qtab[qs[i].hash & qmask];
+		qtab[qs[i].hash & qmask] = &qs[i];
+	}
+	return bad;
+}
+
+/* qfirst: the first query about the line's nat and natport, or NULL */
+static struct query *
+qfirst(const struct span *f, char *k, size_t *kn, uint64_t *h)
+{
+	struct query *q;
+
+	if (f[F_NAT].n + f[F_NATPORT].n + 1 > INET6_ADDRSTRLEN + 8)
+		return NULL;
+	memcpy(k, f[F_NAT].p, f[F_NAT].n);
+	k[f[F_NAT].n] = ';';
+	memcpy(k + f[F_NAT].n + 1, f[F_NATPORT].p, f[F_NATPORT].n);
+	*kn = f[F_NAT].n + 1 + f[F_NATPORT].n;
+	*h = qhash(k, *kn);
+	for (q = qtab[*h & qmask]; q != NULL; q = q->hnext)
+		if (q->hash == *h && q->keyn == *kn &&
+		    memcmp(q->key, k, *kn) == 0)
+			return q;
+	return NULL;
+}
+
+/* qnext: the next query after q with the same key */
+static struct query *
+qnext(struct query *q)
+{
+	struct query *r;
+
+	for (r = q->hnext; r != NULL; r = r->hnext)
+		if (r->hash == q->hash && r->keyn == q->keyn &&
+		    memcmp(r->key, q->key, q->keyn) == 0)
+			return r;
+	return NULL;
+}
+
+/*
+ * result: print q's answer.  With -f it is headed by a line
+ *	#LINE NATIP PORT TIME EPOCH
+ * (its line in the query file, the address as logged, the instant in
+ * UTC and in seconds since the Epoch), even when it is empty.
+ */
+static void
+result(struct query *q, struct wr *out)
+{
+	struct flow **rank;
+	struct tmfmt tf;
+	char hd[INET6_ADDRSTRLEN + 128], ts[TM_FMTMAX];
+	const char *semi;
+	size_t i, nrank;
+	int64_t sec;
+
+	if (fflag) {
+		semi = memchr(q->key, ';', q->keyn);
+		tm_fmtinit(&tf, 0);
+		ts[tm_fmt(&tf, ts, q->t)] = '\0';
+		sec = q->t >= 0 ? q->t / TM_USEC : -((-q->t + TM_USEC - 1) /
+		    TM_USEC);
+		wr_put(out, hd, (size_t)snprintf(hd, sizeof(hd),
+		    "#%lu %.*s %s %s %lld\n", q->lineno, (int)(semi - q->key),
+		    q->key, semi + 1, ts, (long long)sec));
+		wr_put(out, q->buf, q->n);
+	}
+	if (oneflag && q->best.line != NULL) {
+		putline(out, q->best.line, q->best.n);
+		q->found = 1;
+	}
+	if (aflag && q->ftinit) {
+		rank = flow_rank(&q->ft, q->t, &nrank);
+		for (i = 0; i < nrank; i++) {
+			if (rank[i]->flags & FL_START)
+				putline(out, rank[i]->l0, rank[i]->n0);
+			if (rank[i]->flags & FL_STOP &&
+			    (Pflag || !(rank[i]->flags & FL_START)))
+				putline(out, rank[i]->l1, rank[i]->n1);
+			if (Pflag)
+				wr_putc(out, '\n');
+		}
+		q->found = nrank > 0;
+		free(rank);
+		flow_free(&q->ft);
+	}
+	free(q->best.line);
+	free(q->buf);
+}
+
 int
 main(int argc, char *argv[])
 {
 	struct input in;
 	struct wr out;
-	struct flowtab ft;
-	struct flow **rank;
+	struct query *q, one;
 	struct span l, f[F_NFIELDS];
-	struct best best = { NULL, 0, 0, 0, 0 };
-	char why[256];
-	size_t i, nrank;
+	char why[256], k[INET6_ADDRSTRLEN + 8];
+	size_t i, kn;
+	uint64_t h;
 	int64_t t;
-	int c, r, tset = 0, trouble = 0, found = 0, more = 1, done = 0;
+	int c, r, tset = 0, trouble = 0, found = 0, warned;
 	int fi = 0;
 	const char *path;
 
 	err_init(argv[0]);
-	while ((c = getopt(argc, argv, ":1aA:cD:hk:p:Pt:uVw:")) != -1)
+	while ((c = getopt(argc, argv, ":1aA:cD:f:hk:p:PR:t:uVw:")) != -1)
 		switch (c) {
 		case 'c':
 			cflag = 1;
@@ -483,8 +814,14 @@ main(int argc, char *argv[])
 		case 'D':
 			Dparse(optarg);
 			break;
+		case 'f':
+			fflag = optarg;
+			break;
 		case 'P':
 			Pflag = 1;
+			break;
+		case 'R':
+			Rflag = secarg(c, optarg);
 			break;
 		case 't':
 			if (tm_parsearg(optarg, &tflag, why, sizeof(why)) < 0)
@@ -508,26 +845,36 @@ main(int argc, char *argv[])
 		}
 	argc -= optind;
 	argv += optind;
-	if (!tset || (oneflag && aflag) || (Pflag && !aflag) ||
-	    (cflag && (oneflag || Pflag)))
+	if (tset == (fflag != NULL) || (oneflag && aflag) ||
+	    (Pflag && !aflag) || (cflag && (oneflag || Pflag || fflag)))
 		usage();
-	if (tflag > MAXTIME || tflag < -MAXTIME)
+	if (tset && (tflag > MAXTIME || tflag < -MAXTIME))
 		die(EXIT_TROUBLE, "-t: time out of range");
-	wlo = tflag - wflag;
-	whi = tflag + wflag;
-	from = aflag ? wlo - Aflag : wlo;
+	if (Rflag < 0)
+		Rflag = Aflag;
+
+	if (fflag) {
+		if (qload(fflag) > 0)
+			trouble = 1;
+	} else {
+		memset(&one, 0, sizeof(one));
+		qset(&one, tflag);
+		qs = &one;
+		nq = 1;
+	}
+	from = nq > 0 ? qs[0].from : 0;
+	for (i = 1; i < nq; i++)
+		if (qs[i].from < from)
+			from = qs[i].from;
 
 	wr_init(&out, STDOUT_FILENO, "standard output");
-	memset(&ft, 0, sizeof(ft));
-	if (aflag)
-		flow_init(&ft);
-	do {
+	if (nq > 0) do {
 		path = argc > 0 ? argv[fi] : "-";
 		if (in_open(&in, path, &out) < 0) {
 			trouble = 1;
 			continue;
 		}
-		while (!done && (r = rd_line(&in.r, &l)) != 0) {
+		while (ndone < nq && (r = rd_line(&in.r, &l)) != 0) {
 			in.lineoff = in.off;
 			in.off += (long long)l.n + 1;
 			if (r < 0) {
@@ -540,8 +887,7 @@ main(int argc, char *argv[])
 				continue;
 			}
 			if (cflag) {	/* the caller filters: pass it on */
-				putline(&out, l.p, l.n);
-				found = 1;
+				emit(&qs[0], &out, l.p, l.n);
 				continue;
 			}
 			if ((c = timeof(l, &t)) != 0) {
@@ -549,68 +895,54 @@ main(int argc, char *argv[])
 					lwarn(&in, "bad time", l);
 				continue;
 			}
-			if (!uflag && t > whi + kflag) {
-				/* -a -P: go on for the stops of open flows */
-				more = 0;
-				if (!Pflag || ft.nopen == 0 ||
-				    t > whi + Aflag + kflag) {
-					done = 1;
+			if (!fflag) {	/* one query: every line is its */
+				if (past(&qs[0], t))
 					break;
-				}
+				if (!aflag && (t < qs[0].wlo || t > qs[0].whi))
+					continue;
 			}
-			if (!aflag && (t < wlo || t > whi))
-				continue;
 			if (csv_split(l, f, F_NFIELDS) < F_NFIELDS) {
 				lwarn(&in, "not a log line (too few fields)",
 				    l);
 				continue;
 			}
 			if (iseq(f[F_EVENT], "lost")) {
-				if (t >= from && t <= whi && more)
-					lwarn(&in, "the log lost events here: "
-					    "a line may be missing", l);
-				if (!oneflag && !aflag) {
-					putline(&out, l.p, l.n);
-					found = 1;
+				/* a gap in the log: every query's */
+				for (i = 0, warned = 0; i < nq; i++) {
+					q = &qs[i];
+					if (q->done || (fflag && past(q, t)))
+						continue;
+					if (t >= q->from && t <= q->whi &&
+					    q->more && !warned++)
+						lwarn(&in, "the log lost events"
+						    " here: a line may be "
+						    "missing", l);
+					answer(q, &out, f, l, t);
 				}
 				continue;
 			}
-			if (!protook(f) || !dstok(f))
+			if (!fflag) {
+				answer(&qs[0], &out, f, l, t);
 				continue;
-			if (aflag) {
-				flowline(&ft, f, l, t, more);
-			} else if (oneflag) {
-				closest(&best, l, t);
-			} else {
-				putline(&out, l.p, l.n);
-				found = 1;
 			}
+			for (q = qfirst(f, k, &kn, &h); q != NULL;
+			    q = qnext(q))
+				if (!q->done && !past(q, t))
+					answer(q, &out, f, l, t);
 		}
 		if (in_close(&in) < 0)
 			trouble = 1;
-	} while (!done && ++fi < argc);
+	} while (ndone < nq && ++fi < argc);
 
-	if (oneflag && best.line != NULL) {
-		putline(&out, best.line, best.n);
-		found = 1;
-	}
-	if (aflag) {
-		rank = flow_rank(&ft, tflag, &nrank);
-		for (i = 0; i < nrank; i++) {
-			if (rank[i]->flags & FL_START)
-				putline(&out, rank[i]->l0, rank[i]->n0);
-			if (rank[i]->flags & FL_STOP &&
-			    (Pflag || !(rank[i]->flags & FL_START)))
-				putline(&out, rank[i]->l1, rank[i]->n1);
-			if (Pflag)
-				wr_putc(&out, '\n');
-		}
-		found = nrank > 0;
-		free(rank);
-		flow_free(&ft);
+	for (i = 0; i < nq; i++) {
+		result(&qs[i], &out);
+		found |= qs[i].found;
 	}
 	wr_flush(&out);
 	wr_free(&out);
-	free(best.line);
+	if (fflag) {
+		free(qs);
+		free(qtab);
+	}
 	return trouble ? EXIT_TROUBLE : found ? EXIT_MATCH : EXIT_NOMATCH;
 }

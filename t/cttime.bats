@@ -681,9 +681,10 @@ cttime: stdin:4: bad time: 2026-13-27T10:06:47Z;start;tcp;10.0.0.1;1000;198..." 
 # ---------------------------------------------------------- failure paths
 
 @test "usage: bad options and combinations give one usage line, exit 2" {
-	u='usage: cttime -t time [-cu] [-k skew] [-p proto] [-D dst[:port]] [-w seconds] [-1 | -a [-P] [-A maxage]] [file ...]'
+	u='usage: cttime {-t time | -f queries} [-cu] [-k skew] [-p proto] [-D dst[:port]] [-w seconds] [-1 | -a [-P] [-A maxage] [-R readon]] [file ...]'
+	printf '10.0.0.1 80 %s\n' $T >"$TMP/q"
 	for args in "-x -t $T" "" "-w 5" "-1 -a -t $T" "-P -t $T" \
-	    "-1 -P -t $T" "-t"; do
+	    "-1 -P -t $T" "-t" "-t $T -f $TMP/q" "-c -f $TMP/q"; do
 		tc 2 "" "" $args
 		[ "${stderr##*
 }" = "$u" ]
