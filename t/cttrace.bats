@@ -59,7 +59,15 @@ verdict() {
 	[ "$status" -eq 0 ] || fail "$output"
 	expect_eq hosts "$(hosts)" "10.0.0.1:40000 "
 	expect_eq verdict "$(verdict)" "verdict: one answer: 10.0.0.1"
-	[[ "$output" == *"198.51.100.2:443"*"tcp"*"2026-11-27T10:00:00.000001Z"*"2026-11-27T10:20:00.000001Z"*"300/200"* ]] ||
+	# the stop is logged long after the window: not looked for (-R 0)
+	[[ "$output" == *"198.51.100.2:443"*"tcp"*"2026-11-27T10:00:00.000001Z"*" open "* ]] ||
+		fail "$output"
+	# a stop within the window and the skew is
+	ev 2026-11-27T10:07:30Z stop 10.0.0.1 40000 61234 1 >"$TMP/log/2026-11-27.csv"
+	ev 2026-11-27T10:00:00.000001Z start 10.0.0.1 40000 61234 1 >>"$TMP/log/2026-11-27.csv"
+	sort -o "$TMP/log/2026-11-27.csv" "$TMP/log/2026-11-27.csv"
+	run cttrace -d "$TMP/log" 192.76.8.23 61234 2026-11-27T10:06:49Z
+	[[ "$output" == *"198.51.100.2:443"*"tcp"*"2026-11-27T10:00:00.000001Z"*"2026-11-27T10:07:30Z"*"300/200"* ]] ||
 		fail "$output"
 }
 
