@@ -194,4 +194,23 @@ logged() {
 	done <"$d/tinyD"
 	echo "tiny range with -D: $first of $n first" >&2
 	[ $((first * 100)) -ge $((n * 90)) ] || fail "-D: first in only $first of $n"
+	# all the questions of a protocol as one batch (cttrace -b): each
+	# answer is the one the question got alone
+	for proto in tcp udp; do
+		awk -F'|' -v p="$proto" '{ split($1, q, " ") }
+		    q[1] == p { print q[2], q[3], q[4] }' "$d/tiny" >"$d/c.$proto"
+		[ -s "$d/c.$proto" ] || continue
+		cttrace -d "$d/log" -p "$proto" -b "$d/c.$proto" >"$d/b.$proto" ||
+		    [ $? -eq 1 ] || fail "cttrace -b failed"
+		k=0
+		while read -r nat natport t; do
+			k=$((k + 1))
+			st=0
+			cttrace -d "$d/log" -p "$proto" "$nat" "$natport" "$t" >"$d/one" || st=$?
+			[ "$st" -le 1 ] || fail "cttrace failed ($st)"
+			awk -v k="$k" '/^line [0-9]+: / { on = ($2 == k ":")
+			    sub(/^line [0-9]+: /, "") } on && $0 != ""' "$d/b.$proto" >"$d/bk"
+			cmp -s "$d/one" "$d/bk" || fail "-b: question $k ($nat $natport $t) differs: $(diff "$d/one" "$d/bk")"
+		done <"$d/c.$proto"
+	done
 }
