@@ -46,6 +46,20 @@
 /* TRAINMAX: the density check counts on the first 256 KiB (one read) */
 #define TRAINMAX (256 * 1024)
 
+/*
+ * The table: next[s * ncls + c] for node s and class c holds the target
+ * node's row (its number times ncls, so that the scan needs no multiply)
+ * and three flags about the move, so that neither loop needs another
+ * load: AC_OUT, a pattern ends at the target (out[] > 0); AC_EDGE, the
+ * move is a trie edge (the anchored walk may follow only those); AC_TERM,
+ * a pattern is the target's whole string.  AC_DFAMAX keeps the table below
+ * 2^24 entries, so a row number fits below the flags.
+ */
+#define AC_OUT 0x80000000u
+#define AC_EDGE 0x40000000u
+#define AC_TERM 0x20000000u
+#define AC_ROW 0x1fffffffu
+
 static int
 lower(int c)
 {
@@ -60,9 +74,9 @@ edge(const struct ac *a, uint32_t s, unsigned c)
 
 	if (s == 0)
 		return a->root[c];
-	if (a->next != NULL) {	/* a table entry is an edge iff one deeper */
+	if (a->next != NULL) {
 		t = a->next[(size_t)s * a->ncls + c];
-		return a->depth[t] == a->depth[s] + 1 ? t : 0;
+		return t & AC_EDGE ? (t & AC_ROW) / a->ncls : 0;
 	}
 	for (t = a->child[s]; t != 0; t = a->sib[t])
 		if (a->lab[t] == c)
@@ -85,19 +99,34 @@ delta(const struct ac *a, uint32_t s, unsigned c)
 
 /*
  * walk: the longest pattern that starts at h[0] (h[0..n) is the rest of
- * the hay): 1 and its length in *len, or 0
+ * the hay), the first i bytes being already known to lead to node s:
+ * 1 and its length in *len, or 0
  */
 static int
-walk(const struct ac *a, const unsigned char *h, size_t n, size_t *len)
+walk(const struct ac *a, const unsigned char *h, size_t n, uint32_t s,
+    size_t i, size_t *len)
 {
-	uint32_t s = 0;
-	size_t i;
-	int found = a->empty;
+	const uint32_t *next = a->next;
+	uint32_t x, row;
+	int found = a->empty || a->term[s];
 
-	*len = 0;
+	*len = found ? i : 0;
 	if (n > a->maxlen)
 		n = a->maxlen;
-	for (i = 0; i < n; i++) {
+	if (next != NULL) {
+		for (row = s * a->ncls; i < n; i++) {
+			x = next[row + a->cls[h[i]]];
+			if (!(x & AC_EDGE))
+				break;
+			row = x & AC_ROW;
+			if (x & AC_TERM) {
+				found = 1;
+				*len = i + 1;
+			}
+		}
+		return found;
+	}
+	for (; i < n; i++) {
 		if ((s = edge(a, s, a->cls[h[i]])) == 0)
 			break;
 		if (a->term[s]) {
@@ -120,12 +149,18 @@ scan(const struct ac *a, const char *hay, size_t n, size_t *len)
 	const uint32_t *next = a->next;
 	const unsigned ncls = a->ncls;
 	size_t i, start, best = n, limit = n;
-	uint32_t s = 0;
+	uint32_t s = 0, x = 0;
 
 	for (i = 0; i < limit; i++) {
-		s = next != NULL ? next[(size_t)s * ncls + a->cls[h[i]]] :
-		    delta(a, s, a->cls[h[i]]);
-		if (a->out[s] == 0)
+		if (next != NULL) {
+			x = next[x + a->cls[h[i]]];
+			if (!(x & AC_OUT)) {
+				x &= AC_ROW;
+				continue;
+			}
+			x &= AC_ROW;
+			s = x / ncls;
+		} else if (a->out[s = delta(a, s, a->cls[h[i]])] == 0)
 			continue;
 		start = i + 1 - a->out[s];
 		if (best == n || start < best ||
@@ -160,6 +195,93 @@ pass(const struct ac *a, const unsigned char *h, size_t n, size_t j)
 	return 0;
 }
 
+/*
+ * hash: AC_HASHBITS bits of the k <= 8 bytes at p (lower case under
+ * icase), n bytes being readable there: Fibonacci hashing, the bytes as
+ * one little-endian integer times 2^64 / phi, whose top bits depend on all
+ * of them.  On a little-endian CPU with 8 bytes readable, one load.
+ */
+static inline unsigned
+hash(const struct ac *a, const unsigned char *p, size_t k, size_t n)
+{
+	uint64_t x = 0;
+	size_t i;
+
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	if (!a->icase && n >= 8) {
+		memcpy(&x, p, 8);
+		if (k < 8)
+			x &= ((uint64_t)1 << 8 * k) - 1;
+		return (unsigned)((x * 0x9e3779b97f4a7c15u) >>
+		    (64 - AC_HASHBITS));
+	}
+#endif
+	(void)n;
+	for (i = 0; i < k; i++)
+		x |= (uint64_t)(a->icase ? lower(p[i]) : p[i]) << 8 * i;
+	return (unsigned)((x * 0x9e3779b97f4a7c15u) >> (64 - AC_HASHBITS));
+}
+
+/* same: the k bytes at h are the prefix p (lower case under icase) */
+static inline int
+same(const struct ac *a, const unsigned char *h, const unsigned char *p,
+    size_t k)
+{
+	uint64_t x, y;
+	size_t i = 0;
+
+	if (a->icase) {
+		for (; i < k; i++)
+			if (a->cls[h[i]] != a->cls[p[i]])
+				return 0;
+		return 1;
+	}
+	if (k >= 8) {	/* words at 0, 8, ... and one ending at k */
+		for (; i + 8 < k; i += 8) {
+			memcpy(&x, h + i, 8);
+			memcpy(&y, p + i, 8);
+			if (x != y)
+				return 0;
+		}
+		memcpy(&x, h + k - 8, 8);
+		memcpy(&y, p + k - 8, 8);
+		return x == y;
+	}
+	for (; i < k; i++)
+		if (h[i] != p[i])
+			return 0;
+	return 1;
+}
+
+/*
+ * verify: the longest pattern at h[j], for a position the prefilter let
+ * through: the group whose whole prefix is there (the groups differ in
+ * their first AC_PREFIXMIN bytes: one at most), the hash of the bytes
+ * after it, then the trie from the prefix's node
+ */
+static inline __attribute__((always_inline)) int
+verify(const struct ac *a, const unsigned char *h, size_t n, size_t j,
+    size_t *len)
+{
+	size_t gl, k;
+	int g;
+
+	for (g = 0; g < a->ngroup; g++) {
+		gl = a->glen[g];
+		if (gl > n - j || !same(a, h + j, a->grp[g].pat, gl))
+			continue;
+		if (a->ghb[g] > 0) {
+			if (a->ghb[g] > n - j - gl)
+				return 0;
+			k = hash(a, h + j + gl, a->ghb[g], n - j - gl);
+			if (!(a->gbits[g][k / 64] >> (k % 64) & 1))
+				return 0;
+		}
+		return walk(a, h + j, n - j, a->gnode[g], gl, len);
+	}
+	return 0;
+}
+
 /* filter: the prefilter without SIMD, and the SIMD loop's tail */
 static const char *
 filter(const struct ac *a, const char *hay, size_t n, size_t j, size_t *len)
@@ -167,26 +289,41 @@ filter(const struct ac *a, const char *hay, size_t n, size_t j, size_t *len)
 	const unsigned char *h = (const unsigned char *)hay;
 
 	for (; j < n; j++)
-		if (pass(a, h, n, j) && walk(a, h + j, n - j, len))
+		if (pass(a, h, n, j) && verify(a, h, n, j, len))
 			return hay + j;
 	return NULL;
 }
 
 #ifdef AC_X86
+/* eq32: the 32 bytes at p that equal v (after OR o under icase) */
+__attribute__((target("avx2"))) static inline __m256i
+eq32(const unsigned char *p, __m256i v, __m256i o, const int icase)
+{
+	__m256i x = _mm256_loadu_si256((const __m256i *)p);
+
+	return _mm256_cmpeq_epi8(icase ? _mm256_or_si256(x, o) : x, v);
+}
+
 /*
- * filter_avx2: 32 positions i..i+31 at once; for each group, its three
- * bytes (OR-ed with the fold bits under icase) compared at i+at[k], the
- * three results ANDed, the groups ORed.  The loads reach i+31+amax, so
- * blocks run while that is inside the hay; the rest goes to filter().
+ * avx2: 32 positions i..i+31 at once, two blocks (64) a turn; for each
+ * group, its three bytes (OR-ed with the fold bits under icase) compared
+ * at i+at[k], the three results ANDed, the groups ORed; a turn without a
+ * candidate costs one test and one branch.  The loads reach i+63+amax, so
+ * turns run while that is inside the hay; the rest goes to filter().  ng
+ * and icase are constants at each call, so the compiler makes a copy
+ * for each with the loop over the groups unrolled and the bytes in
+ * registers.
  */
-__attribute__((target("avx2"))) static const char *
-filter_avx2(const struct ac *a, const char *hay, size_t n, size_t *len)
+__attribute__((target("avx2"))) static inline __attribute__((always_inline))
+const char *
+avx2(const struct ac *a, const char *hay, size_t n, size_t *len, const int ng,
+    const int icase)
 {
 	const unsigned char *h = (const unsigned char *)hay;
-	__m256i v[AC_GROUPS][3], o[AC_GROUPS][3], x, m;
+	__m256i v[AC_GROUPS][3], o[AC_GROUPS][3], x, y;
 	size_t at[AC_GROUPS][3], amax = 0, i = 0, j;
-	unsigned mask;
-	int g, k, ng = a->ngroup;
+	unsigned long long mask;
+	int g, k;
 
 	for (g = 0; g < ng; g++)
 		for (k = 0; k < 3; k++) {
@@ -196,28 +333,54 @@ filter_avx2(const struct ac *a, const char *hay, size_t n, size_t *len)
 			if (at[g][k] > amax)
 				amax = at[g][k];
 		}
-	for (; i + 32 + amax <= n; i += 32) {
-		m = _mm256_setzero_si256();
+	for (; i + 64 + amax <= n; i += 64) {
+		x = y = _mm256_setzero_si256();
 		for (g = 0; g < ng; g++) {
-			x = _mm256_cmpeq_epi8(_mm256_or_si256(_mm256_loadu_si256(
-			    (const __m256i *)(h + i + at[g][0])), o[g][0]),
-			    v[g][0]);
-			x = _mm256_and_si256(x, _mm256_cmpeq_epi8(
-			    _mm256_or_si256(_mm256_loadu_si256((const __m256i *)
-			    (h + i + at[g][1])), o[g][1]), v[g][1]));
-			x = _mm256_and_si256(x, _mm256_cmpeq_epi8(
-			    _mm256_or_si256(_mm256_loadu_si256((const __m256i *)
-			    (h + i + at[g][2])), o[g][2]), v[g][2]));
-			m = _mm256_or_si256(m, x);
+			x = _mm256_or_si256(x, _mm256_and_si256(_mm256_and_si256(
+			    eq32(h + i + at[g][0], v[g][0], o[g][0], icase),
+			    eq32(h + i + at[g][1], v[g][1], o[g][1], icase)),
+			    eq32(h + i + at[g][2], v[g][2], o[g][2], icase)));
+			y = _mm256_or_si256(y, _mm256_and_si256(_mm256_and_si256(
+			    eq32(h + i + 32 + at[g][0], v[g][0], o[g][0], icase),
+			    eq32(h + i + 32 + at[g][1], v[g][1], o[g][1], icase)),
+			    eq32(h + i + 32 + at[g][2], v[g][2], o[g][2], icase)));
 		}
-		for (mask = (unsigned)_mm256_movemask_epi8(m); mask != 0;
-		    mask &= mask - 1) {
-			j = i + (size_t)__builtin_ctz(mask);
-			if (walk(a, h + j, n - j, len))
+		if (_mm256_testz_si256(_mm256_or_si256(x, y),
+		    _mm256_or_si256(x, y)))
+			continue;
+		mask = (unsigned)_mm256_movemask_epi8(x) |
+		    (unsigned long long)(unsigned)_mm256_movemask_epi8(y) << 32;
+		for (; mask != 0; mask &= mask - 1) {
+			j = i + (size_t)__builtin_ctzll(mask);
+			if (verify(a, h, n, j, len))
 				return hay + j;
 		}
 	}
 	return filter(a, hay, n, i, len);
+}
+
+/* filter_avx2: avx2() for the number of groups and the case at hand */
+__attribute__((target("avx2"))) static const char *
+filter_avx2(const struct ac *a, const char *hay, size_t n, size_t *len)
+{
+	switch (a->ngroup * 2 + a->icase) {
+	case 2:
+		return avx2(a, hay, n, len, 1, 0);
+	case 3:
+		return avx2(a, hay, n, len, 1, 1);
+	case 4:
+		return avx2(a, hay, n, len, 2, 0);
+	case 5:
+		return avx2(a, hay, n, len, 2, 1);
+	case 6:
+		return avx2(a, hay, n, len, 3, 0);
+	case 7:
+		return avx2(a, hay, n, len, 3, 1);
+	case 8:
+		return avx2(a, hay, n, len, 4, 0);
+	default:
+		return avx2(a, hay, n, len, 4, 1);
+	}
 }
 #endif
 
@@ -228,7 +391,7 @@ ac_find(const struct ac *a, const char *hay, size_t n, size_t *len)
 	if (a->npat == 0)
 		return NULL;
 	if (a->empty) {
-		walk(a, (const unsigned char *)hay, n, len);
+		walk(a, (const unsigned char *)hay, n, 0, 0, len);
 		return hay;
 	}
 	if (a->filter) {
@@ -266,6 +429,20 @@ classes(struct ac *a, const struct span *pat, size_t npat, int icase)
 	}
 }
 
+/* ingroup: pattern p starts with group g's prefix */
+static int
+ingroup(const struct ac *a, const struct span *p, int g)
+{
+	size_t k;
+
+	if (p->n < a->glen[g])
+		return 0;
+	for (k = 0; k < a->glen[g]; k++)
+		if (a->cls[(unsigned char)p->p[k]] != a->cls[a->grp[g].pat[k]])
+			return 0;
+	return 1;
+}
+
 /*
  * groups: the prefilter's groups, the nodes at depth AC_PREFIXMIN (found
  * by insert), each with the common prefix of its patterns: down from the
@@ -273,10 +450,11 @@ classes(struct ac *a, const struct span *pat, size_t npat, int icase)
  */
 static int
 groups(struct ac *a, const uint32_t *gnode, const struct span *gpat, int ng,
-    int flags)
+    const struct span *pat, size_t npat, int flags)
 {
 	uint32_t s;
-	size_t len;
+	size_t len, i, k;
+	unsigned x;
 	int g;
 
 	for (g = 0; g < ng; g++) {
@@ -287,12 +465,37 @@ groups(struct ac *a, const uint32_t *gnode, const struct span *gpat, int ng,
 			s = a->child[s];
 			len++;
 		}
+		a->gnode[g] = s;
+		a->glen[g] = len;
 		if (bmh_init(&a->grp[g], gpat[g].p, len,
 		    (flags & AC_ICASE ? BMH_ICASE : 0) |
 		    (flags & AC_PORTABLE ? BMH_PORTABLE : 0)) < 0)
 			return -1;
 		a->ngroup = g + 1;
 	}
+	/* each pattern's group: the one whose prefix it starts with */
+	for (g = 0; g < ng; g++)
+		a->ghb[g] = AC_HASHMAX;
+	for (i = 0; i < npat; i++)
+		for (g = 0; g < ng; g++)
+			if (ingroup(a, &pat[i], g) &&
+			    pat[i].n - a->glen[g] < a->ghb[g])
+				a->ghb[g] = pat[i].n - a->glen[g];
+	for (g = 0; g < ng; g++) {
+		if (a->ghb[g] < 2)
+			a->ghb[g] = 0;
+		else if ((a->gbits[g] = calloc((1u << AC_HASHBITS) / 64,
+		    sizeof(uint64_t))) == NULL)
+			return -1;
+	}
+	for (i = 0; i < npat; i++)
+		for (g = 0; g < ng; g++)
+			if (a->ghb[g] > 0 && ingroup(a, &pat[i], g)) {
+				k = a->glen[g];
+				x = hash(a, (const unsigned char *)pat[i].p + k,
+				    a->ghb[g], a->ghb[g]);
+				a->gbits[g][x / 64] |= (uint64_t)1 << (x % 64);
+			}
 	a->filter = ng > 0;
 #ifdef AC_X86
 	if (!(flags & AC_PORTABLE)) {
@@ -303,7 +506,19 @@ groups(struct ac *a, const uint32_t *gnode, const struct span *gpat, int ng,
 	return 0;
 }
 
-/* build: failure links, out[], and the table if there is one (BFS) */
+/* entry: the table entry for a move to node v (see AC_OUT) */
+static uint32_t
+entry(const struct ac *a, uint32_t v, uint32_t edgeflag)
+{
+	return v * a->ncls | edgeflag | (a->out[v] ? AC_OUT : 0) |
+	    (a->term[v] ? AC_TERM : 0);
+}
+
+/*
+ * build: failure links, out[], and the table if there is one, breadth
+ * first: a node's failure link is shallower, so its row is complete
+ * before the node's own, which starts as a copy of it (without AC_EDGE)
+ */
 static int
 build(struct ac *a)
 {
@@ -319,18 +534,20 @@ build(struct ac *a)
 		if (a->next != NULL)
 			for (c = 0; c < ncls; c++)
 				a->next[u * ncls + c] = u == 0 ? 0 :
-				    a->next[f * ncls + c];
+				    a->next[f * ncls + c] & ~AC_EDGE;
 		for (v = a->child[u]; v != 0; v = a->sib[v]) {
 			if (u == 0)
 				a->fail[v] = 0;
 			else if (a->next != NULL)
-				a->fail[v] = a->next[f * ncls + a->lab[v]];
+				a->fail[v] = (a->next[f * ncls + a->lab[v]] &
+				    AC_ROW) / (uint32_t)ncls;
 			else
 				a->fail[v] = delta(a, f, a->lab[v]);
 			if (a->out[v] == 0)
 				a->out[v] = a->out[a->fail[v]];
 			if (a->next != NULL)
-				a->next[u * ncls + a->lab[v]] = v;
+				a->next[u * ncls + a->lab[v]] =
+				    entry(a, v, AC_EDGE);
 			q[qt++] = v;
 		}
 	}
@@ -349,6 +566,7 @@ ac_init(struct ac *a, const struct span *pat, size_t npat, int flags)
 
 	memset(a, 0, sizeof(*a));
 	a->npat = npat;
+	a->icase = (flags & AC_ICASE) != 0;
 	for (i = 0; i < npat; i++) {
 		if (pat[i].n > INT32_MAX - 1 - total) {
 			errno = EOVERFLOW;
@@ -398,7 +616,7 @@ ac_init(struct ac *a, const struct span *pat, size_t npat, int flags)
 		}
 	}
 	if (!(flags & AC_NOFILTER) && !a->empty && !short_ && npat > 0 &&
-	    ng <= AC_GROUPS && groups(a, gnode, gpat, ng, flags) < 0)
+	    ng <= AC_GROUPS && groups(a, gnode, gpat, ng, pat, npat, flags) < 0)
 		goto nomem;
 	if (!(flags & AC_NFA) && a->nnode <= AC_DFAMAX / 4 / a->ncls &&
 	    (a->next = malloc(a->nnode * a->ncls * sizeof(*a->next))) == NULL)
@@ -442,8 +660,10 @@ ac_free(struct ac *a)
 {
 	int g;
 
-	for (g = 0; g < a->ngroup; g++)
+	for (g = 0; g < a->ngroup; g++) {
 		bmh_free(&a->grp[g]);
+		free(a->gbits[g]);
+	}
 	free(a->child);
 	free(a->sib);
 	free(a->lab);
