@@ -152,6 +152,7 @@ patfile(const char *path, int nat)
 	struct rd r;
 	struct span s;
 	const char *e;
+	size_t k;
 	int c;
 
 	if (rd_open(&r, path) < 0)
@@ -183,9 +184,14 @@ patfile(const char *path, int nat)
 			key[s.n] = '\0';
 			e = natpat(key);
 		}
-		if (e != NULL)
-			die(EXIT_TROUBLE, "%s:%llu: %.*s: %s", r.name, r.lineno,
-			    (int)(s.n < 64 ? s.n : 64), s.p, e);
+		if (e != NULL) {	/* the line, '?' for unprintable bytes */
+			for (k = 0; k < s.n && k + 1 < sizeof(key); k++)
+				key[k] = s.p[k] >= ' ' && s.p[k] <= '~' ?
+				    s.p[k] : '?';
+			key[k] = '\0';
+			die(EXIT_TROUBLE, "%s:%llu: %s: %s", r.name, r.lineno,
+			    key, e);
+		}
 	}
 	rd_close(&r);
 }
