@@ -308,10 +308,12 @@ csv() {
 	printf '%s\n' 'Access-Request User-Name="JOrd0001@OX.AC.UK"' \
 	    'Access-Request User-Name="other@ox.ac.uk"' \
 	    'Accounting User-Name="jord0001@ox.ac.uk"' > radius.log
+	printf '# batch of 27 November\n203.0.113.5:40123\n203.0.113.6:2000\n' > complaints.txt
 	# the commands, in order, and what each must print
 	want=(
 	    "$(sed -n '1p;3p' 2026-11-27.csv)"
 	    "$(csv | sed -n 5p)"
+	    "$(sed -n '1p;3p;6p' 2026-11-27.csv)"
 	    2
 	    seen
 	)
