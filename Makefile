@@ -22,9 +22,9 @@ CT_CPPFLAGS = -D_GNU_SOURCE -Ilib
 BIN = cmd/ctgrep cmd/ctparse cmd/cttime cmd/ctzip
 SCRIPT = cmd/cttrace
 MAN = cmd/ctgrep.1 cmd/ctparse.1 cmd/cttime.1 cmd/cttrace.1 cmd/ctzip.1
-LIBHDR = lib/bmh.h lib/csv.h lib/ctev.h lib/err.h lib/flow.h lib/proc.h \
+LIBHDR = lib/ac.h lib/bmh.h lib/csv.h lib/ctev.h lib/err.h lib/flow.h lib/proc.h \
 	lib/rd.h lib/span.h lib/tm.h lib/wr.h lib/zidx.h
-LIBOBJ = lib/bmh.o lib/csv.o lib/ctev.o lib/err.o lib/flow.o lib/proc.o \
+LIBOBJ = lib/ac.o lib/bmh.o lib/csv.o lib/ctev.o lib/err.o lib/flow.o lib/proc.o \
 	lib/rd.o lib/tm.o lib/wr.o lib/zidx.o
 LIB = lib/libct.a
 
@@ -55,7 +55,11 @@ t/bmhtest: t/bmhtest.c $(LIB)
 	$(CC) $(CFLAGS) $(CT_CPPFLAGS) $(CPPFLAGS) $(LDFLAGS) -o $@ t/bmhtest.c \
 	    $(LIB)
 
-check: all t/bmhtest
+t/actest: t/actest.c $(LIB)
+	$(CC) $(CFLAGS) $(CT_CPPFLAGS) $(CPPFLAGS) $(LDFLAGS) -o $@ t/actest.c \
+	    $(LIB)
+
+check: all t/bmhtest t/actest
 	LC_ALL=C TZ=UTC BATS=$(BATS) sh t/run.sh
 
 # The whole suite built with AddressSanitizer and UndefinedBehaviorSanitizer
@@ -73,7 +77,7 @@ check-sanitize:
 FUZZCC = clang
 FUZZTIME = 60
 FUZZFLAGS = -max_total_time=$(FUZZTIME)
-FUZZ = ctev tm csv bmh zidx
+FUZZ = ctev tm csv bmh zidx ac
 LIBSRC = $(LIBOBJ:.o=.c)
 fuzz:
 	mkdir -p t/fuzz/bin
@@ -111,7 +115,7 @@ uninstall:
 	for f in $(MAN); do rm -f $(DESTDIR)$(MANDIR)/$${f#cmd/}; done
 
 clean:
-	rm -f $(BIN) $(BIN:=.o) $(LIBOBJ) $(LIB) t/bmhtest
+	rm -f $(BIN) $(BIN:=.o) $(LIBOBJ) $(LIB) t/bmhtest t/actest
 	rm -rf t/fuzz/bin
 
 .PHONY: all check check-sanitize fuzz demo bench install uninstall clean

@@ -267,7 +267,7 @@ csv() {
 @test "usage: -h, -V, bad options" {
 	run "$C" -h
 	[ "$status" -eq 0 ]
-	[ "$output" = "usage: ctgrep [-ciq] [-m num] {-N natip:port | pattern} [file ...]" ]
+	[ "$output" = "usage: ctgrep [-ciq] [-m num] {-N natip:port | --nat-file file | -f file | pattern} [file ...]" ]
 	run "$C" -V
 	[ "$status" -eq 0 ]
 	[ "${#lines[@]}" -eq 1 ]
@@ -277,7 +277,7 @@ csv() {
 		run ctg $a
 		[ "$status" -eq 2 ]
 		[ ! -s "$T/out" ]
-		[ "$(cat "$T/err")" = "usage: ctgrep [-ciq] [-m num] {-N natip:port | pattern} [file ...]" ]
+		[ "$(cat "$T/err")" = "usage: ctgrep [-ciq] [-m num] {-N natip:port | --nat-file file | -f file | pattern} [file ...]" ]
 	done
 	run ctg
 	[ "$status" -eq 2 ]
@@ -308,10 +308,12 @@ csv() {
 	printf '%s\n' 'Access-Request User-Name="JOrd0001@OX.AC.UK"' \
 	    'Access-Request User-Name="other@ox.ac.uk"' \
 	    'Accounting User-Name="jord0001@ox.ac.uk"' > radius.log
+	printf '# batch of 27 November\n203.0.113.5:40123\n203.0.113.6:2000\n' > complaints.txt
 	# the commands, in order, and what each must print
 	want=(
 	    "$(sed -n '1p;3p' 2026-11-27.csv)"
 	    "$(csv | sed -n 5p)"
+	    "$(sed -n '1p;3p;6p' 2026-11-27.csv)"
 	    2
 	    seen
 	)
