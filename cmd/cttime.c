@@ -20,6 +20,11 @@
  * When ctzip(1) made it, its index (zidx.h) names the first block that
  * can hold a line from START-skew on: the child is started at that
  * block's offset, and the lines are read as from a bisected plain file.
+ * With -n (the flows of one NAT key: cttrace), an index of version 2 also
+ * tells which far blocks can matter to that key (zidx_select): only the
+ * blocks chosen are fed to the child, by a feeder process that preads
+ * them (concatenated members are one gzip or zstd stream), and reading
+ * ends after the last of them.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -49,7 +54,8 @@
 #define MAXSEC 1000000000LL	/* bound of -w, -k, -A: no overflow */
 #define MAXTIME (100000000000LL * TM_USEC)	/* |T| bound, year ~5000 */
 #define USAGE "usage: cttime -t time [-cu] [-k skew] [-p proto] " \
-	"[-D dst[:port]] [-w seconds] [-1 | -a [-P] [-A maxage]] [file ...]\n"
+	"[-D dst[:port]] [-n natip:port] [-w seconds] [-1 | -a [-P] " \
+	"[-A maxage]] [file ...]\n"
 
 static int64_t tflag;		/* -t time: the instant asked about */
 static int64_t wflag = 10 * TM_USEC;	/* -w seconds: tolerance */
@@ -63,6 +69,7 @@ static int Pflag;		/* -P: with -a, start and stop lines */
 static const char *pflag;	/* -p proto: this protocol only */
 static char Dhost[INET6_ADDRSTRLEN];	/* -D dst[:port]: this destination, */
 static const char *Dport;	/* as conntrack writes it, and port */
+static char Nkey[INET6_ADDRSTRLEN + 8];	/* -n natip:port: "nat;natport" */
 
 static int64_t wlo, whi;	/* the window [T-w, T+w] */
 static int64_t from;		/* first instant that matters: wlo, -a: wlo-A */
@@ -77,6 +84,16 @@ struct input {
 	unsigned long long probed;	/* bytes read by bisection */
 	pid_t zpid;		/* the decompressing child, or 0 */
 	const char *zprog;	/* its name, for messages */
+	pid_t feedpid;		/* the process feeding it blocks, or 0 */
+	struct zrun *run;	/* the runs of blocks read (-n), or NULL */
+	size_t nrun, irun;	/* how many, the one being read */
+	size_t nsel, nblock;	/* blocks read, blocks in the file */
+};
+
+/* adjacent blocks of a compressed file that are read */
+struct zrun {
+	long long coff, clen;	/* their members */
+	long long uoff, uend;	/* their text in the plain file */
 };
 
 /* the line closest to T so far, for -1 */
@@ -213,63 +230,153 @@ compressed(int fd)
 }
 
 /*
- * zstart: the block of a compressed file to start decompressing at, from
- * its index PATH.idx (none: 0, the whole file).  A stale or corrupt index
- * is warned about and ignored.
+ * zselect: the runs of blocks of a compressed file to decompress, from its
+ * index PATH.idx, in in->run (none: in->nrun 0, the whole file).  A stale
+ * or corrupt index is warned about and ignored.
  */
-static struct zblock
-zstart(const char *path, int fd)
+static void
+zselect(struct input *in, const char *path, int fd)
 {
-	struct zblock b = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 };
 	struct stat st;
 	struct zidx x;
+	struct zquery q;
 	char idx[4096];
+	unsigned char *sel;
 	size_t i;
 
 	if (uflag || fstat(fd, &st) < 0 ||
 	    (size_t)snprintf(idx, sizeof(idx), "%s.idx", path) >= sizeof(idx) ||
 	    access(idx, F_OK) < 0)
-		return b;
+		return;
 	if (zidx_load(&x, idx, (long long)st.st_size) < 0) {
 		warn("%s: stale or corrupt index, reading the whole file", idx);
-		return b;
+		return;
 	}
-	/* every block before i holds only times before START-skew */
-	if ((i = zidx_first(&x, from - kflag)) == x.n && x.n > 0)
-		i = x.n - 1;	/* none after: the last, as a bisection */
-	if (i < x.n)
-		b = x.b[i];
+	memset(&q, 0, sizeof(q));
+	q.start = from - kflag;
+	q.lo = wlo;
+	q.hi = whi;
+	q.skew = kflag;
+	if ((q.haskey = Nkey[0] != '\0'))
+		q.fp = zidx_fp(Nkey, strlen(Nkey));
+	if ((sel = malloc(x.n + 1)) == NULL ||
+	    (in->run = calloc(x.n + 1, sizeof(*in->run))) == NULL)
+		die(EXIT_TROUBLE, "out of memory:");
+	in->nsel = zidx_select(&x, &q, sel);
+	in->nblock = x.n;
+	for (i = 0; i < x.n; i++) {
+		struct zrun *r = &in->run[in->nrun];
+
+		if (!sel[i])
+			continue;
+		if (in->nrun > 0 && i > 0 && sel[i - 1]) {
+			r[-1].clen += x.b[i].clen;
+			r[-1].uend += x.b[i].ulen;
+			continue;
+		}
+		r->coff = x.b[i].coff;
+		r->clen = x.b[i].clen;
+		r->uoff = x.b[i].uoff;
+		r->uend = x.b[i].uoff + x.b[i].ulen;
+		in->nrun++;
+	}
+	free(sel);
 	zidx_free(&x);
-	return b;
+}
+
+/* feed: in a child, write the runs of in->r.fd to fd; its exit status */
+static int
+feed(struct input *in, int fd)
+{
+	char buf[128 * 1024];
+	long long off, end;
+	size_t i, want;
+	ssize_t k, w, n;
+
+	for (i = 0; i < in->nrun; i++)
+		for (off = in->run[i].coff, end = off + in->run[i].clen;
+		    off < end; off += k) {
+			want = end - off < (long long)sizeof(buf) ?
+			    (size_t)(end - off) : sizeof(buf);
+			if ((k = pread(in->r.fd, buf, want, (off_t)off)) < 0 &&
+			    errno == EINTR)
+				k = 0;
+			else if (k <= 0)
+				return 1;	/* the child sees a cut member */
+			for (w = 0; w < k; w += n)
+				if ((n = write(fd, buf + w, (size_t)(k - w))) < 0) {
+					if (errno != EINTR)
+						return 1;
+					n = 0;
+				}
+		}
+	return 0;
 }
 
 /*
- * zopen: read the compressed file of in through a child "PROG -dc" whose
- * standard input is the file itself, from the block zstart chose: the
- * child stops (SIGPIPE) when cttime has read enough.
+ * zopen: read the compressed file of in through a child "PROG -dc": the
+ * child stops (SIGPIPE) when cttime has read enough.  Its standard input
+ * is the file itself, from the first block chosen, when the blocks chosen
+ * run to the end of the file; else a pipe from a feeder process that
+ * writes the chosen members one after the other.
  */
 static int
 zopen(struct input *in, int kind)
 {
 	char *gz[] = { "gzip", "-dc", NULL }, *zs[] = { "zstd", "-q", "-dc",
 	    NULL }, **argv = kind == Z_GZIP ? gz : zs;
-	struct zblock b = zstart(in->r.name, in->r.fd);
-	int pp[2];
+	int pp[2], fp[2] = { -1, -1 }, src = in->r.fd;
+	long long coff = 0;
 
-	if (lseek(in->r.fd, (off_t)b.coff, SEEK_SET) < 0 ||
+	zselect(in, in->r.name, in->r.fd);
+	if (in->nrun > 0)
+		coff = in->run[0].coff;
+	if (in->nrun > 1 || (in->nrun == 1 && in->run[0].coff +
+	    in->run[0].clen < lseek(in->r.fd, 0, SEEK_END))) {
+		if (pipe2(fp, O_CLOEXEC) < 0) {
+			warn("%s:", in->r.name);
+			return -1;
+		}
+		src = fp[0];
+	}
+	if (lseek(in->r.fd, (off_t)coff, SEEK_SET) < 0 ||
 	    pipe2(pp, O_CLOEXEC) < 0 ||
-	    (in->zpid = proc_spawn(argv, in->r.fd, pp[1])) < 0) {
+	    (in->zpid = proc_spawn(argv, src, pp[1])) < 0) {
 		warn("%s:", in->r.name);
 		return -1;
 	}
 	close(pp[1]);
+	if (fp[0] >= 0) {
+		close(fp[0]);
+		if ((in->feedpid = fork()) < 0) {
+			warn("fork:");
+			close(fp[1]);
+			close(pp[0]);
+			return -1;
+		}
+		if (in->feedpid == 0) {
+			close(pp[0]);
+			_exit(feed(in, fp[1]));
+		}
+		close(fp[1]);
+	}
 	close(in->r.fd);
 	in->r.fd = pp[0];
 	in->r.regular = 0;
 	in->zprog = argv[0];
-	in->lineknown = b.uoff == 0;
-	in->off = b.uoff;
+	in->off = in->nrun > 0 ? in->run[0].uoff : 0;
+	in->lineknown = in->off == 0 && in->nrun <= 1;
 	return 0;
+}
+
+/* in_advance: the line of n bytes just read; past a run, the next one */
+static void
+in_advance(struct input *in, size_t n)
+{
+	in->lineoff = in->off;
+	in->off += (long long)n + 1;
+	if (in->irun + 1 < in->nrun && in->off >= in->run[in->irun].uend)
+		in->off = in->run[++in->irun].uoff;
 }
 
 /* in_open: open path for reading, bisected when that pays; -1 on error */
@@ -315,9 +422,13 @@ in_close(struct input *in)
 {
 	int eof = in->r.eof, r = 0;
 
-	if (getenv("CTTIME_DEBUG") != NULL)	/* test hook, see cttime(1) */
+	if (getenv("CTTIME_DEBUG") != NULL) {	/* test hook, see cttime(1) */
 		warn("debug: %s: %llu bytes read", in->r.name,
 		    in->r.nread + in->probed);
+		if (in->nblock > 0)
+			warn("debug: %s: %zu of %zu blocks", in->r.name,
+			    in->nsel, in->nblock);
+	}
 	rd_close(&in->r);	/* a child still writing gets SIGPIPE */
 	if (in->zpid > 0) {
 		if (!proc_ok(in->zpid) && eof) {
@@ -325,6 +436,9 @@ in_close(struct input *in)
 			r = -1;
 		}
 	}
+	if (in->feedpid > 0)
+		proc_ok(in->feedpid);	/* it stops with its reader */
+	free(in->run);
 	return r;
 }
 
@@ -344,6 +458,51 @@ dstok(const struct span *f)
 {
 	return Dhost[0] == '\0' || (iseq(f[F_DST], Dhost) &&
 	    (Dport == NULL || iseq(f[F_DPORT], Dport)));
+}
+
+/* the line's nat and natport fields are those asked for (-n) */
+static int
+natok(const struct span *f)
+{
+	size_t n = (size_t)(f[F_NATPORT].p + f[F_NATPORT].n - f[F_NAT].p);
+
+	return n == strlen(Nkey) && memcmp(f[F_NAT].p, Nkey, n) == 0;
+}
+
+/*
+ * Nparse: -n natip:port or [v6addr]:port, kept as the log writes the nat
+ * and natport fields, "nat;natport", the address as inet_ntop gives it
+ * (as ctgrep -N does).
+ */
+static void
+Nparse(char *arg)
+{
+	unsigned char a[16];
+	char host[INET6_ADDRSTRLEN], *h = arg, *port, *e;
+	int af = AF_INET;
+	long v;
+
+	if (*arg == '[') {
+		h = arg + 1;
+		if ((port = strchr(h, ']')) == NULL || port[1] != ':')
+			die(EXIT_TROUBLE, "-n %s: expected [IPV6]:PORT", arg);
+		*port = '\0';
+		port += 2;
+		af = AF_INET6;
+	} else if ((port = strchr(arg, ':')) == NULL ||
+	    strchr(port + 1, ':') != NULL)
+		die(EXIT_TROUBLE, "-n %s: expected NATIP:PORT or [IPV6]:PORT",
+		    arg);
+	else
+		*port++ = '\0';
+	if (inet_pton(af, h, a) != 1 ||
+	    inet_ntop(af, a, host, sizeof(host)) == NULL)
+		die(EXIT_TROUBLE, "-n %s: bad IPv%d address", h,
+		    af == AF_INET ? 4 : 6);
+	v = strtol(port, &e, 10);
+	if (*port < '0' || *port > '9' || *e != '\0' || v < 1 || v > 65535)
+		die(EXIT_TROUBLE, "-n %s: bad port (1-65535)", port);
+	snprintf(Nkey, sizeof(Nkey), "%s;%ld", host, v);
 }
 
 /*
@@ -460,7 +619,7 @@ main(int argc, char *argv[])
 	const char *path;
 
 	err_init(argv[0]);
-	while ((c = getopt(argc, argv, ":1aA:cD:hk:p:Pt:uVw:")) != -1)
+	while ((c = getopt(argc, argv, ":1aA:cD:hk:n:p:Pt:uVw:")) != -1)
 		switch (c) {
 		case 'c':
 			cflag = 1;
@@ -482,6 +641,9 @@ main(int argc, char *argv[])
 			break;
 		case 'D':
 			Dparse(optarg);
+			break;
+		case 'n':
+			Nparse(optarg);
 			break;
 		case 'P':
 			Pflag = 1;
@@ -528,8 +690,7 @@ main(int argc, char *argv[])
 			continue;
 		}
 		while (!done && (r = rd_line(&in.r, &l)) != 0) {
-			in.lineoff = in.off;
-			in.off += (long long)l.n + 1;
+			in_advance(&in, l.n);
 			if (r < 0) {
 				warn("read error on %s:", in.r.name);
 				trouble = 1;
@@ -565,6 +726,8 @@ main(int argc, char *argv[])
 				    l);
 				continue;
 			}
+			if (Nkey[0] != '\0' && !natok(f))
+				continue;
 			if (iseq(f[F_EVENT], "lost")) {
 				if (t >= from && t <= whi && more)
 					lwarn(&in, "the log lost events here: "

@@ -9,6 +9,10 @@
  * multi-member gzip file that zcat, gzip -t and zgrep read unchanged.
  * FILE.gz.idx beside it (format: zidx.h) says where each member is and
  * which times it holds, so cttime decompresses only the blocks it needs.
+ * While it reads the times, the parent also pairs the start and stop
+ * lines (zmark.h) and names in each block's long-flow filter the NAT keys
+ * of the flows longer than -L seconds (or doubtful) that start or end
+ * there: a trace (cttime -n) then skips the far blocks of other keys.
  *
  * Safe to interrupt, never loses the log:
  * - each block is decompressed again by the program and compared with the
@@ -39,10 +43,11 @@
 #include "proc.h"
 #include "tm.h"
 #include "zidx.h"
+#include "zmark.h"
 
 #define VERSION "ctzip 1.0"
 #define USAGE "usage: ctzip [-fk] [-z gzip|zstd] [-b blocksize] [-j jobs] " \
-	"file ...\n"
+	"[-L seconds] file ...\n"
 #define RECENT 600		/* seconds: a file this fresh is still written */
 #define MAXJOBS 256
 #define MAXBLOCK (1LL << 30)
@@ -50,6 +55,7 @@
 
 static long long bflag = 4LL * 1024 * 1024;	/* -b blocksize: bytes */
 static long jflag;		/* -j jobs: 0, one per CPU */
+static long long Lflag = ZIDX_LONG;	/* -L seconds: a flow is long */
 static int kflag;		/* -k: keep the original */
 static int fflag;		/* -f: compress a recently modified file too */
 static const char *ext = ".gz";	/* -z: the program and its suffix */
@@ -190,9 +196,9 @@ work(const char *p, size_t n, int zfd, const char *name)
 	return 0;
 }
 
-/* stats: the line count and times of block b of p */
+/* stats: the line count and times of block blk of p; its flow lines */
 static void
-stats(struct zblock *b, const char *p)
+stats(struct zblock *b, const char *p, struct zmark *m, uint32_t blk)
 {
 	const char *s = p + b->uoff, *e = s + b->ulen, *nl, *sc;
 	int64_t t;
@@ -209,6 +215,7 @@ stats(struct zblock *b, const char *p)
 			b->tfirst = b->tmin = b->tmax = t;
 		}
 		b->tlast = t;
+		zmark_line(m, s, (size_t)(nl - s), t, blk);
 		if (t < b->tmin)
 			b->tmin = t;
 		if (t > b->tmax)
@@ -216,15 +223,21 @@ stats(struct zblock *b, const char *p)
 	}
 }
 
-/* cut: blocks of about bflag bytes ending at line ends; at least one */
+/*
+ * cut: blocks of about bflag bytes ending at line ends, at least one,
+ * with their times and long-flow filters (in *fps, which they point into)
+ */
 static struct zblock *
-cut(const char *p, long long size, size_t *nb)
+cut(const char *p, long long size, size_t *nb, uint32_t **fps)
 {
 	struct zblock *b = NULL, *q;
-	size_t n = 0, cap = 0;
+	size_t n = 0, cap = 0, nm, i;
 	long long s = 0, e;
 	const char *nl;
+	struct zmark m;
+	uint64_t *mk;
 
+	zmark_init(&m, Lflag);
 	do {
 		e = size - s <= bflag ? size : s + bflag;
 		if (e < size && p[e - 1] != '\n')
@@ -239,9 +252,24 @@ cut(const char *p, long long size, size_t *nb)
 		memset(&b[n], 0, sizeof(b[n]));
 		b[n].uoff = s;
 		b[n].ulen = e - s;
-		stats(&b[n++], p);
+		if (n >= UINT32_MAX - 1)
+			die(EXIT_TROUBLE, "too many blocks: raise -b");
+		stats(&b[n], p, &m, (uint32_t)n);
+		n++;
 		s = e;
 	} while (s < size);
+	/* the marks, by block then fingerprint: each block's run */
+	mk = zmark_end(&m, &nm);
+	if ((*fps = calloc(nm + 1, sizeof(**fps))) == NULL)
+		die(EXIT_TROUBLE, "out of memory:");
+	for (i = 0; i < nm; i++) {
+		struct zblock *k = &b[(mk[i] >> 32) - 1];
+
+		(*fps)[i] = (uint32_t)mk[i];
+		if (k->nfp++ == 0)
+			k->fp = *fps + i;
+	}
+	free(mk);
 	*nb = n;
 	return b;
 }
@@ -405,6 +433,7 @@ zip(const char *path)
 	struct zidx x;
 	sigset_t sigs, old;
 	const char *p = NULL;
+	uint32_t *fps = NULL;
 	size_t len;
 	int fd, out = -1, ifd = -1, r = -1;
 
@@ -447,7 +476,8 @@ zip(const char *path)
 	}
 	memset(&x, 0, sizeof(x));
 	x.srcsize = st.st_size;
-	x.b = cut(p != NULL ? p : "", st.st_size, &x.n);
+	x.lsec = Lflag;
+	x.b = cut(p != NULL ? p : "", st.st_size, &x.n, &fps);
 	tmpset = 1;
 	if ((out = newfile(gztmp, &st)) < 0) {
 		warn("%s:", gztmp);
@@ -502,6 +532,7 @@ done:
 	if (ifd >= 0)
 		close(ifd);
 	free(x.b);
+	free(fps);
 out:
 	if (p != NULL)
 		munmap((void *)p, (size_t)st.st_size);
@@ -518,7 +549,7 @@ main(int argc, char *argv[])
 	char *e;
 
 	err_init(argv[0]);
-	while ((c = getopt(argc, argv, ":b:fhj:kVz:")) != -1)
+	while ((c = getopt(argc, argv, ":b:fhj:kL:Vz:")) != -1)
 		switch (c) {
 		case 'b':
 			bflag = sizearg(optarg);
@@ -535,6 +566,13 @@ main(int argc, char *argv[])
 			break;
 		case 'k':
 			kflag = 1;
+			break;
+		case 'L':
+			Lflag = strtoll(optarg, &e, 10);
+			if (*optarg < '0' || *optarg > '9' || *e != '\0' ||
+			    Lflag > 1000000000LL)
+				die(EXIT_TROUBLE, "-L %s: not a number of seconds "
+				    "(0 to 1000000000)", optarg);
 			break;
 		case 'z':
 			if (strcmp(optarg, "zstd") == 0) {

@@ -4,27 +4,59 @@
  * ctzip cuts a log at line boundaries into blocks and compresses each as
  * an independent gzip member (or zstd frame): FILE.csv.gz is an ordinary
  * multi-member file, and any member can be decompressed alone, from its
- * offset.  FILE.csv.gz.idx tells where the members are and which times
- * they hold.  It is text, one record a line, numbers in decimal:
+ * offset.  FILE.csv.gz.idx tells where the members are, which times they
+ * hold, and which NAT keys of long flows.  It is text, one record a line,
+ * numbers in decimal:
  *
- *	ctzip-index 1 SRCSIZE ZSIZE NBLOCKS
- *	COFF CLEN UOFF ULEN LINES TFIRST TLAST TMIN TMAX	(NBLOCKS lines)
+ *	ctzip-index 2 SRCSIZE ZSIZE NBLOCKS LONG
+ *	COFF CLEN UOFF ULEN LINES TFIRST TLAST TMIN TMAX NKEYS KEYS
+ *						(NBLOCKS lines)
  *	fnv1a64 HHHHHHHHHHHHHHHH
  *
- * "1" is the format version; SRCSIZE the bytes of the plain log, ZSIZE of
- * the compressed file.  Per block: compressed offset and length, plain
- * offset and length, line count, and the times (microseconds since the
- * Epoch) of its first and last lines that have one, and the least and the
- * greatest of its times (the log is in time order only up to a skew, so
- * lookups use TMIN and TMAX).  A block without any time has "-" for all
- * four.  The last line is the FNV-1a 64-bit hash of every byte before it,
- * in 16 lower-case hex digits.
+ * "2" is the format version; SRCSIZE the bytes of the plain log, ZSIZE of
+ * the compressed file; LONG the seconds beyond which a flow is long (ctzip
+ * -L).  Per block: compressed offset and length, plain offset and length,
+ * line count, and the times (microseconds since the Epoch) of its first
+ * and last lines that have one, and the least and the greatest of its
+ * times (the log is in time order only up to a skew, so lookups use TMIN
+ * and TMAX).  A block without any time has "-" for all four.  The last
+ * line is the FNV-1a 64-bit hash of every byte before it, in 16 lower-case
+ * hex digits.
+ *
+ * The long-flow filter (NKEYS KEYS): the fingerprints of the NAT keys
+ * (the nat and natport fields with the ';' between, "192.0.2.7;40123",
+ * exactly as the line has them) whose lines a query must see in this
+ * block even when the block is far from the time asked about: NKEYS, then
+ * that many fingerprints as one word of 8 lower-case hex digits each,
+ * strictly ascending ("-" when NKEYS is 0).  Which keys, and why that is
+ * enough, is lib/zmark.h's contract and zidx_select's comment.  A
+ * fingerprint is the FNV-1a 64 hash of the key folded to 32 bits
+ * (zidx_fp).
+ *
+ * Why sorted 32-bit fingerprints and not a Bloom filter: a query tests
+ * every block from a day before T to the end of the day (thousands of
+ * blocks on a busy day), so the false positive rate per block must be
+ * tiny: with a Bloom filter of 1 % (10 bits a key) a 10 GB day of 2400
+ * blocks would decompress ~24 blocks for nothing, 96 MiB.  A 32-bit
+ * fingerprint errs with probability NKEYS / 2^32 per block (1000 keys:
+ * 2.3e-7), so almost never, for 32 bits a key, and is exact to look up
+ * (bisection).  Size: about 3 % of the flows are long at L = 600 s on
+ * gen.pl's campus profile, each marks its start and its end block; with
+ * the flows that cross midnight and the closure (zmark.h) that is about 8
+ * % of the flows, 9 bytes each: a 10 GB day of 40 million flows has an
+ * index of about 30 MB, 1 % of its 2.8 GB .gz (measured figures:
+ * t/bench/RESULTS-ctzip.md).
+ *
+ * Version 1 (no LONG in the header, no NKEYS KEYS on the block lines) is
+ * still read: its blocks have no filter (zidx.long is -1), and a query
+ * reads from the first block it needs to the end, as before.
  *
  * Contract of zidx_load: the index is accepted only if it parses, its
  * hash is right, its blocks tile both files exactly (offsets contiguous
- * from 0, lengths adding up to SRCSIZE and ZSIZE) and ZSIZE is the size
- * the caller gives (the compressed file's, from fstat): anything else is a
- * stale or corrupt index, and the caller reads the whole file instead.
+ * from 0, lengths adding up to SRCSIZE and ZSIZE), each block's
+ * fingerprints ascend strictly, and ZSIZE is the size the caller gives
+ * (the compressed file's, from fstat): anything else is a stale or
+ * corrupt index, and the caller reads the whole file instead.
  */
 #ifndef CT_ZIDX_H
 #define CT_ZIDX_H
@@ -33,7 +65,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#define ZIDX_VERSION 1
+#define ZIDX_VERSION 2
+#define ZIDX_LONG 600		/* seconds: ctzip -L default */
 
 struct zblock {
 	long long coff, clen;	/* member in the compressed file */
@@ -42,17 +75,24 @@ struct zblock {
 	int hastime;		/* 0: no line of the block has a time */
 	int64_t tfirst, tlast;	/* first and last time, in line order */
 	int64_t tmin, tmax;	/* least and greatest time */
+	size_t nfp;		/* the long-flow filter: */
+	uint32_t *fp;		/* NAT key fingerprints, ascending */
 };
 
 struct zidx {
 	long long srcsize, zsize;
+	long long lsec;		/* LONG, seconds; -1: version 1, no filters */
 	size_t n;
 	struct zblock *b;
+	uint32_t *fps;		/* zidx_parse: all blocks' fingerprints */
 };
 
 /* zidx_hash: FNV-1a 64 of p[0..n), continuing from h (start: ZIDX_HASH0) */
 #define ZIDX_HASH0 0xcbf29ce484222325ULL
 uint64_t zidx_hash(uint64_t h, const void *p, size_t n);
+
+/* zidx_fp: the fingerprint of a NAT key "nat;natport" */
+uint32_t zidx_fp(const char *key, size_t n);
 
 /* zidx_format: the whole index text in a malloc'd buffer; NULL: no memory */
 char *zidx_format(const struct zidx *x, size_t *len);
@@ -73,5 +113,26 @@ void zidx_free(struct zidx *x);
  * none.
  */
 size_t zidx_first(const struct zidx *x, int64_t t);
+
+/* zidx_has: block b's filter holds fingerprint fp */
+int zidx_has(const struct zblock *b, uint32_t fp);
+
+/* a query, for zidx_select (times in microseconds) */
+struct zquery {
+	int64_t start;		/* first instant that matters, minus the skew */
+	int64_t lo, hi;		/* the window [T-w, T+w] */
+	int64_t skew;		/* how far times step back (cttime -k) */
+	int haskey;		/* 1: only the flows of one NAT key matter */
+	uint32_t fp;		/* its fingerprint */
+};
+
+/*
+ * zidx_select: which blocks a query must decompress, in sel[0..x->n)
+ * (1: read it); returns how many.  Without a key or without filters
+ * (version 1): every block from zidx_first(start) on.  See zidx.c for
+ * the rule with a key and why no answer changes.
+ */
+size_t zidx_select(const struct zidx *x, const struct zquery *q,
+    unsigned char *sel);
 
 #endif

@@ -681,7 +681,7 @@ cttime: stdin:4: bad time: 2026-13-27T10:06:47Z;start;tcp;10.0.0.1;1000;198..." 
 # ---------------------------------------------------------- failure paths
 
 @test "usage: bad options and combinations give one usage line, exit 2" {
-	u='usage: cttime -t time [-cu] [-k skew] [-p proto] [-D dst[:port]] [-w seconds] [-1 | -a [-P] [-A maxage]] [file ...]'
+	u='usage: cttime -t time [-cu] [-k skew] [-p proto] [-D dst[:port]] [-n natip:port] [-w seconds] [-1 | -a [-P] [-A maxage]] [file ...]'
 	for args in "-x -t $T" "" "-w 5" "-1 -a -t $T" "-P -t $T" \
 	    "-1 -P -t $T" "-t"; do
 		tc 2 "" "" $args
@@ -743,7 +743,7 @@ cttime: stdin:4: bad time: 2026-13-27T10:06:47Z;start;tcp;10.0.0.1;1000;198..." 
 	S 2026-11-28T00:00:10Z 5 40123 tcp 10.0.0.5 >"$dir/2026-11-28.csv"
 	L 2026-11-28T00:00:12Z start 6 40123 tcp 10.0.0.6 >>"$dir/2026-11-28.csv"
 	"$BATS_TEST_DIRNAME/../cmd/ctzip" -k -f -b 100 "$dir/2026-11-27.csv"
-	[ "$(sed -n '1s/.* //p' "$dir/2026-11-27.csv.gz.idx")" -gt 2 ]
+	[ "$(awk 'NR == 1 { print $5 }' "$dir/2026-11-27.csv.gz.idx")" -gt 2 ]
 	# the commands, as the manual shows them (joined continuation lines)
 	awk '/^\.Bd -literal/ { lit = 1; next } /^\.Ed/ { lit = 0 }
 	    lit && /^\$ / { if (cmd != "") print cmd; cmd = substr($0, 3); next }

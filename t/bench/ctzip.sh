@@ -50,7 +50,7 @@ sh -c "$Z2"
 zcat "$day.gz" | cmp - "$day"
 zsize=$(wc -c <"$day.gz")
 gsize=$(wc -c <"$DATA/whole.csv.gz")
-blocks=$(sed -n '1s/.* //p' "$day.gz.idx")
+blocks=$(awk 'NR == 1 { print $5 }' "$day.gz.idx")
 isize=$(wc -c <"$day.gz.idx")
 
 # (a) the query: the NAT address:port of a start line 3/4 into the day
