@@ -750,7 +750,7 @@ cttime: stdin:4: bad time: 2026-13-27T10:06:47Z;start;tcp;10.0.0.1;1000;198..." 
 	    lit && /^    / { sub(/^ +/, " "); cmd = cmd $0; next }
 	    END { if (cmd != "") print cmd }' \
 	    "$BATS_TEST_DIRNAME/../cmd/cttime.1" | sed 's/\\e/\\/g' >"$dir/cmds"
-	[ "$(wc -l <"$dir/cmds")" -eq 5 ]
+	[ "$(wc -l <"$dir/cmds")" -eq 6 ]
 	want=("$(sed -n '3,4p' "$dir/2026-11-27.csv")"
 	    "$(L 2026-11-27T23:59:45Z start 5 40123 tcp 10.0.0.5)
 $(S 2026-11-28T00:00:10Z 5 40123 tcp 10.0.0.5)
@@ -758,6 +758,11 @@ $(S 2026-11-28T00:00:10Z 5 40123 tcp 10.0.0.5)
 $(L 2026-11-28T00:00:12Z start 6 40123 tcp 10.0.0.6)"
 	    "$(sed -n 4p "$dir/2026-11-27.csv")"
 	    "$(sed -n 4p "$dir/2026-11-27.csv")"
+	    "$(sed -n 3p "$dir/2026-11-27.csv")
+$(sed -n 5p "$dir/2026-11-27.csv")
+
+$(sed -n 1p "$dir/2026-11-27.csv")
+$(sed -n 4p "$dir/2026-11-27.csv")"
 	    "$(sed -n 1p "$dir/2026-11-27.csv")")
 	k=0
 	while IFS= read -r cmd; do
