@@ -231,8 +231,8 @@ compressed(int fd)
 
 /*
  * zselect: the runs of blocks of a compressed file to decompress, from its
- * index PATH.idx, in in->run (none: in->nrun 0, the whole file).  A stale
- * or corrupt index is warned about and ignored.
+ * index PATH.idx, in in->run (no index: in->nblock 0, the whole file).  A
+ * stale or corrupt index is warned about and ignored.
  */
 static void
 zselect(struct input *in, const char *path, int fd)
@@ -256,7 +256,6 @@ zselect(struct input *in, const char *path, int fd)
 	q.start = from - kflag;
 	q.lo = wlo;
 	q.hi = whi;
-	q.skew = kflag;
 	if ((q.haskey = Nkey[0] != '\0'))
 		q.fp = zidx_fp(Nkey, strlen(Nkey));
 	if ((sel = malloc(x.n + 1)) == NULL ||
@@ -329,6 +328,17 @@ zopen(struct input *in, int kind)
 	long long coff = 0;
 
 	zselect(in, in->r.name, in->r.fd);
+	if (in->nblock > 0 && in->nsel == 0) {	/* no block can matter */
+		if (pipe2(pp, O_CLOEXEC) < 0) {
+			warn("%s:", in->r.name);
+			return -1;
+		}
+		close(pp[1]);
+		close(in->r.fd);
+		in->r.fd = pp[0];
+		in->r.regular = 0;
+		return 0;
+	}
 	if (in->nrun > 0)
 		coff = in->run[0].coff;
 	if (in->nrun > 1 || (in->nrun == 1 && in->run[0].coff +

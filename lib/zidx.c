@@ -343,7 +343,7 @@ zidx_has(const struct zblock *b, uint32_t fp)
  * Blocks before zidx_first(start) are skipped as without a key.  Of the
  * others, a block is read when
  *   - it has no time (it cannot matter, but costs nothing), or
- *   - it is "near": TMAX >= T-w - L - skew and TMIN <= T+w + L + skew, or
+ *   - it is "near": TMAX >= T-w - L and TMIN <= T+w + L, or
  *   - its filter may hold the key (zidx_has).
  * The reader then sees every line of the near blocks, and of the far
  * blocks whose filter names the key.  Why the flows of the key that
@@ -374,8 +374,9 @@ zidx_has(const struct zblock *b, uint32_t fp)
  * file whose stop was lost and whose exact id and tuple come back in a
  * skipped block of this one: read whole, that start ends it; with the
  * index it stays open.  cttime(1) says so (CAVEATS).
- * The skew is not needed by this argument (it uses TMIN and TMAX, bounds
- * of the block's times); it is added to the near zone as a margin.
+ * The skew is not needed in the near zone: the argument uses TMIN and
+ * TMAX, which bound every time of the block whatever the order of its
+ * lines; and it would cost 2 x skew more of the log on every query.
  */
 size_t
 zidx_select(const struct zidx *x, const struct zquery *q, unsigned char *sel)
@@ -389,8 +390,8 @@ zidx_select(const struct zidx *x, const struct zquery *q, unsigned char *sel)
 	if (first == x->n && x->n > 0)
 		first = x->n - 1;	/* none after: the last, as a bisection */
 	l = x->lsec < 0 ? 0 : x->lsec;
-	nlo = q->lo - l * 1000000 - q->skew;
-	nhi = q->hi + l * 1000000 + q->skew;
+	nlo = q->lo - l * 1000000;
+	nhi = q->hi + l * 1000000;
 	for (i = 0; i < x->n; i++) {
 		b = &x->b[i];
 		sel[i] = i >= first && (!q->haskey || x->lsec < 0 ||

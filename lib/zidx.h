@@ -121,7 +121,6 @@ int zidx_has(const struct zblock *b, uint32_t fp);
 struct zquery {
 	int64_t start;		/* first instant that matters, minus the skew */
 	int64_t lo, hi;		/* the window [T-w, T+w] */
-	int64_t skew;		/* how far times step back (cttime -k) */
 	int haskey;		/* 1: only the flows of one NAT key matter */
 	uint32_t fp;		/* its fingerprint */
 };

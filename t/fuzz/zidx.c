@@ -56,7 +56,6 @@ LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
 		q.lo = x.n > 0 && x.b[x.n / 2].hastime ? x.b[x.n / 2].tmin : 0;
 		q.hi = q.lo + 10000000;
 		q.start = q.lo - 86400000000LL;
-		q.skew = 60000000;
 		first = zidx_first(&x, q.start);
 		for (q.haskey = 0; q.haskey < 2; q.haskey++) {
 			for (i = 0; i < x.n && x.b[i].nfp == 0; i++)
