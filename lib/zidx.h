@@ -66,7 +66,7 @@
 #include <stdio.h>
 
 #define ZIDX_VERSION 2
-#define ZIDX_LONG 600		/* seconds: ctzip -L default */
+#define ZIDX_LONG 300		/* seconds: ctzip -L default */
 
 struct zblock {
 	long long coff, clen;	/* member in the compressed file */

@@ -174,7 +174,8 @@ blocks() {
 			run --separate-stderr cttime -a -P $args -n "$key" -t "$t" "$TMP/plain/$f"
 			expect_eq "$key $t $args: plain -n status" "$status" "$st"
 			[ "$output" = "$want" ] || fail "$key $t $args: plain -n differs"
-			CTTIME_DEBUG=1 run --separate-stderr cttime -a -P $args -n "$key" -t "$t" "$TMP/idx/$f.gz"
+			# 1, 2 or 3 decompressors at once (joined in order)
+			CTTIME_ZPARTS=$((n % 3 + 1)) CTTIME_DEBUG=1 run --separate-stderr cttime -a -P $args -n "$key" -t "$t" "$TMP/idx/$f.gz"
 			expect_eq "$key $t $args: index status" "$status" "$st"
 			[ "$output" = "$want" ] || fail "$key $t $args: index differs: [$output] want [$want]"
 			b=$(blocks "$TMP/idx/$f.gz")
@@ -235,6 +236,33 @@ blocks() {
 	run cttime -w 3600 -n 192.0.2.1:1007 -t $t "$f"
 	[ "$status" -eq 0 ]
 	expect_eq "-n lines" "$(printf '%s\n' "$output" | cut -d';' -f8,9 | sort -u)" "192.0.2.1;1007"
+	# with -c too (and lost lines, below)
+	run cttime -c -a -A 86400 -n 192.0.2.1:1007 -t $t "$f"
+	[ "$status" -ne 2 ] && [ "${#lines[@]}" -gt 2 ]
+	expect_eq "-c -n lines" "$(printf '%s\n' "$output" | cut -d';' -f8,9 | sort -u)" "192.0.2.1;1007"
+	# a time after the day, with a short -A: no block can matter
+	CTTIME_DEBUG=1 run --separate-stderr cttime -c -a -A 60 -n 192.0.2.1:1007 -t 2026-11-29T12:00:00Z "$f"
+	expect_eq "none: status" "$status" 1
+	expect_eq "none: blocks" "$(blocks "$f")" "0 of $nb"
+	[[ "$stderr" == *"$f: 0 bytes read"* ]] || fail "$stderr"
+}
+
+@test "-c -n: the lines of the key and the lost lines, on a plain file as on a compressed one" {
+	a='2026-11-27T10:00:00.000000Z;start;udp;10.0.0.1;5;198.51.100.1;53;192.0.2.1;80;1;;;;'
+	b='2026-11-27T10:00:01.000000Z;start;udp;10.0.0.2;5;198.51.100.1;53;192.0.2.1;81;2;;;;'
+	c='2026-11-27T10:00:02Z;lost;;;;;;;;7;;;;'
+	d='2026-11-27T10:00:03.000000Z;stop;udp;10.0.0.2;5;198.51.100.1;53;192.0.2.1;80;3;1;1;1;1'
+	printf '%s\n' "$a" "$b" "$c" "$d" >"$TMP/f.csv"
+	touch -d '1 hour ago' "$TMP/f.csv"
+	run cttime -c -n 192.0.2.1:80 -t 2026-11-27T10:00:00Z "$TMP/f.csv"
+	expect_eq plain "$output" "$a
+$c
+$d"
+	ctzip -b 1 "$TMP/f.csv"
+	run cttime -c -n 192.0.2.1:80 -t 2026-11-27T10:00:00Z "$TMP/f.csv.gz"
+	expect_eq compressed "$output" "$a
+$c
+$d"
 }
 
 @test "version 1, corrupt and stale indexes: read as before, or warned about and ignored" {

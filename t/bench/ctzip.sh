@@ -22,7 +22,7 @@
 # env: DATA (default /work/benchdata/ctzip), N (events, default 4000000),
 #      RUNS (default 10 for queries; compression runs 3 times); for (c):
 #      TDATA (default /work/benchdata/cttrace), TN (events over the two
-#      days, default 20000000), LONG (ctzip -L, default 600), SLOWRUNS
+#      days, default 20000000), LONG (ctzip -L, default 300), SLOWRUNS
 #      (runs of the arms without index, default 3)
 set -eu
 cd "$(dirname "$0")/../.."
@@ -111,7 +111,7 @@ arm c || exit 0
 # (c) cttrace over two days
 TD=${TDATA:-/work/benchdata/cttrace}
 TN=${TN:-20000000}
-LONG=${LONG:-600}
+LONG=${LONG:-300}
 SLOWRUNS=${SLOWRUNS:-3}
 mkdir -p "$TD/plain"
 if [ ! -s "$TD/plain/2026-11-27.csv" ]; then
