@@ -13,6 +13,10 @@
  * lines (zmark.h) and names in each block's long-flow filter the NAT keys
  * of the flows longer than -L seconds (or doubtful) that start or end
  * there: a trace (cttime -n) then skips the far blocks of other keys.
+ * -L 300 by default: a trace reads every block within L of its window,
+ * and on the campus profile 300 s halves that against 600 s for an index
+ * only a quarter bigger (flows over 300 s: 4 %, over 600 s: 3 %, but over
+ * 120 s: half of them, TCP's TIME_WAIT).
  *
  * Safe to interrupt, never loses the log:
  * - each block is decompressed again by the program and compared with the

@@ -136,21 +136,30 @@ zidx_parse(struct zidx *x, char *t, size_t n, long long zsize)
 	return r;
 }
 
-/* hex8: 8 lower-case hex digits at s */
+/* the value + 1 of a lower-case hex digit, 0 for any other byte */
+static const unsigned char hexv[256] = {
+	['0'] = 1, ['1'] = 2, ['2'] = 3, ['3'] = 4, ['4'] = 5, ['5'] = 6,
+	['6'] = 7, ['7'] = 8, ['8'] = 9, ['9'] = 10, ['a'] = 11, ['b'] = 12,
+	['c'] = 13, ['d'] = 14, ['e'] = 15, ['f'] = 16
+};
+
+/*
+ * hex8: 8 lower-case hex digits at s.  By table and without a branch per
+ * digit: a 10 GB day's index has 4 million of them to read per query.
+ */
 static int
 hex8(const char *s, uint32_t *v)
 {
-	int k;
+	const unsigned char *u = (const unsigned char *)s;
+	uint32_t r = 0;
+	int k, bad = 0;
 
-	*v = 0;
-	for (k = 0; k < 8; k++, s++)
-		if (*s >= '0' && *s <= '9')
-			*v = *v << 4 | (uint32_t)(*s - '0');
-		else if (*s >= 'a' && *s <= 'f')
-			*v = *v << 4 | (uint32_t)(*s - 'a' + 10);
-		else
-			return -1;
-	return 0;
+	for (k = 0; k < 8; k++) {
+		bad |= hexv[u[k]] == 0;
+		r = r << 4 | ((uint32_t)(hexv[u[k]] - 1) & 0xf);
+	}
+	*v = r;
+	return bad ? -1 : 0;
 }
 
 /* keys: a block's NKEYS KEYS at *s (version 2), appended to x->fps */
@@ -158,9 +167,9 @@ static int
 keys(struct zidx *x, struct zblock *b, char **s, const char *nl,
     size_t *nfps, size_t *cap)
 {
-	long long nk;
-	uint32_t v, prev = 0;
-	long long j;
+	long long nk, j;
+	uint32_t v, prev = 0, *out;
+	char *p;
 
 	if (num(s, &nk) < 0 || (*s)[-1] != ' ' || nk < 0 ||
 	    nk > (nl - *s) / 8)
@@ -179,13 +188,15 @@ keys(struct zidx *x, struct zblock *b, char **s, const char *nl,
 			return -1;
 		x->fps = q;
 	}
-	for (j = 0; j < nk; j++, *s += 8) {
-		if (hex8(*s, &v) < 0 || (j > 0 && v <= prev))
+	for (j = 0, p = *s, out = x->fps + *nfps; j < nk; j++, p += 8) {
+		if (hex8(p, &v) < 0 || (j > 0 && v <= prev))
 			return -1;
-		x->fps[(*nfps)++] = prev = v;
+		out[j] = prev = v;
 	}
+	*nfps += (size_t)nk;
 	b->nfp = (size_t)nk;
-	return *(*s)++ == '\n' ? 0 : -1;
+	*s = p + 1;
+	return *p == '\n' ? 0 : -1;
 }
 
 static int
