@@ -143,10 +143,7 @@ static const unsigned char hexv[256] = {
 	['c'] = 13, ['d'] = 14, ['e'] = 15, ['f'] = 16
 };
 
-/*
- * hex8: 8 lower-case hex digits at s.  By table and without a branch per
- * digit: a 10 GB day's index has 4 million of them to read per query.
- */
+/* hex8: 8 lower-case hex digits at s, by table */
 static int
 hex8(const char *s, uint32_t *v)
 {
@@ -162,14 +159,15 @@ hex8(const char *s, uint32_t *v)
 	return bad ? -1 : 0;
 }
 
-/* keys: a block's NKEYS KEYS at *s (version 2), appended to x->fps */
+/*
+ * keys: a block's NKEYS KEYS at *s (version 2).  The digits are only
+ * located here, and read when looked up (zidx_has): a busy day's index
+ * holds millions of them and a query looks at a few per block.
+ */
 static int
-keys(struct zidx *x, struct zblock *b, char **s, const char *nl,
-    size_t *nfps, size_t *cap)
+keys(struct zblock *b, char **s, const char *nl)
 {
-	long long nk, j;
-	uint32_t v, prev = 0, *out;
-	char *p;
+	long long nk;
 
 	if (num(s, &nk) < 0 || (*s)[-1] != ' ' || nk < 0 ||
 	    nk > (nl - *s) / 8)
@@ -180,23 +178,12 @@ keys(struct zidx *x, struct zblock *b, char **s, const char *nl,
 		*s += 2;
 		return (*s)[-1] == '\n' ? 0 : -1;
 	}
-	if (*nfps + (size_t)nk > *cap) {
-		uint32_t *q;
-
-		*cap = (*nfps + (size_t)nk) * 2;
-		if ((q = realloc(x->fps, *cap * sizeof(*q))) == NULL)
-			return -1;
-		x->fps = q;
-	}
-	for (j = 0, p = *s, out = x->fps + *nfps; j < nk; j++, p += 8) {
-		if (hex8(p, &v) < 0 || (j > 0 && v <= prev))
-			return -1;
-		out[j] = prev = v;
-	}
-	*nfps += (size_t)nk;
+	if (*s + 8 * nk != nl)
+		return -1;
+	b->keys = *s;
 	b->nfp = (size_t)nk;
-	*s = p + 1;
-	return *p == '\n' ? 0 : -1;
+	*s = (char *)nl + 1;
+	return 0;
 }
 
 static int
@@ -205,7 +192,7 @@ parse(struct zidx *x, char *t, size_t n, long long zsize)
 	char *p = t, *nl, *sum;
 	long long v[9], ver, nb, coff = 0, uoff = 0;
 	uint64_t h;
-	size_t i, nfps = 0, cap = 0;
+	size_t i;
 	int k;
 	char sep;
 
@@ -264,7 +251,7 @@ parse(struct zidx *x, char *t, size_t n, long long zsize)
 			if (b->tmin > b->tmax)
 				return -1;
 		}
-		if (ver != 1 && keys(x, b, &p, nl, &nfps, &cap) < 0)
+		if (ver != 1 && keys(b, &p, nl) < 0)
 			return -1;
 		if (p != nl + 1 || b->coff != coff || b->uoff != uoff ||
 		    b->clen <= 0 || b->ulen < 0 || b->lines < 0)
@@ -272,8 +259,6 @@ parse(struct zidx *x, char *t, size_t n, long long zsize)
 		coff += b->clen;
 		uoff += b->ulen;
 	}
-	for (i = 0, nfps = 0; i < x->n; nfps += x->b[i++].nfp)
-		x->b[i].fp = x->b[i].nfp > 0 ? x->fps + nfps : NULL;
 	return p == sum && coff == x->zsize && uoff == x->srcsize ? 0 : -1;
 }
 
@@ -301,8 +286,10 @@ zidx_load(struct zidx *x, const char *path, long long zsize)
 		k = fread(t + n, 1, cap - n - 1, f);
 		n += k;
 	} while (k > 0);
-	if (!ferror(f))
-		r = zidx_parse(x, t, n, zsize);
+	if (!ferror(f) && (r = zidx_parse(x, t, n, zsize)) == 0) {
+		x->text = t;	/* the filters point into it */
+		t = NULL;
+	}
 out:
 	fclose(f);
 	free(t);
@@ -313,9 +300,9 @@ void
 zidx_free(struct zidx *x)
 {
 	free(x->b);
-	free(x->fps);
+	free(x->text);
 	x->b = NULL;
-	x->fps = NULL;
+	x->text = NULL;
 	x->n = 0;
 }
 
@@ -338,15 +325,22 @@ int
 zidx_has(const struct zblock *b, uint32_t fp)
 {
 	size_t lo = 0, hi = b->nfp, mid;
+	uint32_t v;
 
 	while (lo < hi) {
 		mid = lo + (hi - lo) / 2;
-		if (b->fp[mid] < fp)
+		if (b->fp != NULL)
+			v = b->fp[mid];
+		else if (hex8(b->keys + 8 * mid, &v) < 0)
+			return 1;	/* not a fingerprint: read the block */
+		if (v == fp)
+			return 1;
+		if (v < fp)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
-	return lo < b->nfp && b->fp[lo] == fp;
+	return 0;
 }
 
 /*

@@ -38,14 +38,16 @@
  * blocks on a busy day), so the false positive rate per block must be
  * tiny: with a Bloom filter of 1 % (10 bits a key) a 10 GB day of 2400
  * blocks would decompress ~24 blocks for nothing, 96 MiB.  A 32-bit
- * fingerprint errs with probability NKEYS / 2^32 per block (1000 keys:
- * 2.3e-7), so almost never, for 32 bits a key, and is exact to look up
- * (bisection).  Size: about 3 % of the flows are long at L = 600 s on
- * gen.pl's campus profile, each marks its start and its end block; with
- * the flows that cross midnight and the closure (zmark.h) that is about 8
- * % of the flows, 9 bytes each: a 10 GB day of 40 million flows has an
- * index of about 30 MB, 1 % of its 2.8 GB .gz (measured figures:
- * t/bench/RESULTS-ctzip.md).
+ * fingerprint errs with probability NKEYS / 2^32 per block (2000 keys:
+ * 5e-7), so almost never, for 32 bits a key, and is exact to look up
+ * (bisection).  Size, measured on gen.pl's campus profile (10 million
+ * events a day, 5 million flows, 1.1 GB of CSV, 352 MB of .gz): with L =
+ * 300 s, 11 % of the flows give a key to a block (4 % are long, each
+ * names two blocks; the closure and the doubtful ones add the rest), an
+ * index of 4.5 MB, 1.3 % of the .gz; with L = 600 s, 8.8 % and 3.6 MB.
+ * A 10 GB day (80 million events) has about 8 times as much: ~36 MB
+ * beside 2.8 GB, read and checked in ~150 ms per query (~18 ms measured
+ * for 4.5 MB).
  *
  * Version 1 (no LONG in the header, no NKEYS KEYS on the block lines) is
  * still read: its blocks have no filter (zidx.long is -1), and a query
@@ -53,10 +55,13 @@
  *
  * Contract of zidx_load: the index is accepted only if it parses, its
  * hash is right, its blocks tile both files exactly (offsets contiguous
- * from 0, lengths adding up to SRCSIZE and ZSIZE), each block's
- * fingerprints ascend strictly, and ZSIZE is the size the caller gives
- * (the compressed file's, from fstat): anything else is a stale or
- * corrupt index, and the caller reads the whole file instead.
+ * from 0, lengths adding up to SRCSIZE and ZSIZE), each filter is as
+ * long as its count says, and ZSIZE is the size the caller gives (the
+ * compressed file's, from fstat): anything else is a stale or corrupt
+ * index, and the caller reads the whole file instead.  The digits of the
+ * fingerprints are read only when looked up (zidx_has; a 10 GB day has
+ * millions): one that is not 8 hex digits counts as a hit, which only
+ * costs a block.
  */
 #ifndef CT_ZIDX_H
 #define CT_ZIDX_H
@@ -75,8 +80,9 @@ struct zblock {
 	int hastime;		/* 0: no line of the block has a time */
 	int64_t tfirst, tlast;	/* first and last time, in line order */
 	int64_t tmin, tmax;	/* least and greatest time */
-	size_t nfp;		/* the long-flow filter: */
-	uint32_t *fp;		/* NAT key fingerprints, ascending */
+	size_t nfp;		/* the long-flow filter: NFP NAT key */
+	uint32_t *fp;		/* fingerprints, ascending (ctzip), */
+	const char *keys;	/* or as 8 * NFP hex digits (zidx_parse) */
 };
 
 struct zidx {
@@ -84,7 +90,7 @@ struct zidx {
 	long long lsec;		/* LONG, seconds; -1: version 1, no filters */
 	size_t n;
 	struct zblock *b;
-	uint32_t *fps;		/* zidx_parse: all blocks' fingerprints */
+	char *text;		/* zidx_load: the text, which keys point into */
 };
 
 /* zidx_hash: FNV-1a 64 of p[0..n), continuing from h (start: ZIDX_HASH0) */
@@ -102,7 +108,8 @@ int zidx_load(struct zidx *x, const char *path, long long zsize);
 
 /*
  * zidx_parse: the same checks on the index text t[0..n), which it changes
- * (the last newline becomes a NUL).  On -1, x holds nothing to free.
+ * (the last newline becomes a NUL) and which the filters point into: free
+ * t after zidx_free.  On -1, x holds nothing to free.
  */
 int zidx_parse(struct zidx *x, char *t, size_t n, long long zsize);
 void zidx_free(struct zidx *x);
@@ -114,7 +121,7 @@ void zidx_free(struct zidx *x);
  */
 size_t zidx_first(const struct zidx *x, int64_t t);
 
-/* zidx_has: block b's filter holds fingerprint fp */
+/* zidx_has: block b's filter may hold fingerprint fp (see above) */
 int zidx_has(const struct zblock *b, uint32_t fp);
 
 /* a query, for zidx_select (times in microseconds) */
