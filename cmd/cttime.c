@@ -470,8 +470,8 @@ zopen(struct input *in, int kind)
 
 	zselect(in, in->r.name, in->r.fd);
 	if (pipe2(pp, O_CLOEXEC) < 0) {
-		warn("%s:", in->r.name);
-		return -1;
+		pp[0] = pp[1] = -1;
+		goto fail;
 	}
 	if (in->nblock > 0 && in->nsel == 0) {	/* no block can matter */
 		close(pp[1]);
@@ -516,8 +516,13 @@ done:
 	return 0;
 fail:
 	warn("%s:", in->r.name);
-	close(pp[0]);
-	close(pp[1]);
+	if (pp[0] >= 0) {
+		close(pp[0]);
+		close(pp[1]);
+	}
+	free(in->run);
+	free(in->blk);
+	in->run = in->blk = NULL;
 	return -1;
 }
 

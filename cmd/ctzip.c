@@ -200,9 +200,9 @@ work(const char *p, size_t n, int zfd, const char *name)
 	return 0;
 }
 
-/* stats: the line count and times of block blk of p; its flow lines */
+/* stats: the line count and times of block b of p */
 static void
-stats(struct zblock *b, const char *p, struct zmark *m, uint32_t blk)
+stats(struct zblock *b, const char *p)
 {
 	const char *s = p + b->uoff, *e = s + b->ulen, *nl, *sc;
 	int64_t t;
@@ -219,7 +219,6 @@ stats(struct zblock *b, const char *p, struct zmark *m, uint32_t blk)
 			b->tfirst = b->tmin = b->tmax = t;
 		}
 		b->tlast = t;
-		zmark_line(m, s, (size_t)(nl - s), t, blk);
 		if (t < b->tmin)
 			b->tmin = t;
 		if (t > b->tmax)
@@ -227,21 +226,15 @@ stats(struct zblock *b, const char *p, struct zmark *m, uint32_t blk)
 	}
 }
 
-/*
- * cut: blocks of about bflag bytes ending at line ends, at least one,
- * with their times and long-flow filters (in *fps, which they point into)
- */
+/* cut: blocks of about bflag bytes ending at line ends; at least one */
 static struct zblock *
-cut(const char *p, long long size, size_t *nb, uint32_t **fps)
+cut(const char *p, long long size, size_t *nb)
 {
 	struct zblock *b = NULL, *q;
-	size_t n = 0, cap = 0, nm, i;
+	size_t n = 0, cap = 0;
 	long long s = 0, e;
 	const char *nl;
-	struct zmark m;
-	uint64_t *mk;
 
-	zmark_init(&m, Lflag);
 	do {
 		e = size - s <= bflag ? size : s + bflag;
 		if (e < size && p[e - 1] != '\n')
@@ -253,29 +246,56 @@ cut(const char *p, long long size, size_t *nb, uint32_t **fps)
 				die(EXIT_TROUBLE, "out of memory:");
 			b = q;
 		}
+		if (n >= UINT32_MAX - 1)
+			die(EXIT_TROUBLE, "too many blocks: raise -b");
 		memset(&b[n], 0, sizeof(b[n]));
 		b[n].uoff = s;
 		b[n].ulen = e - s;
-		if (n >= UINT32_MAX - 1)
-			die(EXIT_TROUBLE, "too many blocks: raise -b");
-		stats(&b[n], p, &m, (uint32_t)n);
-		n++;
+		stats(&b[n++], p);
 		s = e;
 	} while (s < size);
-	/* the marks, by block then fingerprint: each block's run */
-	mk = zmark_end(&m, &nm);
+	*nb = n;
+	return b;
+}
+
+/*
+ * pairs: the start and stop lines of block i of p, to the long-flow marks
+ * (zmark.h).  The parent does it between the workers' ends, so that it
+ * overlaps the compression (0.6 us a line: 2.5 s on a 4 million line day).
+ */
+static void
+pairs(struct zmark *m, const char *p, const struct zblock *b, size_t i)
+{
+	const char *s = p + b->uoff, *e = s + b->ulen, *nl, *sc;
+	int64_t t;
+
+	for (; s < e; s = nl + 1) {
+		if ((nl = memchr(s, '\n', (size_t)(e - s))) == NULL)
+			nl = e;
+		if ((sc = memchr(s, ';', (size_t)(nl - s))) != NULL &&
+		    tm_parse(s, (size_t)(sc - s), &t) == 0)
+			zmark_line(m, s, (size_t)(nl - s), t, (uint32_t)i);
+	}
+}
+
+/* filters: the marks as each block's filter (they point into *fps) */
+static void
+filters(struct zmark *m, struct zidx *x, uint32_t **fps)
+{
+	uint64_t *mk;
+	size_t nm, i;
+
+	mk = zmark_end(m, &nm);
 	if ((*fps = calloc(nm + 1, sizeof(**fps))) == NULL)
 		die(EXIT_TROUBLE, "out of memory:");
 	for (i = 0; i < nm; i++) {
-		struct zblock *k = &b[(mk[i] >> 32) - 1];
+		struct zblock *k = &x->b[(mk[i] >> 32) - 1];
 
 		(*fps)[i] = (uint32_t)mk[i];
 		if (k->nfp++ == 0)
 			k->fp = *fps + i;
 	}
 	free(mk);
-	*nb = n;
-	return b;
 }
 
 /* tmpfd: an unnamed temporary file in dir (gone when closed) */
@@ -337,12 +357,15 @@ newfile(const char *path, const struct stat *st)
 	return fd;
 }
 
-/* compress: the blocks of p into out, jflag at a time; 0 or -1 */
+/*
+ * compress: the blocks of p into out, jflag at a time, pairing the flow
+ * lines of a block into m whenever no worker has ended; 0 or -1
+ */
 static int
 compress(const char *path, const char *dir, const char *p,
-    struct zidx *x, int out)
+    struct zidx *x, int out, struct zmark *m)
 {
-	size_t next = 0, done = 0, i, running = 0;
+	size_t next = 0, done = 0, i, running = 0, paired = 0;
 	int *zfd, *ok, st, fail = 0;
 	long long coff = 0, n;
 	pid_t w;
@@ -381,7 +404,14 @@ compress(const char *path, const char *dir, const char *p,
 		}
 		if (running == 0)
 			break;
-		if ((w = waitpid(-1, &st, 0)) < 0) {
+		if (paired < x->n) {
+			pairs(m, p, &x->b[paired], paired);
+			paired++;
+			if ((w = waitpid(-1, &st, WNOHANG)) == 0)
+				continue;
+		} else
+			w = waitpid(-1, &st, 0);
+		if (w < 0) {
 			if (errno == EINTR)
 				continue;
 			die(EXIT_TROUBLE, "wait:");
@@ -425,6 +455,8 @@ compress(const char *path, const char *dir, const char *p,
 	jobpid = NULL;
 	njobpid = 0;
 	x->zsize = coff;
+	for (; !fail && paired < x->n; paired++)	/* compression was faster */
+		pairs(m, p, &x->b[paired], paired);
 	return fail || done < x->n ? -1 : 0;
 }
 
@@ -438,6 +470,7 @@ zip(const char *path)
 	sigset_t sigs, old;
 	const char *p = NULL;
 	uint32_t *fps = NULL;
+	struct zmark m;
 	size_t len;
 	int fd, out = -1, ifd = -1, r = -1;
 
@@ -481,14 +514,18 @@ zip(const char *path)
 	memset(&x, 0, sizeof(x));
 	x.srcsize = st.st_size;
 	x.lsec = Lflag;
-	x.b = cut(p != NULL ? p : "", st.st_size, &x.n, &fps);
+	x.b = cut(p != NULL ? p : "", st.st_size, &x.n);
+	zmark_init(&m, Lflag);
 	tmpset = 1;
 	if ((out = newfile(gztmp, &st)) < 0) {
 		warn("%s:", gztmp);
 		goto fail;
 	}
-	if (compress(path, dir, p, &x, out) < 0)
+	r = compress(path, dir, p != NULL ? p : "", &x, out, &m);
+	filters(&m, &x, &fps);	/* frees m */
+	if (r < 0)
 		goto fail;
+	r = -1;
 	if (fsync(out) < 0 || close(out) < 0) {
 		out = -1;
 		warn("%s:", gztmp);
