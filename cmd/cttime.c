@@ -20,11 +20,17 @@
  * When ctzip(1) made it, its index (zidx.h) names the first block that
  * can hold a line from START-skew on: the child is started at that
  * block's offset, and the lines are read as from a bisected plain file.
+ * With -n (the flows of one NAT key: cttrace), an index of version 2 also
+ * tells which far blocks can matter to that key (zidx_select): only the
+ * blocks chosen are fed to the child, by a feeder process that preads
+ * them (concatenated members are one gzip or zstd stream), and reading
+ * ends after the last of them.
  */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -48,8 +54,10 @@
 #define WARNMAX 100		/* warnings about lines before going quiet */
 #define MAXSEC 1000000000LL	/* bound of -w, -k, -A: no overflow */
 #define MAXTIME (100000000000LL * TM_USEC)	/* |T| bound, year ~5000 */
+#define ZPARTS 4		/* decompressors at once, at most */
+#define ZPARTMIN (4LL * 1024 * 1024)	/* compressed bytes worth two */
 #define USAGE "usage: cttime {-t time | -f queries} [-cu] [-k skew] " \
-	"[-p proto] [-D dst[:port]] [-w seconds] " \
+	"[-p proto] [-D dst[:port]] [-n natip:port] [-w seconds] " \
 	"[-1 | -a [-P] [-A maxage] [-R readon]] [file ...]\n"
 
 static int64_t tflag;		/* -t time: the instant asked about */
@@ -64,11 +72,13 @@ static int Pflag;		/* -P: with -a, start and stop lines */
 static const char *pflag;	/* -p proto: this protocol only */
 static char Dhost[INET6_ADDRSTRLEN];	/* -D dst[:port]: this destination, */
 static const char *Dport;	/* as conntrack writes it, and port */
+static char Nkey[INET6_ADDRSTRLEN + 8];	/* -n natip:port: "nat;natport" */
 
 static const char *fflag;	/* -f queries: many questions, one pass */
 static int64_t Rflag = -1;	/* -R readon: -P's reading on; -1: maxage */
 
 static int64_t from;		/* first instant any query needs */
+static int64_t wlo, whi;	/* the windows of all queries, from first to last */
 static unsigned long nwarn;
 
 /* the line closest to T so far, for -1 */
@@ -118,6 +128,17 @@ struct input {
 	unsigned long long probed;	/* bytes read by bisection */
 	pid_t zpid;		/* the decompressing child, or 0 */
 	const char *zprog;	/* its name, for messages */
+	pid_t feedpid;		/* the process feeding it blocks, or 0 */
+	struct zrun *run;	/* the runs of blocks read (-n), or NULL */
+	size_t nrun, irun;	/* how many, the one being read */
+	struct zrun *blk;	/* the blocks read, one by one */
+	size_t nsel, nblock;	/* blocks read, blocks in the file */
+};
+
+/* adjacent blocks of a compressed file that are read */
+struct zrun {
+	long long coff, clen;	/* their members */
+	long long uoff, uend;	/* their text in the plain file */
 };
 
 static _Noreturn void
@@ -247,63 +268,306 @@ compressed(int fd)
 }
 
 /*
- * zstart: the block of a compressed file to start decompressing at, from
- * its index PATH.idx (none: 0, the whole file).  A stale or corrupt index
- * is warned about and ignored.
+ * zselect: the runs of blocks of a compressed file to decompress, from its
+ * index PATH.idx, in in->run (no index: in->nblock 0, the whole file).  A
+ * stale or corrupt index is warned about and ignored.
  */
-static struct zblock
-zstart(const char *path, int fd)
+static void
+zselect(struct input *in, const char *path, int fd)
 {
-	struct zblock b = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 };
 	struct stat st;
 	struct zidx x;
+	struct zquery q;
 	char idx[4096];
-	size_t i;
+	unsigned char *sel;
+	size_t i, k;
 
 	if (uflag || fstat(fd, &st) < 0 ||
 	    (size_t)snprintf(idx, sizeof(idx), "%s.idx", path) >= sizeof(idx) ||
 	    access(idx, F_OK) < 0)
-		return b;
+		return;
 	if (zidx_load(&x, idx, (long long)st.st_size) < 0) {
 		warn("%s: stale or corrupt index, reading the whole file", idx);
-		return b;
+		return;
 	}
-	/* every block before i holds only times before START-skew */
-	if ((i = zidx_first(&x, from - kflag)) == x.n && x.n > 0)
-		i = x.n - 1;	/* none after: the last, as a bisection */
-	if (i < x.n)
-		b = x.b[i];
+	memset(&q, 0, sizeof(q));
+	q.start = from - kflag;
+	q.lo = wlo;
+	q.hi = whi;
+	if ((q.haskey = Nkey[0] != '\0'))
+		q.fp = zidx_fp(Nkey, strlen(Nkey));
+	if ((sel = malloc(x.n + 1)) == NULL ||
+	    (in->run = calloc(x.n + 1, sizeof(*in->run))) == NULL ||
+	    (in->blk = calloc(x.n + 1, sizeof(*in->blk))) == NULL)
+		die(EXIT_TROUBLE, "out of memory:");
+	in->nsel = zidx_select(&x, &q, sel);
+	in->nblock = x.n;
+	for (i = 0, k = 0; i < x.n; i++) {
+		struct zrun *r = &in->run[in->nrun];
+
+		if (!sel[i])
+			continue;
+		in->blk[k].coff = x.b[i].coff;
+		in->blk[k].clen = x.b[i].clen;
+		in->blk[k].uoff = x.b[i].uoff;
+		in->blk[k++].uend = x.b[i].uoff + x.b[i].ulen;
+		if (in->nrun > 0 && i > 0 && sel[i - 1]) {
+			r[-1].clen += x.b[i].clen;
+			r[-1].uend += x.b[i].ulen;
+			continue;
+		}
+		r->coff = x.b[i].coff;
+		r->clen = x.b[i].clen;
+		r->uoff = x.b[i].uoff;
+		r->uend = x.b[i].uoff + x.b[i].ulen;
+		in->nrun++;
+	}
+	free(sel);
 	zidx_free(&x);
-	return b;
 }
 
 /*
- * zopen: read the compressed file of in through a child "PROG -dc" whose
- * standard input is the file itself, from the block zstart chose: the
- * child stops (SIGPIPE) when cttime has read enough.
+ * feed: in a child, write the members of blocks [b0, b1) of in->blk, read
+ * from in->r.fd, to fd; its exit status
+ */
+static int
+feed(struct input *in, size_t b0, size_t b1, int fd)
+{
+	char buf[128 * 1024];
+	long long off, end;
+	size_t i, want;
+	ssize_t k, w, n;
+
+	for (i = b0; i < b1; i++)
+		for (off = in->blk[i].coff, end = off + in->blk[i].clen;
+		    off < end; off += k) {
+			want = end - off < (long long)sizeof(buf) ?
+			    (size_t)(end - off) : sizeof(buf);
+			if ((k = pread(in->r.fd, buf, want, (off_t)off)) < 0 &&
+			    errno == EINTR)
+				k = 0;
+			else if (k <= 0)
+				return 1;	/* the child sees a cut member */
+			for (w = 0; w < k; w += n)
+				if ((n = write(fd, buf + w, (size_t)(k - w))) < 0) {
+					if (errno != EINTR)
+						return 1;
+					n = 0;
+				}
+		}
+	return 0;
+}
+
+/*
+ * decomp: a child "PROG -dc" writing to out, fed blocks [b0, b1) by a
+ * feeder process (*feeder); the child's pid, or -1
+ */
+static pid_t
+decomp(struct input *in, char **argv, size_t b0, size_t b1, int out,
+    pid_t *feeder)
+{
+	int fp[2];
+	pid_t z;
+
+	if (pipe2(fp, O_CLOEXEC) < 0)
+		return -1;
+	if ((z = proc_spawn(argv, fp[0], out)) < 0 ||
+	    (*feeder = fork()) < 0) {
+		close(fp[0]);
+		close(fp[1]);
+		return -1;
+	}
+	if (*feeder == 0) {
+		close(fp[0]);
+		_exit(feed(in, b0, b1, fp[1]));
+	}
+	close(fp[0]);
+	close(fp[1]);
+	return z;
+}
+
+/* tmpfd: an unnamed temporary file (gone when closed), or -1 */
+static int
+tmpfd(void)
+{
+	const char *dir = getenv("TMPDIR");
+	char t[4096];
+	int fd;
+
+	if (dir == NULL || *dir == '\0')
+		dir = "/tmp";
+	if ((fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600)) >= 0)
+		return fd;
+	if ((size_t)snprintf(t, sizeof(t), "%s/cttime.XXXXXX", dir) >=
+	    sizeof(t))
+		return -1;
+	if ((fd = mkstemp(t)) >= 0) {
+		unlink(t);
+		fcntl(fd, F_SETFD, FD_CLOEXEC);
+	}
+	return fd;
+}
+
+/* copyall: the whole of fd, from its start, to out; 0 or -1 */
+static int
+copyall(int fd, int out)
+{
+	char buf[128 * 1024];
+	ssize_t k, w, n;
+
+	if (lseek(fd, 0, SEEK_SET) < 0)
+		return -1;
+	while ((k = read(fd, buf, sizeof(buf))) != 0) {
+		if (k < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		for (w = 0; w < k; w += n)
+			if ((n = write(out, buf + w, (size_t)(k - w))) < 0) {
+				if (errno != EINTR)
+					return -1;
+				n = 0;
+			}
+	}
+	return 0;
+}
+
+/*
+ * join: in a child, decompress the blocks chosen in np parts at once, the
+ * first straight into out, the others each into a temporary file, and
+ * then copy those to out in order; its exit status (0: every part was
+ * decompressed and written).  gzip -dc inflates ~120 MB/s on one CPU: a
+ * trace on a busy day reads ~100 MB near its time, so the CPUs that the
+ * pipeline after cttime leaves idle shorten it (measured: README).
+ */
+static int
+join(struct input *in, char **argv, size_t np, int out)
+{
+	pid_t z[ZPARTS], f[ZPARTS];
+	int tmp[ZPARTS], ok = 1;
+	size_t p, q, b0 = 0, b1 = 0;
+	long long total = 0, acc = 0;
+
+	signal(SIGPIPE, SIG_IGN);	/* a reader gone: a write error */
+	for (p = 0; p < in->nsel; p++)
+		total += in->blk[p].clen;
+	for (p = 0; p < np; p++) {
+		/* about 1/np of the compressed bytes each, whole blocks */
+		while (b1 < in->nsel - (np - 1 - p) && (b1 == b0 ||
+		    p == np - 1 || acc + in->blk[b1].clen / 2 <=
+		    total / (long long)np * (long long)(p + 1)))
+			acc += in->blk[b1++].clen;
+		if ((tmp[p] = p == 0 ? out : tmpfd()) < 0 ||
+		    (z[p] = decomp(in, argv, b0, b1, tmp[p], &f[p])) < 0) {
+			warn("%s: decompressing:", in->r.name);
+			np = p;
+			ok = 0;
+			break;
+		}
+		b0 = b1;
+	}
+	for (p = 0; p < np; p++) {
+		if (ok && !(proc_ok(z[p]) && (p == 0 || copyall(tmp[p], out) ==
+		    0))) {
+			ok = 0;
+			for (q = p + 1; q < np; q++)
+				kill(z[q], SIGTERM);
+		} else if (!ok)
+			proc_ok(z[p]);
+		proc_ok(f[p]);
+		if (p > 0)
+			close(tmp[p]);
+	}
+	return ok ? 0 : 1;
+}
+
+/*
+ * zopen: read the compressed file of in through a child "PROG -dc": the
+ * child stops (SIGPIPE) when cttime has read enough.  Its standard input
+ * is the file itself, from the first block chosen, when the blocks chosen
+ * run to the end of the file; else a pipe from a feeder process that
+ * writes the chosen members one after the other; and when they are many
+ * (ZPARTMIN compressed bytes) and there are several CPUs, a joiner
+ * process runs up to ZPARTS children at once on parts of them.
  */
 static int
 zopen(struct input *in, int kind)
 {
 	char *gz[] = { "gzip", "-dc", NULL }, *zs[] = { "zstd", "-q", "-dc",
 	    NULL }, **argv = kind == Z_GZIP ? gz : zs;
-	struct zblock b = zstart(in->r.name, in->r.fd);
 	int pp[2];
+	long long coff = 0, csum = 0;
+	long np = 1;
+	const char *e;
+	size_t i;
 
-	if (lseek(in->r.fd, (off_t)b.coff, SEEK_SET) < 0 ||
-	    pipe2(pp, O_CLOEXEC) < 0 ||
-	    (in->zpid = proc_spawn(argv, in->r.fd, pp[1])) < 0) {
-		warn("%s:", in->r.name);
-		return -1;
+	zselect(in, in->r.name, in->r.fd);
+	if (pipe2(pp, O_CLOEXEC) < 0) {
+		pp[0] = pp[1] = -1;
+		goto fail;
+	}
+	if (in->nblock > 0 && in->nsel == 0) {	/* no block can matter */
+		close(pp[1]);
+		goto done;
+	}
+	if (in->nrun > 0)
+		coff = in->run[0].coff;
+	for (i = 0; i < in->nsel; i++)
+		csum += in->blk[i].clen;
+	if (in->nrun == 0 || (in->nrun == 1 && coff + csum >=
+	    lseek(in->r.fd, 0, SEEK_END))) {
+		/* to the end of the file: the child reads it itself */
+		if (lseek(in->r.fd, (off_t)coff, SEEK_SET) < 0 ||
+		    (in->zpid = proc_spawn(argv, in->r.fd, pp[1])) < 0)
+			goto fail;
+	} else {
+		if (csum >= ZPARTMIN)
+			np = sysconf(_SC_NPROCESSORS_ONLN);
+		if ((e = getenv("CTTIME_ZPARTS")) != NULL)	/* test hook */
+			np = atol(e);
+		np = np < 1 ? 1 : np > ZPARTS ? ZPARTS : np;
+		if (np > (long)in->nsel)
+			np = (long)in->nsel;
+		if (np == 1)
+			in->zpid = decomp(in, argv, 0, in->nsel, pp[1],
+			    &in->feedpid);
+		else if ((in->zpid = fork()) == 0) {
+			close(pp[0]);
+			_exit(join(in, argv, (size_t)np, pp[1]));
+		}
+		if (in->zpid < 0)
+			goto fail;
 	}
 	close(pp[1]);
+done:
 	close(in->r.fd);
 	in->r.fd = pp[0];
 	in->r.regular = 0;
 	in->zprog = argv[0];
-	in->lineknown = b.uoff == 0;
-	in->off = b.uoff;
+	in->off = in->nrun > 0 ? in->run[0].uoff : 0;
+	in->lineknown = in->off == 0 && in->nrun <= 1;
 	return 0;
+fail:
+	warn("%s:", in->r.name);
+	if (pp[0] >= 0) {
+		close(pp[0]);
+		close(pp[1]);
+	}
+	free(in->run);
+	free(in->blk);
+	in->run = in->blk = NULL;
+	return -1;
+}
+
+/* in_advance: the line of n bytes just read; past a run, the next one */
+static void
+in_advance(struct input *in, size_t n)
+{
+	in->lineoff = in->off;
+	in->off += (long long)n + 1;
+	if (in->irun + 1 < in->nrun && in->off >= in->run[in->irun].uend)
+		in->off = in->run[++in->irun].uoff;
 }
 
 /* in_open: open path for reading, bisected when that pays; -1 on error */
@@ -349,9 +613,13 @@ in_close(struct input *in)
 {
 	int eof = in->r.eof, r = 0;
 
-	if (getenv("CTTIME_DEBUG") != NULL)	/* test hook, see cttime(1) */
+	if (getenv("CTTIME_DEBUG") != NULL) {	/* test hook, see cttime(1) */
 		warn("debug: %s: %llu bytes read", in->r.name,
 		    in->r.nread + in->probed);
+		if (in->nblock > 0)
+			warn("debug: %s: %zu of %zu blocks", in->r.name,
+			    in->nsel, in->nblock);
+	}
 	rd_close(&in->r);	/* a child still writing gets SIGPIPE */
 	if (in->zpid > 0) {
 		if (!proc_ok(in->zpid) && eof) {
@@ -359,6 +627,10 @@ in_close(struct input *in)
 			r = -1;
 		}
 	}
+	if (in->feedpid > 0)
+		proc_ok(in->feedpid);	/* it stops with its reader */
+	free(in->run);
+	free(in->blk);
 	return r;
 }
 
@@ -378,6 +650,65 @@ dstok(const struct span *f)
 {
 	return Dhost[0] == '\0' || (iseq(f[F_DST], Dhost) &&
 	    (Dport == NULL || iseq(f[F_DPORT], Dport)));
+}
+
+/* the line's nat and natport fields are those asked for (-n) */
+static int
+natok(const struct span *f)
+{
+	size_t n = (size_t)(f[F_NATPORT].p + f[F_NATPORT].n - f[F_NAT].p);
+
+	return n == strlen(Nkey) && memcmp(f[F_NAT].p, Nkey, n) == 0;
+}
+
+/*
+ * ckeep: with -c -n, a line of the key or a lost line (the caller looks
+ * for gaps in the window too); cheaper than the whole stream through a
+ * pipe, as the blocks near the time hold ~100 MB on a busy day
+ */
+static int
+ckeep(struct span l)
+{
+	struct span f[F_NFIELDS];
+
+	return csv_split(l, f, F_NFIELDS) >= F_NFIELDS && (natok(f) ||
+	    iseq(f[F_EVENT], "lost"));
+}
+
+/*
+ * Nparse: -n natip:port or [v6addr]:port, kept as the log writes the nat
+ * and natport fields, "nat;natport", the address as inet_ntop gives it
+ * (as ctgrep -N does).
+ */
+static void
+Nparse(char *arg)
+{
+	unsigned char a[16];
+	char host[INET6_ADDRSTRLEN], *h = arg, *port, *e;
+	int af = AF_INET;
+	long v;
+
+	if (*arg == '[') {
+		h = arg + 1;
+		if ((port = strchr(h, ']')) == NULL || port[1] != ':')
+			die(EXIT_TROUBLE, "-n %s: expected [IPV6]:PORT", arg);
+		*port = '\0';
+		port += 2;
+		af = AF_INET6;
+	} else if ((port = strchr(arg, ':')) == NULL ||
+	    strchr(port + 1, ':') != NULL)
+		die(EXIT_TROUBLE, "-n %s: expected NATIP:PORT or [IPV6]:PORT",
+		    arg);
+	else
+		*port++ = '\0';
+	if (inet_pton(af, h, a) != 1 ||
+	    inet_ntop(af, a, host, sizeof(host)) == NULL)
+		die(EXIT_TROUBLE, "-n %s: bad IPv%d address", h,
+		    af == AF_INET ? 4 : 6);
+	v = strtol(port, &e, 10);
+	if (*port < '0' || *port > '9' || *e != '\0' || v < 1 || v > 65535)
+		die(EXIT_TROUBLE, "-n %s: bad port (1-65535)", port);
+	snprintf(Nkey, sizeof(Nkey), "%s;%ld", host, v);
 }
 
 /*
@@ -791,7 +1122,7 @@ main(int argc, char *argv[])
 	const char *path;
 
 	err_init(argv[0]);
-	while ((c = getopt(argc, argv, ":1aA:cD:f:hk:p:PR:t:uVw:")) != -1)
+	while ((c = getopt(argc, argv, ":1aA:cD:f:hk:n:p:PR:t:uVw:")) != -1)
 		switch (c) {
 		case 'c':
 			cflag = 1;
@@ -816,6 +1147,9 @@ main(int argc, char *argv[])
 			break;
 		case 'f':
 			fflag = optarg;
+			break;
+		case 'n':
+			Nparse(optarg);
 			break;
 		case 'P':
 			Pflag = 1;
@@ -846,7 +1180,8 @@ main(int argc, char *argv[])
 	argc -= optind;
 	argv += optind;
 	if (tset == (fflag != NULL) || (oneflag && aflag) ||
-	    (Pflag && !aflag) || (cflag && (oneflag || Pflag || fflag)))
+	    (Pflag && !aflag) || (cflag && (oneflag || Pflag || fflag)) ||
+	    (fflag && Nkey[0] != '\0'))
 		usage();
 	if (tset && (tflag > MAXTIME || tflag < -MAXTIME))
 		die(EXIT_TROUBLE, "-t: time out of range");
@@ -863,9 +1198,13 @@ main(int argc, char *argv[])
 		nq = 1;
 	}
 	from = nq > 0 ? qs[0].from : 0;
-	for (i = 1; i < nq; i++)
-		if (qs[i].from < from)
-			from = qs[i].from;
+	wlo = nq > 0 ? qs[0].wlo : 0;
+	whi = nq > 0 ? qs[0].whi : 0;
+	for (i = 1; i < nq; i++) {
+		from = qs[i].from < from ? qs[i].from : from;
+		wlo = qs[i].wlo < wlo ? qs[i].wlo : wlo;
+		whi = qs[i].whi > whi ? qs[i].whi : whi;
+	}
 
 	wr_init(&out, STDOUT_FILENO, "standard output");
 	if (nq > 0) do {
@@ -875,8 +1214,7 @@ main(int argc, char *argv[])
 			continue;
 		}
 		while (ndone < nq && (r = rd_line(&in.r, &l)) != 0) {
-			in.lineoff = in.off;
-			in.off += (long long)l.n + 1;
+			in_advance(&in, l.n);
 			if (r < 0) {
 				warn("read error on %s:", in.r.name);
 				trouble = 1;
@@ -887,7 +1225,8 @@ main(int argc, char *argv[])
 				continue;
 			}
 			if (cflag) {	/* the caller filters: pass it on */
-				emit(&qs[0], &out, l.p, l.n);
+				if (Nkey[0] == '\0' || ckeep(l))
+					emit(&qs[0], &out, l.p, l.n);
 				continue;
 			}
 			if ((c = timeof(l, &t)) != 0) {
@@ -906,6 +1245,8 @@ main(int argc, char *argv[])
 				    l);
 				continue;
 			}
+			if (Nkey[0] != '\0' && !natok(f))
+				continue;
 			if (iseq(f[F_EVENT], "lost")) {
 				/* a gap in the log: every query's */
 				for (i = 0, warned = 0; i < nq; i++) {

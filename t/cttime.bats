@@ -681,7 +681,7 @@ cttime: stdin:4: bad time: 2026-13-27T10:06:47Z;start;tcp;10.0.0.1;1000;198..." 
 # ---------------------------------------------------------- failure paths
 
 @test "usage: bad options and combinations give one usage line, exit 2" {
-	u='usage: cttime {-t time | -f queries} [-cu] [-k skew] [-p proto] [-D dst[:port]] [-w seconds] [-1 | -a [-P] [-A maxage] [-R readon]] [file ...]'
+	u='usage: cttime {-t time | -f queries} [-cu] [-k skew] [-p proto] [-D dst[:port]] [-n natip:port] [-w seconds] [-1 | -a [-P] [-A maxage] [-R readon]] [file ...]'
 	printf '10.0.0.1 80 %s\n' $T >"$TMP/q"
 	for args in "-x -t $T" "" "-w 5" "-1 -a -t $T" "-P -t $T" \
 	    "-1 -P -t $T" "-t" "-t $T -f $TMP/q" "-c -f $TMP/q"; do
@@ -744,14 +744,14 @@ cttime: stdin:4: bad time: 2026-13-27T10:06:47Z;start;tcp;10.0.0.1;1000;198..." 
 	S 2026-11-28T00:00:10Z 5 40123 tcp 10.0.0.5 >"$dir/2026-11-28.csv"
 	L 2026-11-28T00:00:12Z start 6 40123 tcp 10.0.0.6 >>"$dir/2026-11-28.csv"
 	"$BATS_TEST_DIRNAME/../cmd/ctzip" -k -f -b 100 "$dir/2026-11-27.csv"
-	[ "$(sed -n '1s/.* //p' "$dir/2026-11-27.csv.gz.idx")" -gt 2 ]
+	[ "$(awk 'NR == 1 { print $5 }' "$dir/2026-11-27.csv.gz.idx")" -gt 2 ]
 	# the commands, as the manual shows them (joined continuation lines)
 	awk '/^\.Bd -literal/ { lit = 1; next } /^\.Ed/ { lit = 0 }
 	    lit && /^\$ / { if (cmd != "") print cmd; cmd = substr($0, 3); next }
 	    lit && /^    / { sub(/^ +/, " "); cmd = cmd $0; next }
 	    END { if (cmd != "") print cmd }' \
 	    "$BATS_TEST_DIRNAME/../cmd/cttime.1" | sed 's/\\e/\\/g' >"$dir/cmds"
-	[ "$(wc -l <"$dir/cmds")" -eq 6 ]
+	[ "$(wc -l <"$dir/cmds")" -eq 7 ]
 	printf '%s\n' '203.0.113.7 40123 2026-11-27 10:06:49' \
 	    '203.0.113.7 40123 2026-11-28T01:00:00+01:00' >"$dir/complaints"
 	want=("$(sed -n '3,4p' "$dir/2026-11-27.csv")"
@@ -761,6 +761,11 @@ $(S 2026-11-28T00:00:10Z 5 40123 tcp 10.0.0.5)
 $(L 2026-11-28T00:00:12Z start 6 40123 tcp 10.0.0.6)"
 	    "$(sed -n 4p "$dir/2026-11-27.csv")"
 	    "$(sed -n 4p "$dir/2026-11-27.csv")"
+	    "$(sed -n 3p "$dir/2026-11-27.csv")
+$(sed -n 5p "$dir/2026-11-27.csv")
+
+$(sed -n 1p "$dir/2026-11-27.csv")
+$(sed -n 4p "$dir/2026-11-27.csv")"
 	    "#1 203.0.113.7 40123 2026-11-27T10:06:49.000000Z 1795774009
 $(sed -n 3p "$dir/2026-11-27.csv")
 $(sed -n 5p "$dir/2026-11-27.csv")

@@ -172,7 +172,7 @@ verdict() {
 		cp "$TMP/plain/$d.csv" "$TMP/idx/"
 		ctzip -f -b 64k "$TMP/idx/$d.csv"
 	done
-	[ "$(sed -n '1s/.* //p' "$TMP/idx/2026-11-26.csv.gz.idx")" -gt 50 ]
+	[ "$(awk 'NR == 1 { print $5 }' "$TMP/idx/2026-11-26.csv.gz.idx")" -gt 50 ]
 	# queries: the NAT address and port of lines across both days, at
 	# their time + 3 s, and a port that nobody held
 	awk -F';' 'FNR % 4001 == 77 && $2 == "start" { print $8, $9, $1 }' \

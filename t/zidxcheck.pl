@@ -2,8 +2,9 @@
 # zidxcheck.pl PLAIN COMPRESSED INDEX [DECOMPRESSOR]: re-read every block an
 # index of ctzip(1) names and check it: the member at COFF/CLEN decompresses
 # alone to the text at UOFF/ULEN of PLAIN, which has LINES lines and these
-# first, last, least and greatest times (all times in the log are UTC
-# 'Z', as gen.pl writes them); the hash and the sizes.  Prints "ok N".
+# first, last, least and greatest times (all times in the log are UTC 'Z',
+# as gen.pl writes them), and a well-formed long-flow filter; the hash and
+# the sizes.  Prints "ok N".
 use strict;
 use warnings;
 no warnings 'portable';	# 64-bit hex
@@ -23,11 +24,20 @@ my $h = 0xcbf29ce484222325;
 }
 $sum eq sprintf('fnv1a64 %016x', $h) or die "hash: $sum\n";
 my @hd = split / /, shift @l;
-$hd[0] eq 'ctzip-index' && $hd[1] == 1 or die "header\n";
+$hd[0] eq 'ctzip-index' && $hd[1] == 2 && @hd == 6 && $hd[5] =~ /^\d+$/
+    or die "header\n";
 $hd[2] == length($p) && $hd[3] == length($c) && $hd[4] == @l or die "sizes\n";
 my ($co, $uo) = (0, 0);
 for my $r (@l) {
 	my ($coff, $clen, $uoff, $ulen, $n, @t) = split / /, $r;
+	# the long-flow filter: NKEYS, then as many 8-hex-digit fingerprints,
+	# strictly ascending (zidx.h); which keys is checked by ctzip-filter.bats
+	my $keys = pop @t;
+	my $nk = pop @t;
+	$nk =~ /^\d+$/ && ($nk == 0 ? $keys eq '-' : $keys =~ /^(?:[0-9a-f]{8})+$/ &&
+	    length($keys) == 8 * $nk) or die "filter: $nk $keys\n";
+	my @fp = map { hex } unpack '(A8)*', ($nk ? $keys : '');
+	for my $i (1 .. $#fp) { $fp[$i - 1] < $fp[$i] or die "filter not ascending\n" }
 	$coff == $co && $uoff == $uo or die "not contiguous: $r\n";
 	my $text = substr($p, $uoff, $ulen);
 	open(my $o, '>:raw', "$idx.member") or die; print $o substr($c, $coff, $clen); close $o;

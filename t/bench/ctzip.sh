@@ -7,15 +7,31 @@
 #      keep the lines of the NAT address and port within W seconds of T);
 #  (b) compression: ctzip -j 2 and -j 1 (blocks of 4 MiB, each decompressed
 #      again to check it) against one gzip -6 of the whole file; and the
-#      sizes.
+#      sizes;
+#  (c) cttrace on two consecutive generated days (gen.pl -n TN over 48
+#      hours, split by ctparse -o into day files), ctzip'd with -L LONG:
+#      with the index (its long-flow filters), with the same .gz files
+#      without their index, and zcat DAYS | ctgrep -N | cttime -a -P; at
+#      1/4, 1/2 and 3/4 into the second day, for the NAT address and port
+#      of a start line there, 3 s after it;
+#  (d) the index arm of (c) at the density of an 80-million-event day
+#      (10 GB): 10 million events over 3 hours (gen.pl -d 10800), queries
+#      at 1/2 and 3/4 of it (what a trace decompresses near its time
+#      grows with the density; see RESULTS-ctzip.md for the scaling).
 # Medians of hyperfine runs; outputs go to files, never /dev/null; the
-# outputs of both query arms are compared first.
+# outputs of the arms are compared first.
 #
-# usage: sh t/bench/ctzip.sh	(from the top of the tree, after make)
+# usage: sh t/bench/ctzip.sh [a] [b] [c] [d]	(from the top of the tree,
+#	after make; default: all; (a) needs the files (b) makes)
 # env: DATA (default /work/benchdata/ctzip), N (events, default 4000000),
-#      RUNS (default 10 for queries; compression runs 3 times)
+#      RUNS (default 10 for queries; compression runs 3 times); for (c):
+#      TDATA (default /work/benchdata/cttrace), TN (events over the two
+#      days, default 20000000), LONG (ctzip -L, default 300), SLOWRUNS
+#      (runs of the arms without index, default 3)
 set -eu
 cd "$(dirname "$0")/../.."
+arms=${*:-a b c d}
+arm() { case " $arms " in *" $1 "*) return 0 ;; esac; return 1; }
 DATA=${DATA:-/work/benchdata/ctzip}
 N=${N:-4000000}
 RUNS=${RUNS:-10}
@@ -38,6 +54,7 @@ run() {	# name, runs, command: median seconds from hyperfine
 	perl -ne 'print "$1\n" if /"median":\s*([0-9.e-]+)/' "$DATA/$1.json" | head -1
 }
 
+if arm b; then
 # (b) compression first: it makes the files (a) reads
 rm -f "$day.gz" "$day.gz.idx"
 Z2="rm -f '$day.gz' '$day.gz.idx'; '$CMD/ctzip' -f -k -j 2 '$day'"
@@ -50,9 +67,11 @@ sh -c "$Z2"
 zcat "$day.gz" | cmp - "$day"
 zsize=$(wc -c <"$day.gz")
 gsize=$(wc -c <"$DATA/whole.csv.gz")
-blocks=$(sed -n '1s/.* //p' "$day.gz.idx")
+blocks=$(awk 'NR == 1 { print $5 }' "$day.gz.idx")
 isize=$(wc -c <"$day.gz.idx")
+fi
 
+if arm a; then
 # (a) the query: the NAT address:port of a start line 3/4 into the day
 # (the later in the day, the more a whole-file read costs), at its time
 # + 3 s
@@ -75,16 +94,122 @@ read1=$(CTTIME_DEBUG=1 "$CMD/cttime" -w $W -t $T "$day.gz" 2>&1 >"$DATA/q1.dbg" 
 q1=$(run q-index "$RUNS" "$Q1")
 q2=$(run q-zcat "$RUNS" "$Q2")
 q3=$(run q-noindex "$RUNS" "$Q3")
+fi
 
 echo "day: $day, $N events, $size bytes, $lines lines; $nproc CPUs"
+if arm a; then
 echo "query ;$ip;$port; at $T, -w $W: $(wc -l <"$DATA/q1.out") lines, the same in all arms"
-awk -v g="$g" -v z1="$z1" -v z2="$z2" -v q1="$q1" -v q2="$q2" -v q3="$q3" \
-    -v zs="$zsize" -v gs="$gsize" -v bl="$blocks" -v is="$isize" \
-    -v r1="$read1" -v sz="$size" 'BEGIN {
+awk -v q1="$q1" -v q2="$q2" -v q3="$q3" -v r1="$read1" -v sz="$size" 'BEGIN {
 	printf "(a) cttime FILE.gz (index) | ctgrep -N  %8.4f s   (decompressed %d of %d bytes)\n", q1, r1, sz
 	printf "    zcat FILE.gz | ctgrep -N | cttime   %8.4f s   zcat/index %.0fx\n", q2, q2 / q1
-	printf "    cttime FILE.gz (no index) | ctgrep  %8.4f s   no-index/index %.0fx\n", q3, q3 / q1
+	printf "    cttime FILE.gz (no index) | ctgrep  %8.4f s   no-index/index %.0fx\n", q3, q3 / q1 }'
+fi
+if arm b; then
+awk -v g="$g" -v z1="$z1" -v z2="$z2" \
+    -v zs="$zsize" -v gs="$gsize" -v bl="$blocks" -v is="$isize" 'BEGIN {
 	printf "(b) gzip -6 whole file                  %8.2f s   %d bytes\n", g, gs
 	printf "    ctzip -j 1                          %8.2f s   %.2f of gzip\n", z1, z1 / g
 	printf "    ctzip -j 2                          %8.2f s   %.2f of gzip\n", z2, z2 / g
 	printf "    ctzip size                          %d bytes in %d blocks (+ %d bytes of index): %.4f of gzip\n", zs, bl, is, zs / gs }'
+fi
+
+if arm c; then
+# (c) cttrace over two days
+TD=${TDATA:-/work/benchdata/cttrace}
+TN=${TN:-20000000}
+LONG=${LONG:-300}
+SLOWRUNS=${SLOWRUNS:-3}
+mkdir -p "$TD/plain"
+if [ ! -s "$TD/plain/2026-11-27.csv" ]; then
+	perl t/bench/gen.pl -n "$TN" -d 172800 -t 1795651200 |
+	    "$CMD/ctparse" -o "$TD/plain/%Y-%m-%d.csv" 2>/dev/null
+fi
+idx=$TD/idx-$LONG noidx=$TD/noidx-$LONG
+if [ ! -s "$idx/2026-11-27.csv.gz.idx" ]; then
+	rm -rf "$idx" "$noidx"
+	mkdir -p "$idx" "$noidx"
+	for f in "$TD"/plain/*.csv; do
+		cp "$f" "$idx/"
+		s0=$(date +%s.%N)
+		"$CMD/ctzip" -f -j 2 -L "$LONG" "$idx/${f##*/}"
+		echo "ctzip -j 2 -L $LONG ${f##*/}: $(echo "$(date +%s.%N) - $s0" | bc) s (one run)"
+		ln "$idx/${f##*/}.gz" "$noidx/"
+	done
+fi
+d2=$TD/plain/2026-11-27.csv
+n2=$(wc -l <"$d2")
+echo "days: $(ls "$TD/plain" | tr '\n' ' ')($(cat "$TD"/plain/*.csv | wc -c) bytes, $(cat "$TD"/plain/*.csv | wc -l) lines); second day $n2 lines"
+for f in "$idx"/*.idx; do
+	echo "index ${f##*/}: $(wc -c <"$f") bytes, $(awk 'NR > 1 { k += $10 } END { print k }' "$f") keys; .gz $(wc -c <"${f%.idx}") bytes"
+done
+export PATH="$CMD:$PATH"
+i=0
+for frac in 1 2 3; do
+	# a start line with an IPv4 NAT address, frac/4 into the second day
+	l=$(awk -F';' -v n=$((n2 * frac / 4)) \
+	    'NR >= n && $2 == "start" && $8 !~ /:/ { print; exit }' "$d2")
+	ip=$(echo "$l" | cut -d';' -f8)
+	port=$(echo "$l" | cut -d';' -f9)
+	sec=$(date -u -d "$(echo "$l" | cut -d';' -f1)" +%s)
+	T=$(date -u -d "@$((sec + 3))" +%Y-%m-%dT%H:%M:%SZ)
+	i=$((i + 1))
+	C1="cttrace -d '$idx' $ip $port $T >'$TD/c1-$i.out'"
+	C2="cttrace -d '$noidx' $ip $port $T >'$TD/c2-$i.out'"
+	C3="zcat '$noidx'/*.gz | ctgrep -N $ip:$port | cttime -a -P -t $T -w 10 -k 60 -A 86400 >'$TD/c3-$i.out'"
+	for c in "$C1" "$C2" "$C3"; do sh -c "$c"; done
+	cttrace -d "$TD/plain" "$ip" "$port" "$T" >"$TD/c0-$i.out"
+	cmp "$TD/c0-$i.out" "$TD/c1-$i.out"
+	cmp "$TD/c0-$i.out" "$TD/c2-$i.out"
+	[ -s "$TD/c3-$i.out" ]
+	CTTIME_DEBUG=1 cttrace -d "$idx" "$ip" "$port" "$T" 2>"$TD/c1-$i.dbg" >"$TD/c1-$i.out2"
+	t1=$(run "trace-idx-$LONG-$i" "$RUNS" "$C1")
+	t2=$(run "trace-noidx-$LONG-$i" "$SLOWRUNS" "$C2")
+	t3=$(run "trace-zcat-$LONG-$i" "$SLOWRUNS" "$C3")
+	echo "(c) query $i: $ip $port at $T ($(grep -c '^[0-9]' "$TD/c1-$i.out") candidates, $(tail -n 1 "$TD/c1-$i.out" | cut -c1-40)...)"
+	sed -n 's/^cttime: debug: \(.*\)$/    \1/p' "$TD/c1-$i.dbg" | grep -v stdin
+	awk -v t1="$t1" -v t2="$t2" -v t3="$t3" 'BEGIN {
+		printf "    cttrace, index          %8.3f s\n", t1
+		printf "    cttrace, no index       %8.3f s   %.0fx the index\n", t2, t2 / t1
+		printf "    zcat | ctgrep | cttime  %8.3f s   %.0fx the index\n", t3, t3 / t1 }'
+done
+fi
+
+arm d || exit 0
+# (d) the same density as a 10 GB day, over 3 hours
+TD=${TDATA:-/work/benchdata/cttrace}/dense
+LONG=${LONG:-300}
+mkdir -p "$TD/plain"
+if [ ! -s "$TD/plain/2026-11-27.csv" ]; then
+	perl t/bench/gen.pl -n 10000000 -d 10800 -t 1795737600 |
+	    "$CMD/ctparse" -o "$TD/plain/%Y-%m-%d.csv" 2>/dev/null
+fi
+idx=$TD/idx-$LONG
+if [ ! -s "$idx/2026-11-27.csv.gz.idx" ]; then
+	rm -rf "$idx"
+	mkdir -p "$idx"
+	cp "$TD/plain/2026-11-27.csv" "$idx/"
+	"$CMD/ctzip" -f -j 2 -L "$LONG" "$idx/2026-11-27.csv"
+fi
+d=$TD/plain/2026-11-27.csv
+n=$(wc -l <"$d")
+export PATH="$CMD:$PATH"
+echo "dense: $n lines in 3 hours ($(wc -c <"$d") bytes); index $(wc -c <"$idx/2026-11-27.csv.gz.idx") bytes"
+i=0
+for frac in 2 3; do
+	l=$(awk -F';' -v n=$((n * frac / 4)) \
+	    'NR >= n && $2 == "start" && $8 !~ /:/ { print; exit }' "$d")
+	ip=$(echo "$l" | cut -d';' -f8)
+	port=$(echo "$l" | cut -d';' -f9)
+	sec=$(date -u -d "$(echo "$l" | cut -d';' -f1)" +%s)
+	T=$(date -u -d "@$((sec + 3))" +%Y-%m-%dT%H:%M:%SZ)
+	i=$((i + 1))
+	C1="cttrace -d '$idx' $ip $port $T >'$TD/d1-$i.out'"
+	sh -c "$C1"
+	cttrace -d "$TD/plain" "$ip" "$port" "$T" >"$TD/d0-$i.out"
+	cmp "$TD/d0-$i.out" "$TD/d1-$i.out"
+	CTTIME_DEBUG=1 cttrace -d "$idx" "$ip" "$port" "$T" 2>"$TD/d1-$i.dbg" >"$TD/d1-$i.out2"
+	t1=$(run "dense-idx-$LONG-$i" "$RUNS" "$C1")
+	echo "(d) query $i: $ip $port at $T"
+	sed -n 's/^cttime: debug: \(.*\)$/    \1/p' "$TD/d1-$i.dbg" | grep -v stdin
+	echo "    cttrace, index          $t1 s"
+done

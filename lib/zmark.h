@@ -1,0 +1,63 @@
+/*
+ * zmark.h - which NAT keys each block of a log must name in its long-flow
+ * filter (zidx.h, version 2), found by pairing start and stop lines.
+ *
+ * ctzip feeds every line of the log, in order, with its block number.
+ * Lines pair as lib/flow.h pairs them (the same key: id and the whole
+ * tuple; a stop closes the open flow with its key; a start ends an open
+ * flow with its key, whose stop was lost), but nothing is copied: an open
+ * flow keeps a pointer to its start line, which the caller keeps mapped.
+ * A (block, NAT key) pair is "marked" when the block must be read for
+ * that key even far from the time asked about:
+ *   1. the start and the end of a long flow: its stop minus its start
+ *      exceeds L, or it has no stop in the file (open at the end), or it
+ *      was ended by a start of the same key (a lost stop: doubtful), or
+ *      its stop has no start in the file (began in an earlier file): every
+ *      doubtful case counts as long;
+ *   2. closure: a flow that starts in a marked block and stops in another
+ *      marks the stop's block, so a reader that sees the start of a short
+ *      flow also sees its stop.  When the flow stops, its start block may
+ *      still become marked later, by a long flow of the same key that
+ *      started there and is still open; then the stop's block is marked
+ *      at once (this errs only by marking too much).
+ * A mark can only be too much, never missing: that is what lets a reader
+ * skip the far blocks that do not name its key (see zidx_select).
+ * Lines that cttime itself ignores (no time, fewer than 14 fields, events
+ * other than start and stop) take no part.
+ *
+ * Memory: one entry (40 bytes) per open flow, 8 bytes (16 reserved) per
+ * mark; the log itself is the caller's.
+ */
+#ifndef CT_ZMARK_H
+#define CT_ZMARK_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct zopen;
+
+struct zmark {
+	int64_t lusec;		/* L, microseconds */
+	struct zopen *o;	/* open flows; o[0] unused (0: none) */
+	uint32_t no, ocap, ofree;	/* used, allocated, free list */
+	uint32_t nopen;
+	uint32_t *bykey, *bynat;	/* chains by key hash, by NAT key */
+	size_t nbkt;		/* buckets of each, a power of 2 */
+	uint64_t *set;		/* marks: (block + 1) << 32 | fingerprint */
+	size_t nset, setcap;	/* setcap a power of 2 */
+};
+
+void zmark_init(struct zmark *m, long long lsec);
+
+/* zmark_line: the next line (no '\n'), its time t, in block blk */
+void zmark_line(struct zmark *m, const char *line, size_t n, int64_t t,
+    uint32_t blk);
+
+/*
+ * zmark_end: mark the flows still open; then the marks, sorted (by block,
+ * then fingerprint), as a new array of *n values (block + 1) << 32 | fp
+ * (free(3) it).  m is freed.
+ */
+uint64_t *zmark_end(struct zmark *m, size_t *n);
+
+#endif

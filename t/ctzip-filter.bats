@@ -1,0 +1,324 @@
+#!/usr/bin/env bats
+# ctzip's long-flow filter (index version 2) and cttime -n: which keys go
+# into which block, no false negatives (the same flows with the index, the
+# whole file and the plain file), blocks really skipped, cttrace's answers
+# unchanged, old, corrupt and stale indexes.
+load helper
+bats_require_minimum_version 1.5.0
+
+# fp KEY: the fingerprint of a NAT key "nat;natport" (zidx_fp)
+fp() {
+	perl -e 'use integer; my $h = 0xcbf29ce484222325;
+	    for (unpack "C*", $ARGV[0]) { $h ^= $_; $h *= 0x100000001b3 }
+	    no integer; printf "%08x\n", ($h ^ ($h >> 32)) & 0xffffffff' "$1"
+}
+
+# keys N: the filter of block N (its 1st line is 2) of $TMP/f.csv.gz.idx,
+# as the sorted list of fingerprints, one a line
+keys() {
+	sed -n "$(($1 + 2))p" "$TMP/f.csv.gz.idx" | cut -d' ' -f11 |
+	    sed 's/^-$//; s/\(........\)/\1\n/g' | sed '/^$/d'
+}
+
+# flows DAYS SEED: a synthetic log of DAYS days from 2026-11-27 (epoch
+# 1795737600), in day files $TMP/plain/YYYY-MM-DD.csv: 40 NAT ports of
+# 192.0.2.1, tcp and udp sharing them, 1400 flows a day; 85 % last 0-55
+# s, 15 % 61-4000 s; 3 % lose their stop, and half of those have their id
+# and tuple come back (a reuse); 1 % lose their start (a stop alone).  Every
+# few thousand lines a line is stamped 1 ms early (the skew).
+flows() {
+	mkdir -p "$TMP/plain"
+	awk -v days="$1" -v seed="$2" 'BEGIN {
+		srand(seed); t0 = 1795737600; id = 1000
+		n = 1400 * days
+		for (i = 0; i < n; i++) {
+			t = t0 + rand() * 86400 * days
+			d = rand() < 0.85 ? rand() * 55 : 61 + rand() * 4000
+			port = 1000 + int(rand() * 40)
+			p = rand() < 0.5 ? "tcp" : "udp"
+			src = "10.0.0." (1 + int(rand() * 20))
+			sp = 2000 + int(rand() * 50)
+			dst = "198.51.100." (1 + int(rand() * 3))
+			k = p ";" src ";" sp ";" dst ";443;192.0.2.1;" port
+			r = rand()
+			if (r < 0.015) {	/* stop lost, then the same again */
+				line(t, "start", k, id)
+				line(t + d / 2, "start", k, id)
+				line(t + d, "stop", k, id)
+			} else if (r < 0.03) {	/* stop lost, never ended */
+				line(t, "start", k, id)
+			} else if (r < 0.04) {	/* start lost */
+				line(t + d, "stop", k, id)
+			} else {
+				line(t, "start", k, id)
+				line(t + d, "stop", k, id)
+			}
+			id++
+		}
+	}
+	function line(t, ev, k, id,   s, us) {
+		s = int(t); us = int((t - s) * 1000000)
+		printf "%d.%06d;%s;%s;%d\n", s, us, ev, k, id
+	}' | sort -t';' -k1,1n | awk -F';' -v dir="$TMP/plain" '{
+		s = $1; sub(/\..*/, "", s); us = $1; sub(/.*\./, "", us)
+		if (NR % 3001 == 0 && us >= 1000) us = sprintf("%06d", us - 1000)
+		day = strftime("%Y-%m-%d", s, 1)
+		ts = strftime("%Y-%m-%dT%H:%M:%S", s, 1) "." us "Z"
+		ctr = $2 == "stop" ? "3;300;2;200" : ";;;"
+		printf "%s;%s;%s;%s;%s;%s;%s;%s;%s;%s;%s\n", ts, $2, $3, $4, $5,
+		    $6, $7, $8, $9, $10, ctr >(dir "/" day ".csv")
+	}'
+}
+
+# zipped: copies of the plain day files in $TMP/idx (ctzip -b 1k -L 60)
+# and $TMP/gz (one gzip stream, no index)
+zipped() {
+	mkdir -p "$TMP/idx" "$TMP/gz"
+	for f in "$TMP"/plain/*.csv; do
+		b=${f##*/}
+		cp "$f" "$TMP/idx/$b"
+		ctzip -f -b 1k -L 60 "$TMP/idx/$b"
+		gzip -c "$f" >"$TMP/gz/$b.gz"
+	done
+}
+
+# reads FILE: "N of M blocks" that cttime reported (CTTIME_DEBUG)
+blocks() {
+	printf '%s\n' "$stderr" | sed -n "s|^cttime: debug: $1: \([0-9]* of [0-9]*\) blocks\$|\1|p"
+}
+
+@test "the filter: long and doubtful flows, both ends; short ones not; the closure" {
+	mkdir -p "$TMP"
+	# one line a block (-b 1), L = 60 s; times in seconds after 10:00
+	k1='192.0.2.1;1001' k2='192.0.2.1;1002' k3='192.0.2.1;1003'
+	k4='192.0.2.1;1004' k5='192.0.2.1;1005'
+	while read -r s ev port id; do
+		printf '2026-11-27T10:%02d:%02d.000000Z;%s;udp;10.0.0.1;5;198.51.100.1;53;192.0.2.1;%s;%s;;;;\n' \
+		    $((s / 60)) $((s % 60)) "$ev" "$port" "$id"
+	done >"$TMP/f.csv" <<-'END'
+	0 start 1001 1
+	1 stop 1002 2
+	2 start 1003 3
+	3 start 1004 4
+	4 start 1004 4
+	5 stop 1003 3
+	10 stop 1004 4
+	20 start 1005 5
+	30 start 1005 6
+	40 stop 1005 6
+	100 stop 1005 5
+	110 start 1005 7
+	120 stop 1005 7
+	END
+	touch -d '1 hour ago' "$TMP/f.csv"
+	size=$(wc -c <"$TMP/f.csv")
+	ctzip -k -b 1 -L 60 "$TMP/f.csv"
+	expect_eq header "$(head -n 1 "$TMP/f.csv.gz.idx")" "ctzip-index 2 $size $(wc -c <"$TMP/f.csv.gz") 13 60"
+	# block by block: what it names, and why
+	want() { for k in "$@"; do fp "$k"; done | sort; }
+	expect_eq "0: never stops" "$(keys 0)" "$(want "$k1")"
+	expect_eq "1: a stop without start" "$(keys 1)" "$(want "$k2")"
+	expect_eq "2: short (3 s)" "$(keys 2)" ""
+	expect_eq "3: start ended by a reuse" "$(keys 3)" "$(want "$k4")"
+	expect_eq "4: the reuse" "$(keys 4)" "$(want "$k4")"
+	expect_eq "5: stop of a short flow" "$(keys 5)" ""
+	expect_eq "6: short, but starts in a named block: closure" "$(keys 6)" "$(want "$k4")"
+	expect_eq "7: long (80 s)" "$(keys 7)" "$(want "$k5")"
+	expect_eq "8: short, while a long one of the key that began in" "$(keys 8)" ""
+	expect_eq "9: another block is open" "$(keys 9)" ""
+	expect_eq "10: end of the long one" "$(keys 10)" "$(want "$k5")"
+	expect_eq "11, 12: short, not named" "$(keys 11)$(keys 12)" ""
+	# -L 0: every flow that lasts at all is long
+	rm "$TMP/f.csv.gz"*
+	ctzip -k -f -b 1 -L 0 "$TMP/f.csv"
+	expect_eq "-L 0: 2" "$(keys 2)" "$(want "$k3")"
+	expect_eq "-L 0: 5" "$(keys 5)" "$(want "$k3")"
+	run perl "$TOP/t/zidxcheck.pl" "$TMP/f.csv" "$TMP/f.csv.gz" "$TMP/f.csv.gz.idx"
+	[ "$status" -eq 0 ] || fail "$output"
+}
+
+@test "closure: a short flow that starts in a block named only later (a long flow still open)" {
+	# long flow A of port 1001 starts in block 0 and stops 30 min later
+	# (block 2); short flow B of the same port, to another destination,
+	# starts in block 0 too and stops in block 1 while A is still open:
+	# when B stops, nothing names block 0 yet
+	cat >"$TMP/f.csv" <<-'END'
+	2026-11-27T10:00:00.000000Z;start;udp;10.0.0.1;5;198.51.100.1;53;192.0.2.1;1001;1;;;;
+	2026-11-27T10:00:01.000000Z;start;udp;10.0.0.2;5;198.51.100.2;53;192.0.2.1;1001;2;;;;
+	2026-11-27T10:00:09.000000Z;stop;udp;10.0.0.2;5;198.51.100.2;53;192.0.2.1;1001;2;1;1;1;1
+	2026-11-27T10:30:00.000000Z;stop;udp;10.0.0.1;5;198.51.100.1;53;192.0.2.1;1001;1;1;1;1;1
+	END
+	touch -d '1 hour ago' "$TMP/f.csv"
+	ctzip -b $(($(head -n 1 "$TMP/f.csv" | wc -c) + 1)) -L 60 "$TMP/f.csv"
+	expect_eq blocks "$(sed -n '1s/.* \([0-9]*\) 60$/\1/p' "$TMP/f.csv.gz.idx")" 3
+	k=$(fp '192.0.2.1;1001')
+	expect_eq "block 0" "$(keys 0)" "$k"
+	expect_eq "block 1" "$(keys 1)" "$k"
+	expect_eq "block 2" "$(keys 2)" "$k"
+}
+
+@test "no false negatives: cttime -a -P -n on the index, the whole .gz, the plain file, ctgrep -N" {
+	flows 1 7
+	zipped
+	f=2026-11-27.csv
+	nb=$(sed -n '1s/^ctzip-index 2 [0-9]* [0-9]* \([0-9]*\) 60$/\1/p' "$TMP/idx/$f.gz.idx")
+	[ "$nb" -gt 200 ] || fail "$nb blocks"
+	# queries: 60 times spread over the day and the edges of flows (a
+	# start, a stop), each with one key, from lines of the log
+	awk -F';' 'NR % 47 == 3 { print $8 ":" $9, $1 }' "$TMP/plain/$f" | head -n 60 >"$TMP/q"
+	n=0 some=0 skipped=0
+	while read -r key t; do
+		for args in "-w 10" "-w 0.5 -A 300" "-w 30 -k 5"; do
+			run --separate-stderr sh -c "ctgrep -N $key '$TMP/plain/$f' | cttime -a -P $args -t $t"
+			st=$status want=$output
+			run --separate-stderr cttime -a -P $args -n "$key" -t "$t" "$TMP/plain/$f"
+			expect_eq "$key $t $args: plain -n status" "$status" "$st"
+			[ "$output" = "$want" ] || fail "$key $t $args: plain -n differs"
+			# 1, 2 or 3 decompressors at once (joined in order)
+			CTTIME_ZPARTS=$((n % 3 + 1)) CTTIME_DEBUG=1 run --separate-stderr cttime -a -P $args -n "$key" -t "$t" "$TMP/idx/$f.gz"
+			expect_eq "$key $t $args: index status" "$status" "$st"
+			[ "$output" = "$want" ] || fail "$key $t $args: index differs: [$output] want [$want]"
+			b=$(blocks "$TMP/idx/$f.gz")
+			[ "${b% of *}" -lt $((nb / 2)) ] && skipped=$((skipped + 1))
+			run --separate-stderr cttime -a -P $args -n "$key" -t "$t" "$TMP/gz/$f.gz"
+			expect_eq "$key $t $args: stream status" "$status" "$st"
+			[ "$output" = "$want" ] || fail "$key $t $args: stream differs"
+			# cttrace's way: -c selects the blocks, ctgrep and cttime pair
+			run --separate-stderr sh -c "cttime -c -a $args -n $key -t $t '$TMP/idx/$f.gz' | ctgrep -N $key | cttime -a -P $args -t $t"
+			[ "$output" = "$want" ] || fail "$key $t $args: -c differs"
+			n=$((n + 1))
+			[ "$st" -eq 0 ] && some=$((some + 1))
+		done
+	done <"$TMP/q"
+	echo "$n queries, $some with flows, $skipped read under half the blocks"
+	[ "$some" -gt 100 ] && [ "$skipped" -gt 100 ]
+}
+
+@test "cttrace: the same answers with the index, without it, and on the plain days" {
+	flows 2 11
+	zipped
+	[ -f "$TMP/idx/2026-11-28.csv.gz.idx" ] && [ ! -e "$TMP/idx/2026-11-28.csv" ]
+	awk -F';' 'NR % 97 == 5 { print $8, $9, $1 }' "$TMP"/plain/*.csv | head -n 40 >"$TMP/q"
+	echo "192.0.2.1 999 2026-11-28T12:00:00Z" >>"$TMP/q"
+	n=0
+	while read -r ip port t; do
+		run cttrace -d "$TMP/plain" "$ip" "$port" "$t"
+		st=$status want=$output
+		run cttrace -d "$TMP/idx" "$ip" "$port" "$t"
+		expect_eq "$ip $port $t: index status" "$status" "$st"
+		expect_eq "$ip $port $t: index" "$output" "$want"
+		run cttrace -d "$TMP/gz" "$ip" "$port" "$t"
+		expect_eq "$ip $port $t: gz status" "$status" "$st"
+		expect_eq "$ip $port $t: gz" "$output" "$want"
+		[ "$st" -eq 0 ] && n=$((n + 1))
+	done <"$TMP/q"
+	[ "$n" -ge 20 ] || fail "only $n answers"
+}
+
+@test "blocks skipped: -c -n reads a few blocks, without -n from START on to the end" {
+	flows 1 5
+	zipped
+	f=$TMP/idx/2026-11-27.csv.gz
+	nb=$(sed -n '1s/^ctzip-index 2 [0-9]* [0-9]* \([0-9]*\) 60$/\1/p' "$f.idx")
+	t=2026-11-27T18:00:00Z
+	CTTIME_DEBUG=1 run --separate-stderr cttime -c -a -A 86400 -n 192.0.2.1:1007 -t $t "$f"
+	[ "$status" -ne 2 ] || fail "$stderr"	# -c -a: 1, no flow made
+	b=$(blocks "$f")
+	echo "-n: $b blocks"
+	[ "${b% of *}" -lt $((nb / 3)) ] && [ "${b#* of }" -eq "$nb" ]
+	CTTIME_DEBUG=1 run --separate-stderr cttime -c -a -A 86400 -t $t "$f"
+	expect_eq "no -n" "$(blocks "$f")" "$nb of $nb"
+	# the key of a v6 address, in any spelling, is the same key
+	CTTIME_DEBUG=1 run --separate-stderr cttime -c -a -n '[2001:DB8:0::1]:1007' -t $t "$f"
+	[ "$status" -eq 1 ] || [ "$status" -eq 0 ]
+	expect_eq v6 "$(printf '%s\n' "$stderr" | grep -c debug)" 2
+	# -n without -c: only the lines of the key
+	run cttime -w 3600 -n 192.0.2.1:1007 -t $t "$f"
+	[ "$status" -eq 0 ]
+	expect_eq "-n lines" "$(printf '%s\n' "$output" | cut -d';' -f8,9 | sort -u)" "192.0.2.1;1007"
+	# with -c too (and lost lines, below)
+	run cttime -c -a -A 86400 -n 192.0.2.1:1007 -t $t "$f"
+	[ "$status" -ne 2 ] && [ "${#lines[@]}" -gt 2 ]
+	expect_eq "-c -n lines" "$(printf '%s\n' "$output" | cut -d';' -f8,9 | sort -u)" "192.0.2.1;1007"
+	# a time after the day, with a short -A: no block can matter
+	CTTIME_DEBUG=1 run --separate-stderr cttime -c -a -A 60 -n 192.0.2.1:1007 -t 2026-11-29T12:00:00Z "$f"
+	expect_eq "none: status" "$status" 1
+	expect_eq "none: blocks" "$(blocks "$f")" "0 of $nb"
+	[[ "$stderr" == *"$f: 0 bytes read"* ]] || fail "$stderr"
+}
+
+@test "-c -n: the lines of the key and the lost lines, on a plain file as on a compressed one" {
+	a='2026-11-27T10:00:00.000000Z;start;udp;10.0.0.1;5;198.51.100.1;53;192.0.2.1;80;1;;;;'
+	b='2026-11-27T10:00:01.000000Z;start;udp;10.0.0.2;5;198.51.100.1;53;192.0.2.1;81;2;;;;'
+	c='2026-11-27T10:00:02Z;lost;;;;;;;;7;;;;'
+	d='2026-11-27T10:00:03.000000Z;stop;udp;10.0.0.2;5;198.51.100.1;53;192.0.2.1;80;3;1;1;1;1'
+	printf '%s\n' "$a" "$b" "$c" "$d" >"$TMP/f.csv"
+	touch -d '1 hour ago' "$TMP/f.csv"
+	run cttime -c -n 192.0.2.1:80 -t 2026-11-27T10:00:00Z "$TMP/f.csv"
+	expect_eq plain "$output" "$a
+$c
+$d"
+	ctzip -b 1 "$TMP/f.csv"
+	run cttime -c -n 192.0.2.1:80 -t 2026-11-27T10:00:00Z "$TMP/f.csv.gz"
+	expect_eq compressed "$output" "$a
+$c
+$d"
+}
+
+@test "version 1, corrupt and stale indexes: read as before, or warned about and ignored" {
+	flows 1 3
+	zipped
+	f=2026-11-27.csv
+	cp "$TMP/idx/$f.gz" "$TMP/d.csv.gz"
+	t=2026-11-27T15:00:00Z key=192.0.2.1:1011
+	run --separate-stderr cttime -a -P -n $key -t $t "$TMP/plain/$f"
+	want=$output
+	# version 1: the same index without LONG and filters, hash redone
+	perl -e 'my @l = <STDIN>; pop @l;
+	    $l[0] =~ s/^ctzip-index 2 (\d+ \d+ \d+) \d+$/ctzip-index 1 $1/;
+	    s/ \d+ (?:-|[0-9a-f]+)$// for @l[1 .. $#l];
+	    my $x = join "", @l;
+	    use integer; my $h = 0xcbf29ce484222325;
+	    for (unpack "C*", $x) { $h ^= $_; $h *= 0x100000001b3 }
+	    no integer; printf "%sfnv1a64 %016x\n", $x, $h' <"$TMP/idx/$f.gz.idx" >"$TMP/d.csv.gz.idx"
+	expect_eq v1 "$(head -c 14 "$TMP/d.csv.gz.idx")" "ctzip-index 1 "
+	CTTIME_DEBUG=1 run --separate-stderr cttime -a -P -n $key -t $t "$TMP/d.csv.gz"
+	[ "$output" = "$want" ] || fail "v1: output differs: $stderr"
+	b=$(blocks "$TMP/d.csv.gz")
+	[ "${b% of *}" -gt 10 ] || fail "v1: $b"
+	[[ "$stderr" != *stale* ]] || fail "$stderr"
+	# a block line with two keys or more: its keys changed, the hash not
+	i=$(awk 'NR > 1 && $10 >= 2 { print NR; exit }' "$TMP/idx/$f.gz.idx")
+	for how in unsorted badhex count long; do
+		cp "$TMP/idx/$f.gz.idx" "$TMP/d.csv.gz.idx"
+		case $how in
+		unsorted) sed -i "${i}s/ \([0-9a-f]\{8\}\)\([0-9a-f]\{8\}\)/ \2\1/" "$TMP/d.csv.gz.idx" ;;
+		badhex) sed -i "${i}s/[0-9a-f]\$/G/" "$TMP/d.csv.gz.idx" ;;
+		count) sed -i "${i}s/ \([0-9]*\) \([0-9a-f]*\)\$/ 9\1 \2/" "$TMP/d.csv.gz.idx" ;;
+		long) sed -i '1s/ 60$/ 61/' "$TMP/d.csv.gz.idx" ;;
+		esac
+		cmp -s "$TMP/d.csv.gz.idx" "$TMP/idx/$f.gz.idx" && fail "$how: not changed"
+		run --separate-stderr cttime -a -P -n $key -t $t "$TMP/d.csv.gz"
+		[ "$output" = "$want" ] || fail "$how: output differs"
+		expect_eq "$how: warning" "$stderr" "cttime: $TMP/d.csv.gz.idx: stale or corrupt index, reading the whole file"
+	done
+}
+
+@test "-n: bad keys are usage errors" {
+	while IFS='|' read -r arg msg; do
+		run cttime -t 2026-11-27T10:00:00Z -n "$arg" </dev/null
+		expect_eq "$arg: status" "$status" 2
+		expect_eq "$arg: message" "$output" "$msg"
+	done <<-'END'
+	192.0.2.1|cttime: -n 192.0.2.1: expected NATIP:PORT or [IPV6]:PORT
+	2001:db8::1:80|cttime: -n 2001:db8::1:80: expected NATIP:PORT or [IPV6]:PORT
+	[2001:db8::1]80|cttime: -n [2001:db8::1]80: expected [IPV6]:PORT
+	192.0.2.300:80|cttime: -n 192.0.2.300: bad IPv4 address
+	192.0.2.1:0|cttime: -n 0: bad port (1-65535)
+	192.0.2.1:65536|cttime: -n 65536: bad port (1-65535)
+	192.0.2.1:x|cttime: -n x: bad port (1-65535)
+	END
+	printf '2026-11-27T10:00:00.000000Z;start;udp;10.0.0.1;5;198.51.100.1;53;192.0.2.1;80;1;;;;\n' >"$TMP/f.csv"
+	run cttime -t 2026-11-27T10:00:00Z -n 192.0.2.1:080 "$TMP/f.csv"
+	[ "$status" -eq 0 ] && [ "${#lines[@]}" -eq 1 ]
+}
