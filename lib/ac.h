@@ -50,9 +50,10 @@ enum {
 };
 
 /*
- * AC_GROUPS: at most 4 prefix groups: each costs three loads and compares
- * per 32 bytes in the prefilter's loop (with 4, 12 per block, about as
- * much as the loop can take before it is slower than reading the input).
+ * AC_GROUPS: at most 4 prefix groups: each costs three more loads and
+ * compares per 32 bytes in the prefilter's loop (two groups, an IPv4 pool
+ * and an IPv6 address, measured about twice the time of lib/bmh's loop);
+ * with more the table is used.
  * AC_PREFIXMIN: a group's prefix is at least 4 bytes, so that three of
  * them can be chosen among at least 4 (";192" alone already beats ";").
  * AC_DFAMAX: 64 MiB of table at most (then "nfa"): 10,000 patterns of 100
