@@ -41,16 +41,22 @@ if [ ! -s "$DATA/idx/2026-11-27.csv.gz.idx" ]; then
 fi
 size=$(wc -c <"$day")
 
-# the complaints: every (lines/C)th start line, at its time + 3 s
+# the complaints: the first start line after every (lines/C)th line, at
+# its time + 3 s
 lines=$(wc -l <"$day")
-awk -F';' -v step=$((lines / C)) -v c="$C" 'NR % step == 1 && $2 == "start" && n < c {
-	n++; print $8, $9, substr($1, 1, 19) "Z" }' "$day" |
+awk -F';' -v step=$((lines / C)) -v c="$C" 'NR % step == 1 { want = 1 }
+    want && $2 == "start" && n < c {
+	want = 0; n++; print $8, $9, substr($1, 1, 19) "Z" }' "$day" |
     while read -r ip port t; do
 	echo "$ip $port @$(($(date -u -d "$t" +%s) + 3))"
     done >"$DATA/complaints"
 C=$(wc -l <"$DATA/complaints")
 awk '{ print ";" $1 ";" $2 ";" }' "$DATA/complaints" >"$DATA/literals"
-head -n "$S" "$DATA/complaints" >"$DATA/some"
+# S complaints spread over the day (a single run reads the day up to its
+# complaint: the mean of these is the mean single run), and the last one
+# (a single run that reads the whole day: one full pass)
+awk -v k=$((C / S)) 'NR % k == 0' "$DATA/complaints" | head -n "$S" >"$DATA/some"
+tail -n 1 "$DATA/complaints" >"$DATA/last"
 
 run() {	# name, command: median seconds from hyperfine
 	hyperfine -S sh --warmup 1 --runs "$RUNS" \
@@ -79,7 +85,9 @@ for dir in plain gz idx; do
 	b=$(run "batch-$dir" "cttrace -d '$DATA/$dir' -b '$DATA/complaints' >'$DATA/b.out'")
 	s=$(run "single-$dir" "$(echo "$singles" | sed "s|DIR|'$DATA/$dir'|")")
 	one=$(echo "$s $S" | awk '{ printf "%.3f", $1 / $2 }')
-	echo "$dir: batch of $C $b s; one single $one s (median of $S in a row / $S); $C singles $(echo "$one $C" | awk '{ printf "%.0f", $1 * $2 }') s; batch / one single $(echo "$b $one" | awk '{ printf "%.2f", $1 / $2 }')" | tee -a "$res"
+	read -r ip port t <"$DATA/last"
+	full=$(run "last-$dir" "cttrace -d '$DATA/$dir' $ip $port $t >'$DATA/last.out'")
+	echo "$dir: batch of $C $b s; mean single $one s ($S spread over the day, in a row: $s s); last complaint (a full pass) $full s; $C singles ~$(echo "$one $C" | awk '{ printf "%.0f", $1 * $2 }') s; batch / mean single $(echo "$b $one" | awk '{ printf "%.2f", $1 / $2 }'); batch / full pass $(echo "$b $full" | awk '{ printf "%.2f", $1 / $2 }'); $C singles / batch $(echo "$one $C $b" | awk '{ printf "%.0f", $1 * $2 / $3 }')" | tee -a "$res"
 done
 
 # the filter alone: the same literals, one pass over the plain day
