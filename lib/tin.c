@@ -1,0 +1,461 @@
+/*
+ * tin.c - time-query input: bisection, and compressed files read through
+ * children, by the blocks of their index.  Contract: tin.h.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "csv.h"
+#include "err.h"
+#include "proc.h"
+#include "tin.h"
+#include "tm.h"
+#include "zidx.h"
+
+#define PROBE 4096		/* bytes read by one bisection probe */
+#define ZPARTMIN (4LL * 1024 * 1024)	/* compressed bytes worth two */
+
+int
+tin_time(struct span l, int64_t *t)
+{
+	const char *e = memchr(l.p, ';', l.n);
+
+	if (csv_isheader(l))
+		return 1;
+	return e != NULL && tm_parse(l.p, (size_t)(e - l.p), t) == 0 ? 0 : -1;
+}
+
+/*
+ * bisect: the offset to start reading a regular file of size sz at: a line
+ * whose time is before target (START-skew), or 0.  Any such line is a safe
+ * start, whatever the probes before it saw; a probe finding no time in its
+ * block counts as "not before", which only moves the start earlier.
+ */
+static long long
+bisect(struct tin *in, long long sz, int64_t target)
+{
+	char buf[PROBE];
+	long long lo = 0, hi = sz, mid;
+	const char *p, *q, *e;
+	struct span l;
+	int64_t t;
+	ssize_t n;
+	int found;
+
+	while (hi - lo > TIN_NEAR) {
+		mid = lo + (hi - lo) / 2;
+		/* from mid-1: a line starting at mid is found too */
+		if ((n = pread(in->r.fd, buf, sizeof(buf), mid - 1)) < 0)
+			return 0;	/* read it whole; the error recurs there */
+		in->probed += (unsigned long long)n;
+		e = buf + n;
+		found = 0;
+		for (p = memchr(buf, '\n', (size_t)n); p != NULL && !found;
+		    p = q) {
+			if ((q = memchr(p + 1, '\n', (size_t)(e - p - 1))) ==
+			    NULL)
+				break;
+			l.p = p + 1;
+			l.n = (size_t)(q - l.p);
+			found = tin_time(l, &t) == 0;
+		}
+		if (found && t < target)
+			lo = mid - 1 + (l.p - buf);
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+enum { Z_NONE, Z_GZIP, Z_ZSTD, Z_OTHER };
+
+/* compressed: which magic the file starts with */
+static int
+compressed(int fd)
+{
+	unsigned char m[4];
+
+	if (pread(fd, m, sizeof(m), 0) != sizeof(m))
+		return Z_NONE;
+	if (m[0] == 0x1f && m[1] == 0x8b)
+		return Z_GZIP;
+	if (m[0] == 0x28 && m[1] == 0xb5 && m[2] == 0x2f && m[3] == 0xfd)
+		return Z_ZSTD;
+	if ((m[0] == 'B' && m[1] == 'Z' && m[2] == 'h') ||
+	    (m[0] == 0xfd && m[1] == '7' && m[2] == 'z' && m[3] == 'X'))
+		return Z_OTHER;
+	return Z_NONE;
+}
+
+/*
+ * zselect: the runs of blocks of a compressed file to decompress, from its
+ * index PATH.idx, in in->run (no index: in->nblock 0, the whole file).  A
+ * stale or corrupt index is warned about and ignored.
+ */
+static void
+zselect(struct tin *in, const char *path, int fd, const struct tin_opt *o)
+{
+	struct stat st;
+	struct zidx x;
+	struct zquery q;
+	char idx[4096];
+	unsigned char *sel;
+	size_t i, k;
+
+	if (o->all || fstat(fd, &st) < 0 ||
+	    (size_t)snprintf(idx, sizeof(idx), "%s.idx", path) >= sizeof(idx) ||
+	    access(idx, F_OK) < 0)
+		return;
+	if (zidx_load(&x, idx, (long long)st.st_size) < 0) {
+		warn("%s: stale or corrupt index, reading the whole file", idx);
+		return;
+	}
+	memset(&q, 0, sizeof(q));
+	q.start = o->start;
+	q.lo = o->lo;
+	q.hi = o->hi;
+	if ((q.haskey = o->key != NULL && o->key[0] != '\0'))
+		q.fp = zidx_fp(o->key, strlen(o->key));
+	if ((sel = malloc(x.n + 1)) == NULL ||
+	    (in->run = calloc(x.n + 1, sizeof(*in->run))) == NULL ||
+	    (in->blk = calloc(x.n + 1, sizeof(*in->blk))) == NULL)
+		die(EXIT_TROUBLE, "out of memory:");
+	in->nsel = zidx_select(&x, &q, sel);
+	in->nblock = x.n;
+	for (i = 0, k = 0; i < x.n; i++) {
+		struct tin_run *r = &in->run[in->nrun];
+
+		if (!sel[i])
+			continue;
+		in->blk[k].coff = x.b[i].coff;
+		in->blk[k].clen = x.b[i].clen;
+		in->blk[k].uoff = x.b[i].uoff;
+		in->blk[k++].uend = x.b[i].uoff + x.b[i].ulen;
+		if (in->nrun > 0 && i > 0 && sel[i - 1]) {
+			r[-1].clen += x.b[i].clen;
+			r[-1].uend += x.b[i].ulen;
+			continue;
+		}
+		r->coff = x.b[i].coff;
+		r->clen = x.b[i].clen;
+		r->uoff = x.b[i].uoff;
+		r->uend = x.b[i].uoff + x.b[i].ulen;
+		in->nrun++;
+	}
+	free(sel);
+	zidx_free(&x);
+}
+
+/*
+ * feed: in a child, write the members of blocks [b0, b1) of in->blk, read
+ * from in->r.fd, to fd; its exit status
+ */
+static int
+feed(struct tin *in, size_t b0, size_t b1, int fd)
+{
+	char buf[128 * 1024];
+	long long off, end;
+	size_t i, want;
+	ssize_t k, w, n;
+
+	for (i = b0; i < b1; i++)
+		for (off = in->blk[i].coff, end = off + in->blk[i].clen;
+		    off < end; off += k) {
+			want = end - off < (long long)sizeof(buf) ?
+			    (size_t)(end - off) : sizeof(buf);
+			if ((k = pread(in->r.fd, buf, want, (off_t)off)) < 0 &&
+			    errno == EINTR)
+				k = 0;
+			else if (k <= 0)
+				return 1;	/* the child sees a cut member */
+			for (w = 0; w < k; w += n)
+				if ((n = write(fd, buf + w, (size_t)(k - w))) < 0) {
+					if (errno != EINTR)
+						return 1;
+					n = 0;
+				}
+		}
+	return 0;
+}
+
+/*
+ * decomp: a child "PROG -dc" writing to out, fed blocks [b0, b1) by a
+ * feeder process (*feeder); the child's pid, or -1
+ */
+static pid_t
+decomp(struct tin *in, char **argv, size_t b0, size_t b1, int out,
+    pid_t *feeder)
+{
+	int fp[2];
+	pid_t z;
+
+	if (pipe2(fp, O_CLOEXEC) < 0)
+		return -1;
+	if ((z = proc_spawn(argv, fp[0], out)) < 0 ||
+	    (*feeder = fork()) < 0) {
+		close(fp[0]);
+		close(fp[1]);
+		return -1;
+	}
+	if (*feeder == 0) {
+		close(fp[0]);
+		_exit(feed(in, b0, b1, fp[1]));
+	}
+	close(fp[0]);
+	close(fp[1]);
+	return z;
+}
+
+/* tmpfd: an unnamed temporary file (gone when closed), or -1 */
+static int
+tmpfd(void)
+{
+	const char *dir = getenv("TMPDIR");
+	char t[4096];
+	int fd;
+
+	if (dir == NULL || *dir == '\0')
+		dir = "/tmp";
+	if ((fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600)) >= 0)
+		return fd;
+	if ((size_t)snprintf(t, sizeof(t), "%s/cttime.XXXXXX", dir) >=
+	    sizeof(t))
+		return -1;
+	if ((fd = mkstemp(t)) >= 0) {
+		unlink(t);
+		fcntl(fd, F_SETFD, FD_CLOEXEC);
+	}
+	return fd;
+}
+
+/* copyall: the whole of fd, from its start, to out; 0 or -1 */
+static int
+copyall(int fd, int out)
+{
+	char buf[128 * 1024];
+	ssize_t k, w, n;
+
+	if (lseek(fd, 0, SEEK_SET) < 0)
+		return -1;
+	while ((k = read(fd, buf, sizeof(buf))) != 0) {
+		if (k < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		for (w = 0; w < k; w += n)
+			if ((n = write(out, buf + w, (size_t)(k - w))) < 0) {
+				if (errno != EINTR)
+					return -1;
+				n = 0;
+			}
+	}
+	return 0;
+}
+
+/*
+ * join: in a child, decompress the blocks chosen in np parts at once, the
+ * first straight into out, the others each into a temporary file, and
+ * then copy those to out in order; its exit status (0: every part was
+ * decompressed and written).  gzip -dc inflates ~120 MB/s on one CPU: a
+ * trace on a busy day reads ~100 MB near its time, so the CPUs that the
+ * pipeline after cttime leaves idle shorten it (measured: README).
+ */
+static int
+join(struct tin *in, char **argv, size_t np, int out)
+{
+	pid_t z[TIN_ZPARTS], f[TIN_ZPARTS];
+	int tmp[TIN_ZPARTS], ok = 1;
+	size_t p, q, b0 = 0, b1 = 0;
+	long long total = 0, acc = 0;
+
+	signal(SIGPIPE, SIG_IGN);	/* a reader gone: a write error */
+	for (p = 0; p < in->nsel; p++)
+		total += in->blk[p].clen;
+	for (p = 0; p < np; p++) {
+		/* about 1/np of the compressed bytes each, whole blocks */
+		while (b1 < in->nsel - (np - 1 - p) && (b1 == b0 ||
+		    p == np - 1 || acc + in->blk[b1].clen / 2 <=
+		    total / (long long)np * (long long)(p + 1)))
+			acc += in->blk[b1++].clen;
+		if ((tmp[p] = p == 0 ? out : tmpfd()) < 0 ||
+		    (z[p] = decomp(in, argv, b0, b1, tmp[p], &f[p])) < 0) {
+			warn("%s: decompressing:", in->r.name);
+			np = p;
+			ok = 0;
+			break;
+		}
+		b0 = b1;
+	}
+	for (p = 0; p < np; p++) {
+		if (ok && !(proc_ok(z[p]) && (p == 0 || copyall(tmp[p], out) ==
+		    0))) {
+			ok = 0;
+			for (q = p + 1; q < np; q++)
+				kill(z[q], SIGTERM);
+		} else if (!ok)
+			proc_ok(z[p]);
+		proc_ok(f[p]);
+		if (p > 0)
+			close(tmp[p]);
+	}
+	return ok ? 0 : 1;
+}
+
+/*
+ * zopen: read the compressed file of in through a child "PROG -dc": the
+ * child stops (SIGPIPE) when the reader has read enough.  Its standard input
+ * is the file itself, from the first block chosen, when the blocks chosen
+ * run to the end of the file; else a pipe from a feeder process that
+ * writes the chosen members one after the other; and when they are many
+ * (ZPARTMIN compressed bytes) and there are several CPUs, a joiner
+ * process runs up to TIN_ZPARTS children at once on parts of them.
+ */
+static int
+zopen(struct tin *in, int kind, const struct tin_opt *o)
+{
+	char *gz[] = { "gzip", "-dc", NULL }, *zs[] = { "zstd", "-q", "-dc",
+	    NULL }, **argv = kind == Z_GZIP ? gz : zs;
+	int pp[2];
+	long long coff = 0, csum = 0;
+	long np = 1;
+	const char *e;
+	size_t i;
+
+	zselect(in, in->r.name, in->r.fd, o);
+	if (pipe2(pp, O_CLOEXEC) < 0) {
+		pp[0] = pp[1] = -1;
+		goto fail;
+	}
+	if (in->nblock > 0 && in->nsel == 0) {	/* no block can matter */
+		close(pp[1]);
+		goto done;
+	}
+	if (in->nrun > 0)
+		coff = in->run[0].coff;
+	for (i = 0; i < in->nsel; i++)
+		csum += in->blk[i].clen;
+	if (in->nrun == 0 || (in->nrun == 1 && coff + csum >=
+	    lseek(in->r.fd, 0, SEEK_END))) {
+		/* to the end of the file: the child reads it itself */
+		if (lseek(in->r.fd, (off_t)coff, SEEK_SET) < 0 ||
+		    (in->zpid = proc_spawn(argv, in->r.fd, pp[1])) < 0)
+			goto fail;
+	} else {
+		if (csum >= ZPARTMIN)
+			np = sysconf(_SC_NPROCESSORS_ONLN);
+		if ((e = getenv("CTTIME_ZPARTS")) != NULL)	/* test hook */
+			np = atol(e);
+		np = np < 1 ? 1 : np > TIN_ZPARTS ? TIN_ZPARTS : np;
+		if (np > (long)in->nsel)
+			np = (long)in->nsel;
+		if (np == 1)
+			in->zpid = decomp(in, argv, 0, in->nsel, pp[1],
+			    &in->feedpid);
+		else if ((in->zpid = fork()) == 0) {
+			close(pp[0]);
+			_exit(join(in, argv, (size_t)np, pp[1]));
+		}
+		if (in->zpid < 0)
+			goto fail;
+	}
+	close(pp[1]);
+done:
+	close(in->r.fd);
+	in->r.fd = pp[0];
+	in->r.regular = 0;
+	in->zprog = argv[0];
+	in->off = in->nrun > 0 ? in->run[0].uoff : 0;
+	in->lineknown = in->off == 0 && in->nrun <= 1;
+	return 0;
+fail:
+	warn("%s:", in->r.name);
+	if (pp[0] >= 0) {
+		close(pp[0]);
+		close(pp[1]);
+	}
+	free(in->run);
+	free(in->blk);
+	in->run = in->blk = NULL;
+	return -1;
+}
+
+/* tin_advance: the line of n bytes just read; past a run, the next one */
+void
+tin_advance(struct tin *in, size_t n)
+{
+	in->lineoff = in->off;
+	in->off += (long long)n + 1;
+	if (in->irun + 1 < in->nrun && in->off >= in->run[in->irun].uend)
+		in->off = in->run[++in->irun].uoff;
+}
+
+/* tin_open: open path for reading, bisected when that pays; -1 on error */
+int
+tin_open(struct tin *in, const char *path, const struct tin_opt *o)
+{
+	struct stat st;
+	long long start = 0;
+	int kind;
+
+	memset(in, 0, sizeof(*in));
+	if (rd_open(&in->r, path) < 0) {
+		warn("%s:", path);
+		return -1;
+	}
+	if (strcmp(path, "-") == 0)
+		in->r.name = "stdin";
+	in->r.maxline = o->maxline;
+	in->r.idle = wr_idle;	/* flush before a read that may block */
+	in->r.idlearg = o->out;
+	if (in->r.regular && (kind = compressed(in->r.fd)) != Z_NONE) {
+		if (kind != Z_OTHER && zopen(in, kind, o) == 0)
+			return 0;
+		if (kind == Z_OTHER)
+			warn("%s: compressed: read it through bzcat, xzcat, "
+			    "...", in->r.name);
+		rd_close(&in->r);
+		return -1;
+	}
+	if (in->r.regular && !o->all && fstat(in->r.fd, &st) == 0 &&
+	    st.st_size > TIN_NEAR)
+		start = bisect(in, (long long)st.st_size, o->start);
+	if (start > 0 && rd_seek(&in->r, start) < 0)
+		start = 0;
+	in->lineknown = start == 0;
+	in->off = start;
+	return 0;
+}
+
+/* tin_close: -1 if a decompressing child failed before the end */
+int
+tin_close(struct tin *in)
+{
+	int eof = in->r.eof, r = 0;
+
+	if (getenv("CTTIME_DEBUG") != NULL) {	/* test hook, see cttime(1) */
+		warn("debug: %s: %llu bytes read", in->r.name,
+		    in->r.nread + in->probed);
+		if (in->nblock > 0)
+			warn("debug: %s: %zu of %zu blocks", in->r.name,
+			    in->nsel, in->nblock);
+	}
+	rd_close(&in->r);	/* a child still writing gets SIGPIPE */
+	if (in->zpid > 0) {
+		if (!proc_ok(in->zpid) && eof) {
+			warn("%s: %s -dc failed", in->r.name, in->zprog);
+			r = -1;
+		}
+	}
+	if (in->feedpid > 0)
+		proc_ok(in->feedpid);	/* it stops with its reader */
+	free(in->run);
+	free(in->blk);
+	return r;
+}

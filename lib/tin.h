@@ -1,0 +1,89 @@
+/*
+ * tin.h - time-query input: open one log file for a question about a
+ * time, reading as little of it as the answer allows.
+ *
+ * Contract:
+ * - tin_open() opens a path ("-": standard input) for line reading
+ *   through in->r (rd.h: rd_line), with lines cut at o->maxline and the
+ *   writer o->out flushed before any read that may block.
+ * - A plain regular file larger than TIN_NEAR is bisected (unless o->all)
+ *   to a line whose time is before o->start, and read from there: the log
+ *   is in time order up to a skew, so the caller passes START-skew, and no
+ *   line before that line can be at or after START.  Input that is not a
+ *   regular file is read from where it is.
+ * - A gzip or zstd file (by its magic) is read through a "gzip -dc" or
+ *   "zstd -q -dc" child.  When ctzip(1) wrote an index FILE.idx beside it
+ *   (zidx.h) and o->all is 0, zidx_select() chooses the blocks with
+ *   START = o->start, the windows [o->lo, o->hi] and, when o->key is set
+ *   ("nat;natport"), the long-flow filter of that key; only those blocks
+ *   are decompressed, by up to TIN_ZPARTS children at once when they are
+ *   many.  The choice is an optimisation: it must never change the
+ *   caller's answer, so the caller keeps judging every line it reads as
+ *   it would from the whole file.  A stale or corrupt index is warned
+ *   about and the whole file is read.  bzip2 and xz files are refused.
+ * - tin_advance() is called after each line rd_line() hands out; it keeps
+ *   in->off and in->lineoff (the byte offsets in the plain text, for
+ *   messages when in->lineknown is 0) and steps between runs of blocks.
+ * - tin_close() closes, reaps the children, and with the environment
+ *   variable CTTIME_DEBUG set (a test hook, cttime(1)) warns the bytes
+ *   read (probes included) and the blocks read of the index's.  With
+ *   CTTIME_ZPARTS the number of parallel decompressors is forced.
+ * - Errors are warned through err.h, naming the file; tin_open returns
+ *   -1 (nothing is open), tin_close -1 when a decompressor failed before
+ *   the end of its output.  Out of memory is fatal.
+ * - tin_time() is the time of a log line as the bisection reads it:
+ *   callers that judge lines by time use it too, so that they agree.
+ */
+#ifndef CT_TIN_H
+#define CT_TIN_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "rd.h"
+#include "span.h"
+#include "wr.h"
+
+#define TIN_NEAR (64 * 1024)	/* bisect until the start is this near */
+#define TIN_ZPARTS 4		/* decompressors at once, at most */
+
+struct tin_opt {
+	int all;		/* read everything: no bisection, no index */
+	int64_t start;		/* no earlier line matters (START-skew) */
+	int64_t lo, hi;		/* the windows asked about, first to last */
+	const char *key;	/* "nat;natport": index filter; NULL or "" */
+	size_t maxline;		/* rd_line: cut longer lines */
+	struct wr *out;		/* flushed before a read that may block */
+};
+
+/* adjacent blocks of a compressed file that are read */
+struct tin_run {
+	long long coff, clen;	/* their members */
+	long long uoff, uend;	/* their text in the plain file */
+};
+
+/* one input file, with what messages need to name a line */
+struct tin {
+	struct rd r;
+	int lineknown;		/* read from its start: r.lineno is right */
+	long long off;		/* offset of the next line */
+	long long lineoff;	/* offset of the current line */
+	unsigned long long probed;	/* bytes read by bisection */
+	pid_t zpid;		/* the decompressing child, or 0 */
+	const char *zprog;	/* its name, for messages */
+	pid_t feedpid;		/* the process feeding it blocks, or 0 */
+	struct tin_run *run;	/* the runs of blocks read, or NULL */
+	size_t nrun, irun;	/* how many, the one being read */
+	struct tin_run *blk;	/* the blocks read, one by one */
+	size_t nsel, nblock;	/* blocks read, blocks in the file */
+};
+
+int tin_open(struct tin *in, const char *path, const struct tin_opt *o);
+void tin_advance(struct tin *in, size_t n);
+int tin_close(struct tin *in);
+
+/* tin_time: the time of a log line in *t: 0; a header line: 1; else -1 */
+int tin_time(struct span l, int64_t *t);
+
+#endif
