@@ -65,6 +65,8 @@ wr_flush(struct wr *w)
 void
 wr_put(struct wr *w, const void *p, size_t n)
 {
+	if (n == 0)	/* p may be NULL then: memcpy(3) must not see it */
+		return;
 	if (w->len + n > w->cap) {
 		wr_flush(w);
 		if (n >= w->cap) {	/* big: skip the copy */
