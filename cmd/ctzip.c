@@ -46,6 +46,7 @@
 #include "err.h"
 #include "proc.h"
 #include "tm.h"
+#include "tmpfd.h"
 #include "zidx.h"
 #include "zmark.h"
 
@@ -296,25 +297,6 @@ filters(struct zmark *m, struct zidx *x, uint32_t **fps)
 			k->fp = *fps + i;
 	}
 	free(mk);
-}
-
-/* tmpfd: an unnamed temporary file in dir (gone when closed) */
-static int
-tmpfd(const char *dir)
-{
-	char t[PATH_MAX];
-	int fd;
-
-	if ((fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600)) >= 0)
-		return fd;
-	if ((size_t)snprintf(t, sizeof(t), "%.4000s/.ctzip.XXXXXX", dir) >=
-	    sizeof(t))
-		return -1;
-	if ((fd = mkstemp(t)) >= 0) {
-		unlink(t);
-		fcntl(fd, F_SETFD, FD_CLOEXEC);
-	}
-	return fd;
 }
 
 /* append: copy all of zfd to out; its length, or -1 */

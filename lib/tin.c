@@ -15,6 +15,7 @@
 #include "err.h"
 #include "proc.h"
 #include "tin.h"
+#include "tmpfd.h"
 #include "tm.h"
 #include "zidx.h"
 
@@ -212,28 +213,6 @@ decomp(struct tin *in, char **argv, size_t b0, size_t b1, int out,
 	return z;
 }
 
-/* tmpfd: an unnamed temporary file (gone when closed), or -1 */
-static int
-tmpfd(void)
-{
-	const char *dir = getenv("TMPDIR");
-	char t[4096];
-	int fd;
-
-	if (dir == NULL || *dir == '\0')
-		dir = "/tmp";
-	if ((fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600)) >= 0)
-		return fd;
-	if ((size_t)snprintf(t, sizeof(t), "%s/cttime.XXXXXX", dir) >=
-	    sizeof(t))
-		return -1;
-	if ((fd = mkstemp(t)) >= 0) {
-		unlink(t);
-		fcntl(fd, F_SETFD, FD_CLOEXEC);
-	}
-	return fd;
-}
-
 /* copyall: the whole of fd, from its start, to out; 0 or -1 */
 static int
 copyall(int fd, int out)
@@ -284,7 +263,7 @@ join(struct tin *in, char **argv, size_t np, int out)
 		    p == np - 1 || acc + in->blk[b1].clen / 2 <=
 		    total / (long long)np * (long long)(p + 1)))
 			acc += in->blk[b1++].clen;
-		if ((tmp[p] = p == 0 ? out : tmpfd()) < 0 ||
+		if ((tmp[p] = p == 0 ? out : tmpfd(NULL)) < 0 ||
 		    (z[p] = decomp(in, argv, b0, b1, tmp[p], &f[p])) < 0) {
 			warn("%s: decompressing:", in->r.name);
 			np = p;
