@@ -47,6 +47,7 @@
 #include "proc.h"
 #include "tm.h"
 #include "tmpfd.h"
+#include "wr.h"
 #include "zidx.h"
 #include "zmark.h"
 
@@ -134,24 +135,6 @@ sizearg(const char *s)
 	return v;
 }
 
-/* writeall: write n bytes; -1 on error */
-static int
-writeall(int fd, const char *p, size_t n)
-{
-	ssize_t k;
-
-	while (n > 0) {
-		if ((k = write(fd, p, n)) < 0) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		p += k;
-		n -= (size_t)k;
-	}
-	return 0;
-}
-
 /*
  * work: in a worker process, compress p[0..n) into zfd by the program,
  * then decompress zfd again and compare.  The exit status of the worker.
@@ -161,7 +144,7 @@ work(const char *p, size_t n, int zfd, const char *name)
 {
 	char buf[IOSIZE];
 	int pp[2], ok;
-	size_t got = 0;
+	size_t got = 0, wdone;
 	ssize_t k;
 	pid_t pid;
 
@@ -169,7 +152,7 @@ work(const char *p, size_t n, int zfd, const char *name)
 	    (pid = proc_spawn(zcmd, pp[0], zfd)) < 0)
 		return 1;
 	close(pp[0]);
-	ok = writeall(pp[1], p, n) == 0;
+	ok = writeall(pp[1], p, n, &wdone) == 0;
 	close(pp[1]);
 	if (!proc_ok(pid) || !ok) {
 		warn("%s: %s failed", name, zcmd[0]);
@@ -299,29 +282,6 @@ filters(struct zmark *m, struct zidx *x, uint32_t **fps)
 	free(mk);
 }
 
-/* append: copy all of zfd to out; its length, or -1 */
-static long long
-append(int out, int zfd)
-{
-	char buf[IOSIZE];
-	long long n = 0;
-	ssize_t k;
-
-	if (lseek(zfd, 0, SEEK_SET) < 0)
-		return -1;
-	while ((k = read(zfd, buf, sizeof(buf))) != 0) {
-		if (k < 0) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		if (writeall(out, buf, (size_t)k) < 0)
-			return -1;
-		n += k;
-	}
-	return n;
-}
-
 /* newfile: create path 0640 (replacing a leftover), owned like st */
 static int
 newfile(const char *path, const struct stat *st)
@@ -413,7 +373,7 @@ compress(const char *path, const char *dir, const char *p,
 		}
 		ok[i] = 1;
 		for (; done < next && ok[done]; done++) {
-			if ((n = append(out, zfd[done])) <= 0) {
+			if ((n = tmpfd_copy(zfd[done], out)) <= 0) {
 				warn("%s:", gztmp);
 				fail = 1;
 				break;
@@ -453,7 +413,7 @@ zip(const char *path)
 	const char *p = NULL;
 	uint32_t *fps = NULL;
 	struct zmark m;
-	size_t len;
+	size_t len, wdone;
 	int fd, out = -1, ifd = -1, r = -1;
 
 	if ((size_t)snprintf(gz, sizeof(gz), "%s%s", path, ext) >= sizeof(gz) ||
@@ -516,7 +476,8 @@ zip(const char *path)
 	out = -1;
 	if ((text = zidx_format(&x, &len)) == NULL)
 		die(EXIT_TROUBLE, "out of memory:");
-	if ((ifd = newfile(idxtmp, &st)) < 0 || writeall(ifd, text, len) < 0 ||
+	if ((ifd = newfile(idxtmp, &st)) < 0 ||
+	    writeall(ifd, text, len, &wdone) < 0 ||
 	    fsync(ifd) < 0) {
 		free(text);
 		warn("%s:", idxtmp);

@@ -213,31 +213,6 @@ decomp(struct tin *in, char **argv, size_t b0, size_t b1, int out,
 	return z;
 }
 
-/* copyall: the whole of fd, from its start, to out; 0 or -1 */
-static int
-copyall(int fd, int out)
-{
-	char buf[128 * 1024];
-	ssize_t k, w, n;
-
-	if (lseek(fd, 0, SEEK_SET) < 0)
-		return -1;
-	while ((k = read(fd, buf, sizeof(buf))) != 0) {
-		if (k < 0) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		for (w = 0; w < k; w += n)
-			if ((n = write(out, buf + w, (size_t)(k - w))) < 0) {
-				if (errno != EINTR)
-					return -1;
-				n = 0;
-			}
-	}
-	return 0;
-}
-
 /*
  * join: in a child, decompress the blocks chosen in np parts at once, the
  * first straight into out, the others each into a temporary file, and
@@ -273,8 +248,8 @@ join(struct tin *in, char **argv, size_t np, int out)
 		b0 = b1;
 	}
 	for (p = 0; p < np; p++) {
-		if (ok && !(proc_ok(z[p]) && (p == 0 || copyall(tmp[p], out) ==
-		    0))) {
+		if (ok && !(proc_ok(z[p]) &&
+		    (p == 0 || tmpfd_copy(tmp[p], out) >= 0))) {
 			ok = 0;
 			for (q = p + 1; q < np; q++)
 				kill(z[q], SIGTERM);

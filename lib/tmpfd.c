@@ -1,4 +1,5 @@
 /* tmpfd.c - see tmpfd.h */
+#include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
@@ -6,6 +7,7 @@
 #include <unistd.h>
 
 #include "tmpfd.h"
+#include "wr.h"
 
 int
 tmpfd(const char *dir)
@@ -25,4 +27,27 @@ tmpfd(const char *dir)
 		fcntl(fd, F_SETFD, FD_CLOEXEC);
 	}
 	return fd;
+}
+
+long long
+tmpfd_copy(int fd, int out)
+{
+	char buf[128 * 1024];
+	long long n = 0;
+	size_t done;
+	ssize_t k;
+
+	if (lseek(fd, 0, SEEK_SET) < 0)
+		return -1;
+	while ((k = read(fd, buf, sizeof(buf))) != 0) {
+		if (k < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		if (writeall(out, buf, (size_t)k, &done) < 0)
+			return -1;
+		n += k;
+	}
+	return n;
 }

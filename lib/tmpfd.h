@@ -8,10 +8,14 @@
  * gone when closed, whatever happens to the process.  O_TMPFILE where the
  * file system has it, else mkstemp(3) and unlink(2) at once.  -1 with
  * errno on failure.
+ *
+ * tmpfd_copy(fd, out) copies the whole file fd, from its start, to out
+ * (write(2) until done); the bytes copied, or -1 with errno.
  */
 #ifndef CT_TMPFD_H
 #define CT_TMPFD_H
 
 int tmpfd(const char *dir);
+long long tmpfd_copy(int fd, int out);
 
 #endif
