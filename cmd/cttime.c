@@ -734,6 +734,13 @@ main(int argc, char *argv[])
 		o.hi = i == 0 || qs[i].whi > o.hi ? qs[i].whi : o.hi;
 	}
 	o.start -= kflag;	/* a line before this: none before it matters */
+	/*
+	 * The last instant read: every query is past (past()) at a line
+	 * after its window + skew, or + readon with -P.  -c stops where
+	 * its reader, "cttime -a -P" with the same -R (cttrace), stops.
+	 */
+	o.hasend = !uflag;
+	o.end = o.hi + (Pflag || cflag ? Rflag : 0) + 2 * kflag;
 	o.all = uflag;
 	o.key = Nkey;
 	o.maxline = MAXLINE;

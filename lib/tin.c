@@ -121,6 +121,8 @@ zselect(struct tin *in, const char *path, int fd, const struct tin_opt *o)
 	q.start = o->start;
 	q.lo = o->lo;
 	q.hi = o->hi;
+	q.hasend = o->hasend;
+	q.end = o->end;
 	if ((q.haskey = o->key != NULL && o->key[0] != '\0'))
 		q.fp = zidx_fp(o->key, strlen(o->key));
 	if ((sel = malloc(x.n + 1)) == NULL ||

@@ -14,7 +14,8 @@
  * - A gzip or zstd file (by its magic) is read through a "gzip -dc" or
  *   "zstd -q -dc" child.  When ctzip(1) wrote an index FILE.idx beside it
  *   (zidx.h) and o->all is 0, zidx_select() chooses the blocks with
- *   START = o->start, the windows [o->lo, o->hi] and, when o->key is set
+ *   START = o->start, the windows [o->lo, o->hi], the end o->end (when
+ *   o->hasend), and, when o->key is set
  *   ("nat;natport"), the long-flow filter of that key; only those blocks
  *   are decompressed, by up to TIN_ZPARTS children at once when they are
  *   many.  The choice is an optimisation: it must never change the
@@ -52,6 +53,8 @@ struct tin_opt {
 	int all;		/* read everything: no bisection, no index */
 	int64_t start;		/* no earlier line matters (START-skew) */
 	int64_t lo, hi;		/* the windows asked about, first to last */
+	int hasend;		/* 1: the reader stops at its first line */
+	int64_t end;		/* after END-skew (index: zidx_select) */
 	const char *key;	/* "nat;natport": index filter; NULL or "" */
 	size_t maxline;		/* rd_line: cut longer lines */
 	struct wr *out;		/* flushed before a read that may block */

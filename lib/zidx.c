@@ -386,7 +386,7 @@ zidx_has(const struct zblock *b, uint32_t fp)
 size_t
 zidx_select(const struct zidx *x, const struct zquery *q, unsigned char *sel)
 {
-	size_t i, first, n = 0;
+	size_t i, first, cut = x->n, n = 0;
 	long long l;
 	int64_t nlo, nhi;
 	const struct zblock *b;
@@ -397,9 +397,13 @@ zidx_select(const struct zidx *x, const struct zquery *q, unsigned char *sel)
 	l = x->lsec < 0 ? 0 : x->lsec;
 	nlo = q->lo - l * 1000000;
 	nhi = q->hi + l * 1000000;
+	if (q->hasend)
+		for (cut = 0; cut < x->n; cut++)
+			if (x->b[cut].hastime && x->b[cut].tmin > q->end)
+				break;
 	for (i = 0; i < x->n; i++) {
 		b = &x->b[i];
-		sel[i] = i >= first && (!q->haskey || x->lsec < 0 ||
+		sel[i] = i >= first && i < cut && (!q->haskey || x->lsec < 0 ||
 		    !b->hastime || (b->tmax >= nlo && b->tmin <= nhi) ||
 		    zidx_has(b, q->fp));
 		n += sel[i];

@@ -130,13 +130,21 @@ struct zquery {
 	int64_t lo, hi;		/* the window [T-w, T+w] */
 	int haskey;		/* 1: only the flows of one NAT key matter */
 	uint32_t fp;		/* its fingerprint */
+	int hasend;		/* 1: the reader stops at END (below) */
+	int64_t end;		/* its last instant that matters, plus skew */
 };
 
 /*
  * zidx_select: which blocks a query must decompress, in sel[0..x->n)
  * (1: read it); returns how many.  Without a key or without filters
  * (version 1): every block from zidx_first(start) on.  See zidx.c for
- * the rule with a key and why no answer changes.
+ * the rule with a key and why no answer changes.  With hasend, the first
+ * block whose TMIN is after END, and every block after it, are not read:
+ * the caller stops reading at its first line later than some instant E
+ * and gives END = E + skew.  Then every line of that block is after E,
+ * and every line after it in the file is after E too (the log steps back
+ * at most the skew), so the caller would stop at the first of them it
+ * sees (whatever it filters) and use none.
  */
 size_t zidx_select(const struct zidx *x, const struct zquery *q,
     unsigned char *sel);

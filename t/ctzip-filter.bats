@@ -168,7 +168,7 @@ blocks() {
 	awk -F';' 'NR % 47 == 3 { print $8 ":" $9, $1 }' "$TMP/plain/$f" | head -n 60 >"$TMP/q"
 	n=0 some=0 skipped=0
 	while read -r key t; do
-		for args in "-w 10" "-w 0.5 -A 300" "-w 30 -k 5"; do
+		for args in "-w 10" "-w 0.5 -A 300" "-w 30 -k 5 -R 0"; do
 			run --separate-stderr sh -c "ctgrep -N $key '$TMP/plain/$f' | cttime -a -P $args -t $t"
 			st=$status want=$output
 			run --separate-stderr cttime -a -P $args -n "$key" -t "$t" "$TMP/plain/$f"
@@ -228,6 +228,19 @@ blocks() {
 	[ "${b% of *}" -lt $((nb / 3)) ] && [ "${b#* of }" -eq "$nb" ]
 	CTTIME_DEBUG=1 run --separate-stderr cttime -c -a -A 86400 -t $t "$f"
 	expect_eq "no -n" "$(blocks "$f")" "$nb of $nb"
+	all=$output
+	# -R 0: the reader stops at T+w+skew, so no block from the first
+	# that begins after T+w+2 skews (18:02:20 here) on; the lines are the
+	# same up to there
+	CTTIME_DEBUG=1 run --separate-stderr cttime -c -a -A 86400 -R 0 -t $t "$f"
+	b=$(blocks "$f")
+	echo "-R 0: $b blocks"
+	[ "${b% of *}" -lt $((nb * 4 / 5)) ] && [ "${b% of *}" -gt $((nb * 7 / 10)) ] || fail "-R 0: $b"
+	[ "${#lines[@]}" -gt 100 ] && [ "$all" != "$output" ] || fail "-R 0: nothing cut"
+	expect_eq "-R 0: a prefix" "$(printf '%s\n' "$all" | head -n ${#lines[@]})" "$output"
+	last=$(printf '%s\n' "$output" | tail -n 1 | cut -c1-26)
+	next=$(printf '%s\n' "$all" | sed -n "$((${#lines[@]} + 1))p" | cut -c1-26)
+	[[ "$last" > 2026-11-27T18:00:10 ]] && [[ "$next" > 2026-11-27T18:02:20 ]] || fail "-R 0: ends at $last, next $next"
 	# the key of a v6 address, in any spelling, is the same key
 	CTTIME_DEBUG=1 run --separate-stderr cttime -c -a -n '[2001:DB8:0::1]:1007' -t $t "$f"
 	[ "$status" -eq 1 ] || [ "$status" -eq 0 ]
