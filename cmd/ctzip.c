@@ -255,24 +255,27 @@ pairs(struct zmark *m, const char *p, struct zblock *b, size_t i)
 	}
 }
 
-/* filters: the marks as each block's filter (they point into *fps) */
+static int
+cmpu64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* keytable: the marks as the index's key table, fp << 32 | block */
 static void
-filters(struct zmark *m, struct zidx *x, uint32_t **fps)
+keytable(struct zmark *m, struct zidx *x)
 {
 	uint64_t *mk;
 	size_t nm, i;
 
-	mk = zmark_end(m, &nm);
-	if ((*fps = calloc(nm + 1, sizeof(**fps))) == NULL)
-		die(EXIT_TROUBLE, "out of memory:");
-	for (i = 0; i < nm; i++) {
-		struct zblock *k = &x->b[(mk[i] >> 32) - 1];
-
-		(*fps)[i] = (uint32_t)mk[i];
-		if (k->nfp++ == 0)
-			k->fp = *fps + i;
-	}
-	free(mk);
+	mk = zmark_end(m, &nm);		/* (block + 1) << 32 | fp */
+	for (i = 0; i < nm; i++)
+		mk[i] = (mk[i] & 0xffffffff) << 32 | ((mk[i] >> 32) - 1);
+	qsort(mk, nm, sizeof(*mk), cmpu64);
+	x->keys = mk;
+	x->nkeys = nm;
 }
 
 /* newfile: create path 0640 (replacing a leftover), owned like st */
@@ -404,7 +407,6 @@ zip(const char *path)
 	struct zidx x;
 	sigset_t sigs, old;
 	const char *p = NULL;
-	uint32_t *fps = NULL;
 	struct zmark m;
 	size_t len, wdone;
 	int fd, out = -1, ifd = -1, r = -1;
@@ -457,7 +459,7 @@ zip(const char *path)
 		goto fail;
 	}
 	r = compress(path, dir, p != NULL ? p : "", &x, out, &m);
-	filters(&m, &x, &fps);	/* frees m */
+	keytable(&m, &x);	/* frees m */
 	if (r < 0)
 		goto fail;
 	r = -1;
@@ -509,7 +511,7 @@ done:
 	if (ifd >= 0)
 		close(ifd);
 	free(x.b);
-	free(fps);
+	free(x.keys);
 out:
 	if (p != NULL)
 		munmap((void *)p, (size_t)st.st_size);

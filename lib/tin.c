@@ -125,6 +125,11 @@ zselect(struct tin *in, const char *path, int fd, const struct tin_opt *o)
 	q.end = o->end;
 	if ((q.haskey = o->key != NULL && o->key[0] != '\0'))
 		q.fp = zidx_fp(o->key, strlen(o->key));
+	if (q.haskey && zidx_key(&x, q.fp) < 0) {
+		zidx_free(&x);
+		warn("%s: stale or corrupt index, reading the whole file", idx);
+		return;
+	}
 	if ((sel = malloc(x.n + 1)) == NULL ||
 	    (in->run = calloc(x.n + 1, sizeof(*in->run))) == NULL ||
 	    (in->blk = calloc(x.n + 1, sizeof(*in->blk))) == NULL)
@@ -189,11 +194,14 @@ feed(struct tin *in, size_t b0, size_t b1, int fd)
 
 /*
  * decomp: a child "PROG -dc" writing to out, fed blocks [b0, b1) by a
- * feeder process (*feeder); the child's pid, or -1
+ * feeder process (*feeder); the child's pid, or -1.  The feeder closes
+ * out and shut (the read end of out's pipe, or -1): if it held that open,
+ * a reader that stops early would leave the child blocked in a write
+ * instead of killed by SIGPIPE, and its own close waiting for it.
  */
 static pid_t
 decomp(struct tin *in, char **argv, size_t b0, size_t b1, int out,
-    pid_t *feeder)
+    int shut, pid_t *feeder)
 {
 	int fp[2];
 	pid_t z;
@@ -208,6 +216,9 @@ decomp(struct tin *in, char **argv, size_t b0, size_t b1, int out,
 	}
 	if (*feeder == 0) {
 		close(fp[0]);
+		close(out);
+		if (shut >= 0)
+			close(shut);
 		_exit(feed(in, b0, b1, fp[1]));
 	}
 	close(fp[0]);
@@ -241,7 +252,7 @@ join(struct tin *in, char **argv, size_t np, int out)
 		    total / (long long)np * (long long)(p + 1)))
 			acc += in->blk[b1++].clen;
 		if ((tmp[p] = p == 0 ? out : tmpfd(NULL)) < 0 ||
-		    (z[p] = decomp(in, argv, b0, b1, tmp[p], &f[p])) < 0) {
+		    (z[p] = decomp(in, argv, b0, b1, tmp[p], -1, &f[p])) < 0) {
 			warn("%s: decompressing:", in->r.name);
 			np = p;
 			ok = 0;
@@ -313,7 +324,7 @@ zopen(struct tin *in, int kind, const struct tin_opt *o)
 			np = (long)in->nsel;
 		if (np == 1)
 			in->zpid = decomp(in, argv, 0, in->nsel, pp[1],
-			    &in->feedpid);
+			    pp[0], &in->feedpid);
 		else if ((in->zpid = fork()) == 0) {
 			close(pp[0]);
 			_exit(join(in, argv, (size_t)np, pp[1]));

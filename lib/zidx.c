@@ -1,14 +1,17 @@
 /* zidx.c - see zidx.h */
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "zidx.h"
 
-#define MAXIDX (64LL * 1024 * 1024)	/* an index is KiB; refuse nonsense */
+#define MAXIDX (256LL * 1024 * 1024)	/* what is read of an index, at most */
 
 uint64_t
 zidx_hash(uint64_t h, const void *p, size_t n)
@@ -71,34 +74,123 @@ bprintf(struct buf *b, const char *fmt, ...)
 	}
 }
 
+/* bput: append p[0..n) */
+static void
+bput(struct buf *b, const void *p, size_t n)
+{
+	char *q;
+
+	if (b->bad)
+		return;
+	if (b->cap - b->n <= n) {
+		if ((q = realloc(b->p, b->cap * 2 + n)) == NULL) {
+			b->bad = 1;
+			return;
+		}
+		b->p = q;
+		b->cap = b->cap * 2 + n;
+	}
+	memcpy(b->p + b->n, p, n);
+	b->n += n;
+}
+
+static const char hexd[] = "0123456789abcdef";
+
+/* hexput: v in w lower-case hex digits at s */
+static void
+hexput(char *s, uint64_t v, int w)
+{
+	while (w-- > 0) {
+		s[w] = hexd[v & 0xf];
+		v >>= 4;
+	}
+}
+
+/* bw: the hex digits block numbers take in an index of n blocks */
+static int
+bw(size_t n)
+{
+	int w = 1;
+
+	for (n = n > 0 ? n - 1 : 0; n > 15; n >>= 4)
+		w++;
+	return w;
+}
+
+/* shiftof: the right shift from a fingerprint to its bucket of nbkt */
+static int
+shiftof(size_t nbkt)
+{
+	int s = 32;
+
+	while (nbkt > 1) {
+		nbkt >>= 1;
+		s--;
+	}
+	return s;
+}
+
+static size_t
+bucketof(uint32_t fp, int shift)
+{
+	return shift >= 32 ? 0 : (size_t)(fp >> shift);
+}
+
 char *
 zidx_format(const struct zidx *x, size_t *len)
 {
 	struct buf b = { NULL, 0, 256, 0 };
 	const struct zblock *k;
-	size_t i, j;
+	size_t i, j, e, nbkt = 1, *cnt;
+	int w = bw(x->n), shift;
+	char ent[32];
+	uint64_t h;
 
+	while (nbkt < (x->nkeys + ZIDX_BUCKET - 1) / ZIDX_BUCKET &&
+	    nbkt < ((size_t)1 << 24))
+		nbkt *= 2;
+	shift = shiftof(nbkt);
 	if ((b.p = malloc(b.cap)) == NULL)
 		return NULL;
-	bprintf(&b, "ctzip-index %d %lld %lld %zu %lld\n", ZIDX_VERSION,
-	    x->srcsize, x->zsize, x->n, x->lsec);
+	if ((cnt = calloc(nbkt, sizeof(*cnt))) == NULL) {
+		free(b.p);
+		return NULL;
+	}
+	for (i = 0; i < x->nkeys; i++)
+		cnt[bucketof((uint32_t)(x->keys[i] >> 32), shift)]++;
+	bprintf(&b, "ctzip-index %d %lld %lld %zu %lld %zu %zu\n",
+	    ZIDX_VERSION, x->srcsize, x->zsize, x->n, x->lsec, x->nkeys, nbkt);
 	for (i = 0; i < x->n; i++) {
 		k = &x->b[i];
 		bprintf(&b, "%lld %lld %lld %lld %lld", k->coff, k->clen,
 		    k->uoff, k->ulen, k->lines);
 		if (k->hastime)
 			bprintf(&b, " %" PRId64 " %" PRId64 " %" PRId64
-			    " %" PRId64, k->tfirst, k->tlast, k->tmin,
+			    " %" PRId64 "\n", k->tfirst, k->tlast, k->tmin,
 			    k->tmax);
 		else
-			bprintf(&b, " - - - -");
-		bprintf(&b, " %zu %s", k->nfp, k->nfp == 0 ? "-" : "");
-		for (j = 0; j < k->nfp; j++)
-			bprintf(&b, "%08" PRIx32, k->fp[j]);
-		bprintf(&b, "\n");
+			bprintf(&b, " - - - -\n");
 	}
+	for (j = 0; j < nbkt; j++)
+		bprintf(&b, "%zu%c", cnt[j], j + 1 < nbkt ? ' ' : '\n');
 	bprintf(&b, "fnv1a64 %016" PRIx64 "\n",
 	    zidx_hash(ZIDX_HASH0, b.p, b.n));
+	for (i = 0, j = 0; j < nbkt; j++) {
+		size_t at = b.n;
+
+		bput(&b, "0000000000000000", 16);
+		for (e = 0; e < cnt[j]; e++, i++) {
+			hexput(ent, x->keys[i] >> 32, 8);
+			hexput(ent + 8, x->keys[i] & 0xffffffff, w);
+			bput(&b, ent, (size_t)(8 + w));
+		}
+		bput(&b, "\n", 1);
+		if (b.bad)
+			break;
+		h = zidx_hash(ZIDX_HASH0 ^ j, b.p + at + 16, b.n - at - 17);
+		hexput(b.p + at, h, 16);
+	}
+	free(cnt);
 	if (b.bad) {
 		free(b.p);
 		return NULL;
@@ -106,8 +198,6 @@ zidx_format(const struct zidx *x, size_t *len)
 	*len = b.n;
 	return b.p;
 }
-
-static int parse(struct zidx *, char *, size_t, long long);
 
 /* num: a decimal number at *s (optionally negative), then one blank */
 static int
@@ -125,17 +215,6 @@ num(char **s, long long *v)
 	return 0;
 }
 
-int
-zidx_parse(struct zidx *x, char *t, size_t n, long long zsize)
-{
-	int r;
-
-	memset(x, 0, sizeof(*x));
-	if ((r = parse(x, t, n, zsize)) < 0)
-		zidx_free(x);
-	return r;
-}
-
 /* the value + 1 of a lower-case hex digit, 0 for any other byte */
 static const unsigned char hexv[256] = {
 	['0'] = 1, ['1'] = 2, ['2'] = 3, ['3'] = 4, ['4'] = 5, ['5'] = 6,
@@ -143,17 +222,17 @@ static const unsigned char hexv[256] = {
 	['c'] = 13, ['d'] = 14, ['e'] = 15, ['f'] = 16
 };
 
-/* hex8: 8 lower-case hex digits at s, by table */
+/* hexn: w lower-case hex digits at s, by table */
 static int
-hex8(const char *s, uint32_t *v)
+hexn(const char *s, int w, uint64_t *v)
 {
 	const unsigned char *u = (const unsigned char *)s;
-	uint32_t r = 0;
+	uint64_t r = 0;
 	int k, bad = 0;
 
-	for (k = 0; k < 8; k++) {
+	for (k = 0; k < w; k++) {
 		bad |= hexv[u[k]] == 0;
-		r = r << 4 | ((uint32_t)(hexv[u[k]] - 1) & 0xf);
+		r = r << 4 | ((uint64_t)(hexv[u[k]] - 1) & 0xf);
 	}
 	*v = r;
 	return bad ? -1 : 0;
@@ -186,45 +265,66 @@ keys(struct zblock *b, char **s, const char *nl)
 	return 0;
 }
 
+/* hashline: the offset of "fnv1a64 " + 16 hex + "\n" at a line start */
+static long long
+hashline(const char *t, size_t n)
+{
+	const char *s = t, *e = t + n;
+
+	while ((s = memchr(s, '\n', (size_t)(e - s))) != NULL) {
+		s++;
+		if (e - s >= 25 && memcmp(s, "fnv1a64 ", 8) == 0)
+			return s - t;
+	}
+	return -1;
+}
+
+/*
+ * head: parse and check the head t[0..n) of an index (versions 1 and 2:
+ * the whole index), ending with its hash line, which becomes a string.
+ * x->tablelen: the bytes of the key table after it that the head implies.
+ */
 static int
-parse(struct zidx *x, char *t, size_t n, long long zsize)
+head(struct zidx *x, char *t, size_t n, long long zsize, long long *tablelen)
 {
 	char *p = t, *nl, *sum;
-	long long v[9], ver, nb, coff = 0, uoff = 0;
+	long long v[9], ver, nb, coff = 0, uoff = 0, nk = 0, nbkt = 0, tl = 0;
+	long long c, ksum = 0;
 	uint64_t h;
 	size_t i;
 	int k;
-	char sep;
+	char sep, want[32];
 
-	/* the hash line is the last line; it covers all before it */
-	if (n < 2 || t[n - 1] != '\n')
+	if (n < 26 || t[n - 1] != '\n')
 		return -1;
 	t[n - 1] = '\0';
-	if ((sum = strrchr(t, '\n')) == NULL)
+	sum = t + n - 25;	/* "fnv1a64 " + 16 hex digits */
+	if (sum[-1] != '\n')
 		return -1;
-	sum++;
 	h = zidx_hash(ZIDX_HASH0, t, (size_t)(sum - t));
-	{
-		char want[32];
-
-		snprintf(want, sizeof(want), "fnv1a64 %016" PRIx64, h);
-		if (strcmp(sum, want) != 0)
-			return -1;
-	}
-	if (strncmp(p, "ctzip-index ", 12) != 0)
+	snprintf(want, sizeof(want), "fnv1a64 %016" PRIx64, h);
+	if (strcmp(sum, want) != 0 || strncmp(p, "ctzip-index ", 12) != 0)
 		return -1;
 	p += 12;
-	if (num(&p, &ver) < 0 || (ver != 1 && ver != ZIDX_VERSION) ||
+	if (num(&p, &ver) < 0 || ver < 1 || ver > ZIDX_VERSION ||
 	    num(&p, &x->srcsize) < 0 || num(&p, &x->zsize) < 0 ||
 	    num(&p, &nb) < 0 || nb < 0 || nb > (long long)(n / 10) ||
 	    x->zsize != zsize)
 		return -1;
+	x->version = (int)ver;
 	x->lsec = -1;
 	if (ver == 1 ? p[-1] != '\n' : p[-1] != ' ' ||
-	    num(&p, &x->lsec) < 0 || p[-1] != '\n' || x->lsec < 0 ||
+	    num(&p, &x->lsec) < 0 || x->lsec < 0 ||
 	    x->lsec > 1000000000LL)
 		return -1;
-	sep = ver == 1 ? '\n' : ' ';	/* after the times */
+	if (ver == 2 && p[-1] != '\n')
+		return -1;
+	if (ver == 3 && (p[-1] != ' ' || num(&p, &nk) < 0 || p[-1] != ' ' ||
+	    num(&p, &nbkt) < 0 || p[-1] != '\n' || nk < 0 ||
+	    nk > (1LL << 40) || nbkt < 1 || nbkt > (1LL << 24) ||
+	    (nbkt & (nbkt - 1)) != 0 || nbkt > (long long)(n / 2)))
+		return -1;
+	sep = ver == 2 ? ' ' : '\n';	/* after the times */
 	x->n = (size_t)nb;
 	if ((x->b = calloc(x->n + 1, sizeof(*x->b))) == NULL)
 		return -1;
@@ -251,7 +351,7 @@ parse(struct zidx *x, char *t, size_t n, long long zsize)
 			if (b->tmin > b->tmax)
 				return -1;
 		}
-		if (ver != 1 && keys(b, &p, nl) < 0)
+		if (ver == 2 && keys(b, &p, nl) < 0)
 			return -1;
 		if (p != nl + 1 || b->coff != coff || b->uoff != uoff ||
 		    b->clen <= 0 || b->ulen < 0 || b->lines < 0)
@@ -259,40 +359,151 @@ parse(struct zidx *x, char *t, size_t n, long long zsize)
 		coff += b->clen;
 		uoff += b->ulen;
 	}
+	if (ver == 3) {
+		x->nkeys = (size_t)nk;
+		x->nbkt = (size_t)nbkt;
+		if ((x->count = calloc(x->nbkt, sizeof(*x->count))) == NULL)
+			return -1;
+		for (i = 0; i < x->nbkt; i++) {
+			if (p >= sum || num(&p, &c) < 0 || c < 0 ||
+			    p[-1] != (i + 1 < x->nbkt ? ' ' : '\n') ||
+			    c > nk - ksum)
+				return -1;
+			x->count[i] = (size_t)c;
+			ksum += c;
+			tl += 17 + c * (8 + bw(x->n));
+		}
+		if (ksum != nk)
+			return -1;
+	}
+	x->headlen = (long long)n;
+	*tablelen = tl;
 	return p == sum && coff == x->zsize && uoff == x->srcsize ? 0 : -1;
+}
+
+int
+zidx_parse(struct zidx *x, char *t, size_t n, long long zsize)
+{
+	long long hl, tl;
+
+	memset(x, 0, sizeof(*x));
+	x->fd = -1;
+	if (n >= 14 && memcmp(t, "ctzip-index 3 ", 14) == 0)
+		hl = hashline(t, n);
+	else
+		hl = (long long)n - 25;	/* versions 1 and 2: the last line */
+	if (hl < 0 || head(x, t, (size_t)hl + 25, zsize, &tl) < 0 ||
+	    (long long)n - x->headlen != tl) {
+		zidx_free(x);
+		return -1;
+	}
+	x->table = t + x->headlen;
+	return 0;
 }
 
 int
 zidx_load(struct zidx *x, const char *path, long long zsize)
 {
-	FILE *f;
-	char *t = NULL;
-	size_t n = 0, cap = 0, k;
-	int r = -1;
+	struct stat st;
+	char *t = NULL, *q;
+	size_t n = 0, cap = 0;
+	ssize_t k;
+	long long hl = -1, tl;
+	int fd, v3 = 0;
 
 	memset(x, 0, sizeof(*x));
-	if ((f = fopen(path, "r")) == NULL)
+	x->fd = -1;
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
 		return -1;
-	do {
-		if (cap - n < 4096) {
-			char *q;
-
-			cap = cap * 2 + 4096;
+	if (fstat(fd, &st) < 0)
+		goto bad;
+	/* version 3: up to the hash line; 1 and 2: the whole index */
+	for (;;) {
+		if (cap - n < 65536) {
+			cap = cap * 2 + 65536;
 			if ((long long)cap > MAXIDX ||
 			    (q = realloc(t, cap)) == NULL)
-				goto out;
+				goto bad;
 			t = q;
 		}
-		k = fread(t + n, 1, cap - n - 1, f);
-		n += k;
-	} while (k > 0);
-	if (!ferror(f) && (r = zidx_parse(x, t, n, zsize)) == 0) {
-		x->text = t;	/* the filters point into it */
-		t = NULL;
+		if ((k = read(fd, t + n, cap - n)) < 0) {
+			if (errno == EINTR)
+				continue;
+			goto bad;
+		}
+		n += (size_t)k;
+		if (n >= 14 && !v3 && strncmp(t, "ctzip-index 3 ", 14) == 0)
+			v3 = 1;
+		if (k == 0 || (v3 && (hl = hashline(t, n)) >= 0))
+			break;
 	}
-out:
-	fclose(f);
+	if (!v3)
+		hl = (long long)n - 25;
+	if (hl < 0 || head(x, t, (size_t)hl + 25, zsize, &tl) < 0 ||
+	    (long long)st.st_size - x->headlen != tl)
+		goto bad;
+	x->text = t;
+	if (v3)
+		x->fd = fd;
+	else
+		close(fd);
+	return 0;
+bad:
+	zidx_free(x);
 	free(t);
+	close(fd);
+	return -1;
+}
+
+int
+zidx_key(struct zidx *x, uint32_t fp)
+{
+	char *own = NULL;
+	const char *s;
+	long long off = x->headlen, len;
+	size_t j, i, c;
+	int w = bw(x->n), shift = shiftof(x->nbkt), r = -1;
+	uint64_t h, e, last = 0, blk, f;
+
+	if (x->version < 3)
+		return 0;
+	free(x->kblk);
+	x->kblk = NULL;
+	x->nkblk = 0;
+	x->haskey = 0;
+	j = bucketof(fp, shift);
+	for (i = 0; i < j; i++)
+		off += 17 + (long long)x->count[i] * (8 + w);
+	c = x->count[j];
+	len = 17 + (long long)c * (8 + w);
+	if (x->table != NULL)
+		s = x->table + (off - x->headlen);
+	else {
+		if ((own = malloc((size_t)len)) == NULL ||
+		    pread(x->fd, own, (size_t)len, (off_t)off) != len)
+			goto out;
+		s = own;
+	}
+	if (s[len - 1] != '\n' || hexn(s, 16, &h) < 0 ||
+	    h != zidx_hash(ZIDX_HASH0 ^ j, s + 16, (size_t)len - 17) ||
+	    (x->kblk = malloc((c + 1) * sizeof(*x->kblk))) == NULL)
+		goto out;
+	for (i = 0, s += 16; i < c; i++, s += 8 + w) {
+		if (hexn(s, 8, &f) < 0 || hexn(s + 8, w, &blk) < 0 ||
+		    blk >= x->n || bucketof((uint32_t)f, shift) != j)
+			goto out;
+		e = f << 32 | blk;
+		if (i > 0 && e <= last)
+			goto out;	/* not ascending */
+		last = e;
+		if ((uint32_t)f == fp)
+			x->kblk[x->nkblk++] = (uint32_t)blk;
+	}
+	x->kfp = fp;
+	x->haskey = 1;
+	r = 0;
+out:
+	free(own);
 	return r;
 }
 
@@ -301,8 +512,15 @@ zidx_free(struct zidx *x)
 {
 	free(x->b);
 	free(x->text);
+	free(x->count);
+	free(x->kblk);
+	if (x->fd >= 0)
+		close(x->fd);
 	x->b = NULL;
 	x->text = NULL;
+	x->count = NULL;
+	x->kblk = NULL;
+	x->fd = -1;
 	x->n = 0;
 }
 
@@ -322,16 +540,29 @@ zidx_first(const struct zidx *x, int64_t t)
 }
 
 int
-zidx_has(const struct zblock *b, uint32_t fp)
+zidx_has(const struct zidx *x, size_t i, uint32_t fp)
 {
-	size_t lo = 0, hi = b->nfp, mid;
-	uint32_t v;
+	const struct zblock *b = &x->b[i];
+	size_t lo = 0, hi, mid;
+	uint64_t v;
 
-	while (lo < hi) {
+	if (x->version >= 3) {	/* the blocks of the key looked up */
+		if (!x->haskey || x->kfp != fp)
+			return 1;	/* not looked up: read the block */
+		for (hi = x->nkblk; lo < hi; ) {
+			mid = lo + (hi - lo) / 2;
+			if (x->kblk[mid] == i)
+				return 1;
+			if (x->kblk[mid] < i)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		return 0;
+	}
+	for (hi = b->nfp; lo < hi; ) {	/* version 2: the block's filter */
 		mid = lo + (hi - lo) / 2;
-		if (b->fp != NULL)
-			v = b->fp[mid];
-		else if (hex8(b->keys + 8 * mid, &v) < 0)
+		if (hexn(b->keys + 8 * mid, 8, &v) < 0)
 			return 1;	/* not a fingerprint: read the block */
 		if (v == fp)
 			return 1;
@@ -405,7 +636,7 @@ zidx_select(const struct zidx *x, const struct zquery *q, unsigned char *sel)
 		b = &x->b[i];
 		sel[i] = i >= first && i < cut && (!q->haskey || x->lsec < 0 ||
 		    !b->hastime || (b->tmax >= nlo && b->tmin <= nhi) ||
-		    zidx_has(b, q->fp));
+		    zidx_has(x, i, q->fp));
 		n += sel[i];
 	}
 	return n;

@@ -5,63 +5,69 @@
  * an independent gzip member (or zstd frame): FILE.csv.gz is an ordinary
  * multi-member file, and any member can be decompressed alone, from its
  * offset.  FILE.csv.gz.idx tells where the members are, which times they
- * hold, and which NAT keys of long flows.  It is text, one record a line,
- * numbers in decimal:
+ * hold, and which blocks hold the NAT keys of long flows.  It is text,
+ * numbers in decimal, in two parts: a head, read whole by every query,
+ * and the key table, of which a query reads one line.
  *
- *	ctzip-index 2 SRCSIZE ZSIZE NBLOCKS LONG
- *	COFF CLEN UOFF ULEN LINES TFIRST TLAST TMIN TMAX NKEYS KEYS
- *						(NBLOCKS lines)
+ *	ctzip-index 3 SRCSIZE ZSIZE NBLOCKS LONG NKEYS NBUCKETS
+ *	COFF CLEN UOFF ULEN LINES TFIRST TLAST TMIN TMAX   (NBLOCKS lines)
+ *	C0 C1 ... C(NBUCKETS-1)
  *	fnv1a64 HHHHHHHHHHHHHHHH
+ *	HHHHHHHHHHHHHHHH ENTRIES                  (NBUCKETS lines, no blank)
  *
- * "2" is the format version; SRCSIZE the bytes of the plain log, ZSIZE of
+ * "3" is the format version; SRCSIZE the bytes of the plain log, ZSIZE of
  * the compressed file; LONG the seconds beyond which a flow is long (ctzip
  * -L).  Per block: compressed offset and length, plain offset and length,
  * line count, and the times (microseconds since the Epoch) of its first
  * and last lines that have one, and the least and the greatest of its
  * times (the log is in time order only up to a skew, so lookups use TMIN
- * and TMAX).  A block without any time has "-" for all four.  The last
- * line is the FNV-1a 64-bit hash of every byte before it, in 16 lower-case
- * hex digits.
+ * and TMAX).  A block without any time has "-" for all four.  The
+ * "fnv1a64" line ends the head: the FNV-1a 64-bit hash of every byte
+ * before it, in 16 lower-case hex digits.
  *
- * The long-flow filter (NKEYS KEYS): the fingerprints of the NAT keys
- * (the nat and natport fields with the ';' between, "192.0.2.7;40123",
- * exactly as the line has them) whose lines a query must see in this
- * block even when the block is far from the time asked about: NKEYS, then
- * that many fingerprints as one word of 8 lower-case hex digits each,
- * strictly ascending ("-" when NKEYS is 0).  Which keys, and why that is
- * enough, is lib/zmark.h's contract and zidx_select's comment.  A
- * fingerprint is the FNV-1a 64 hash of the key folded to 32 bits
- * (zidx_fp).
+ * The key table: NKEYS entries (block, NAT key) saying that the block
+ * must be read for that key even far from the time asked about (which
+ * keys, and why that is enough, is lib/zmark.h's contract and
+ * zidx_select's comment).  A key is written as its fingerprint, the
+ * FNV-1a 64 hash of "nat;natport" exactly as the line has them
+ * ("192.0.2.7;40123"), folded to 32 bits (zidx_fp).  The entries are
+ * sorted by fingerprint, then block, and cut into NBUCKETS buckets (a
+ * power of 2) by the top bits of the fingerprint; the head's line of
+ * counts says how many entries each holds.  Bucket j is one line: the
+ * FNV-1a 64 hash, started from ZIDX_HASH0 ^ j, of its ENTRIES, then the
+ * ENTRIES, each 8 hex digits of fingerprint and BW hex digits of block
+ * number, BW being the digits NBLOCKS - 1 needs in hex (at least 1); all
+ * hex is lower-case.  Its offset follows from the counts, so a query
+ * reads the head and the one line of its key's bucket (ctzip makes
+ * buckets of ~256 entries, a few KB), whatever the size of the index;
+ * a whole day's, on a 10 GB day, is ~50 MB and would take a query longer
+ * to read and hash than the blocks it saves.
  *
- * Why sorted 32-bit fingerprints and not a Bloom filter: a query tests
- * every block from a day before T to the end of the day (thousands of
- * blocks on a busy day), so the false positive rate per block must be
- * tiny: with a Bloom filter of 1 % (10 bits a key) a 10 GB day of 2400
- * blocks would decompress ~24 blocks for nothing, 96 MiB.  A 32-bit
- * fingerprint errs with probability NKEYS / 2^32 per block (2000 keys:
- * 5e-7), so almost never, for 32 bits a key, and is exact to look up
- * (bisection).  Size, measured on gen.pl's campus profile (10 million
- * events a day, 5 million flows, 1.1 GB of CSV, 352 MB of .gz): with L =
- * 300 s, 11 % of the flows give a key to a block (4 % are long, each
- * names two blocks; the closure and the doubtful ones add the rest), an
- * index of 4.5 MB, 1.3 % of the .gz; with L = 600 s, 8.8 % and 3.6 MB.
- * A 10 GB day (80 million events) has about 8 times as much: ~36 MB
- * beside 2.8 GB, read and checked in ~150 ms per query (~18 ms measured
- * for 4.5 MB).
+ * Why 32-bit fingerprints and not a Bloom filter: a query tests every
+ * block from a day before T to the end of the day (thousands on a busy
+ * day), so the false positive rate per block must be tiny: with 1 %, a 10
+ * GB day of 2400 blocks would decompress ~24 blocks for nothing, 96 MiB.
+ * A 32-bit fingerprint names a block wrongly with probability ~2000 /
+ * 2^32 per block (a block of 2000 keys): almost never, and is exact to
+ * look up.  Size, on gen.pl's campus profile with L = 300 s: 11 % of the
+ * flows give a key to a block, ~0.56 entries per 1,000 bytes of log.
  *
- * Version 1 (no LONG in the header, no NKEYS KEYS on the block lines) is
- * still read: its blocks have no filter (zidx.long is -1), and a query
- * reads from the first block it needs to the end, as before.
+ * Versions 1 and 2 are still read.  Version 1 has no LONG, no key table:
+ * its blocks have no filter (zidx.lsec is -1), and a query reads from the
+ * first block it needs to the end.  Version 2 has LONG and, at the end of
+ * each block line, "NKEYS KEYS": that block's fingerprints, 8 hex digits
+ * each, ascending ("-" when none); the hash line is the last, and a
+ * query reads the whole index.
  *
- * Contract of zidx_load: the index is accepted only if it parses, its
- * hash is right, its blocks tile both files exactly (offsets contiguous
- * from 0, lengths adding up to SRCSIZE and ZSIZE), each filter is as
- * long as its count says, and ZSIZE is the size the caller gives (the
- * compressed file's, from fstat): anything else is a stale or corrupt
- * index, and the caller reads the whole file instead.  The digits of the
- * fingerprints are read only when looked up (zidx_has; a 10 GB day has
- * millions): one that is not 8 hex digits counts as a hit, which only
- * costs a block.
+ * Contract of zidx_load: the index is accepted only if its head parses,
+ * its hash is right, its blocks tile both files exactly (offsets
+ * contiguous from 0, lengths adding up to SRCSIZE and ZSIZE), ZSIZE is the
+ * size the caller gives (the compressed file's, from fstat) and the file
+ * is as long as the head says: anything else is a stale or corrupt index,
+ * and the caller reads the whole file instead.  zidx_key then reads and
+ * checks the bucket of one key: its hash, its entries (hex, ascending, in
+ * that bucket, blocks that exist); a bad bucket is a corrupt index too.
+ * Buckets not read are not checked: they cannot change an answer.
  */
 #ifndef CT_ZIDX_H
 #define CT_ZIDX_H
@@ -70,7 +76,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#define ZIDX_VERSION 2
+#define ZIDX_VERSION 3
+#define ZIDX_BUCKET 256		/* entries a bucket, about */
 #define ZIDX_LONG 300		/* seconds: ctzip -L default */
 
 struct zblock {
@@ -80,17 +87,28 @@ struct zblock {
 	int hastime;		/* 0: no line of the block has a time */
 	int64_t tfirst, tlast;	/* first and last time, in line order */
 	int64_t tmin, tmax;	/* least and greatest time */
-	size_t nfp;		/* the long-flow filter: NFP NAT key */
-	uint32_t *fp;		/* fingerprints, ascending (ctzip), */
-	const char *keys;	/* or as 8 * NFP hex digits (zidx_parse) */
+	size_t nfp;		/* version 2: the block's filter, */
+	const char *keys;	/* as 8 * NFP hex digits */
 };
 
 struct zidx {
+	int version;
 	long long srcsize, zsize;
 	long long lsec;		/* LONG, seconds; -1: version 1, no filters */
 	size_t n;
 	struct zblock *b;
-	char *text;		/* zidx_load: the text, which keys point into */
+	char *text;		/* zidx_load: the text (version 3: the head) */
+	/* version 3: the key table */
+	uint64_t *keys;		/* zidx_format: fp << 32 | block, ascending */
+	size_t nkeys, nbkt;	/* entries, buckets */
+	size_t *count;		/* entries per bucket (zidx_load, _parse) */
+	long long headlen;	/* bytes of the head, up to the table */
+	const char *table;	/* zidx_parse: the table in memory, */
+	int fd;			/* else zidx_load: the index, open */
+	uint32_t kfp;		/* zidx_key: the key looked up, */
+	uint32_t *kblk;		/* the blocks that name it, ascending */
+	size_t nkblk;
+	int haskey;		/* 1: kfp looked up */
 };
 
 /* zidx_hash: FNV-1a 64 of p[0..n), continuing from h (start: ZIDX_HASH0) */
@@ -100,18 +118,33 @@ uint64_t zidx_hash(uint64_t h, const void *p, size_t n);
 /* zidx_fp: the fingerprint of a NAT key "nat;natport" */
 uint32_t zidx_fp(const char *key, size_t n);
 
-/* zidx_format: the whole index text in a malloc'd buffer; NULL: no memory */
+/*
+ * zidx_format: the whole index text (version 3) in a malloc'd buffer, from
+ * x's blocks and its x->keys[0..x->nkeys); NULL: no memory
+ */
 char *zidx_format(const struct zidx *x, size_t *len);
 
-/* zidx_load: read and check path against zsize; 0, or -1 (see above) */
+/*
+ * zidx_load: read the head of path (version 3; all of versions 1 and 2)
+ * and check it against zsize; 0, or -1 (see above).  A version 3 index
+ * stays open for zidx_key until zidx_free.
+ */
 int zidx_load(struct zidx *x, const char *path, long long zsize);
 
 /*
- * zidx_parse: the same checks on the index text t[0..n), which it changes
- * (the last newline becomes a NUL) and which the filters point into: free
- * t after zidx_free.  On -1, x holds nothing to free.
+ * zidx_parse: the same checks on the whole index text t[0..n), which it
+ * changes (a newline becomes a NUL) and which x points into: free t after
+ * zidx_free.  On -1, x holds nothing to free.
  */
 int zidx_parse(struct zidx *x, char *t, size_t n, long long zsize);
+
+/*
+ * zidx_key: look up fingerprint fp in the key table (version 3): the
+ * blocks that name it in x->kblk[0..x->nkblk).  0, or -1: the bucket is
+ * bad (a corrupt index; see above) or cannot be read.  Nothing to do for
+ * versions 1 and 2 (0): zidx_select reads their filters itself.
+ */
+int zidx_key(struct zidx *x, uint32_t fp);
 void zidx_free(struct zidx *x);
 
 /*
@@ -121,8 +154,8 @@ void zidx_free(struct zidx *x);
  */
 size_t zidx_first(const struct zidx *x, int64_t t);
 
-/* zidx_has: block b's filter may hold fingerprint fp (see above) */
-int zidx_has(const struct zblock *b, uint32_t fp);
+/* zidx_has: block i may hold the key of fingerprint fp (see above) */
+int zidx_has(const struct zidx *x, size_t i, uint32_t fp);
 
 /* a query, for zidx_select (times in microseconds) */
 struct zquery {
@@ -137,7 +170,8 @@ struct zquery {
 /*
  * zidx_select: which blocks a query must decompress, in sel[0..x->n)
  * (1: read it); returns how many.  Without a key or without filters
- * (version 1): every block from zidx_first(start) on.  See zidx.c for
+ * (version 1): every block from zidx_first(start) on.  With a key, a
+ * version 3 index must have had zidx_key(x, q->fp).  See zidx.c for
  * the rule with a key and why no answer changes.  With hasend, the first
  * block whose TMIN is after END, and every block after it, are not read:
  * the caller stops reading at its first line later than some instant E

@@ -13,11 +13,15 @@ fp() {
 	    no integer; printf "%08x\n", ($h ^ ($h >> 32)) & 0xffffffff' "$1"
 }
 
-# keys N: the filter of block N (its 1st line is 2) of $TMP/f.csv.gz.idx,
-# as the sorted list of fingerprints, one a line
+# keys N: the keys that name block N (from 0) in $TMP/f.csv.gz.idx, as
+# the sorted list of fingerprints, one a line
 keys() {
-	sed -n "$(($1 + 2))p" "$TMP/f.csv.gz.idx" | cut -d' ' -f11 |
-	    sed 's/^-$//; s/\(........\)/\1\n/g' | sed '/^$/d'
+	perl "$TOP/t/zidxtool.pl" keys "$TMP/f.csv.gz.idx" "$1"
+}
+
+# nblocks IDX: the blocks of an index
+nblocks() {
+	awk 'NR == 1 { print $5 }' "$1"
 }
 
 # flows DAYS SEED: a synthetic log of DAYS days from 2026-11-27 (epoch
@@ -113,7 +117,7 @@ blocks() {
 	touch -d '1 hour ago' "$TMP/f.csv"
 	size=$(wc -c <"$TMP/f.csv")
 	ctzip -k -b 1 -L 60 "$TMP/f.csv"
-	expect_eq header "$(head -n 1 "$TMP/f.csv.gz.idx")" "ctzip-index 2 $size $(wc -c <"$TMP/f.csv.gz") 13 60"
+	expect_eq header "$(head -n 1 "$TMP/f.csv.gz.idx" | cut -d' ' -f1-6)" "ctzip-index 3 $size $(wc -c <"$TMP/f.csv.gz") 13 60"
 	# block by block: what it names, and why
 	want() { for k in "$@"; do fp "$k"; done | sort; }
 	expect_eq "0: never stops" "$(keys 0)" "$(want "$k1")"
@@ -150,7 +154,7 @@ blocks() {
 	END
 	touch -d '1 hour ago' "$TMP/f.csv"
 	ctzip -b $(($(head -n 1 "$TMP/f.csv" | wc -c) + 1)) -L 60 "$TMP/f.csv"
-	expect_eq blocks "$(sed -n '1s/.* \([0-9]*\) 60$/\1/p' "$TMP/f.csv.gz.idx")" 3
+	expect_eq blocks "$(nblocks "$TMP/f.csv.gz.idx")" 3
 	k=$(fp '192.0.2.1;1001')
 	expect_eq "block 0" "$(keys 0)" "$k"
 	expect_eq "block 1" "$(keys 1)" "$k"
@@ -161,7 +165,7 @@ blocks() {
 	flows 1 7
 	zipped
 	f=2026-11-27.csv
-	nb=$(sed -n '1s/^ctzip-index 2 [0-9]* [0-9]* \([0-9]*\) 60$/\1/p' "$TMP/idx/$f.gz.idx")
+	nb=$(nblocks "$TMP/idx/$f.gz.idx")
 	[ "$nb" -gt 200 ] || fail "$nb blocks"
 	# queries: 60 times spread over the day and the edges of flows (a
 	# start, a stop), each with one key, from lines of the log
@@ -219,7 +223,7 @@ blocks() {
 	flows 1 5
 	zipped
 	f=$TMP/idx/2026-11-27.csv.gz
-	nb=$(sed -n '1s/^ctzip-index 2 [0-9]* [0-9]* \([0-9]*\) 60$/\1/p' "$f.idx")
+	nb=$(nblocks "$f.idx")
 	t=2026-11-27T18:00:00Z
 	CTTIME_DEBUG=1 run --separate-stderr cttime -c -a -A 86400 -n 192.0.2.1:1007 -t $t "$f"
 	[ "$status" -ne 2 ] || fail "$stderr"	# -c -a: 1, no flow made
@@ -260,6 +264,27 @@ blocks() {
 	[[ "$stderr" == *"$f: 0 bytes read"* ]] || fail "$stderr"
 }
 
+@test "an early stop inside a big block ends the decompressor (no hang), with 1 or 2 of them" {
+	# 4 MiB blocks of one line every 0.4 s; the query stops reading a
+	# few minutes into the first block, megabytes before its end
+	mkdir -p "$TMP"
+	awk 'BEGIN { for (i = 0; i < 150000; i++) {
+		s = 1795737600 + i * 0.4; p = 1000 + i % 40
+		printf "%s.%06dZ;start;udp;10.0.0.1;5;198.51.100.1;53;192.0.2.1;%d;%d;;;;\n", strftime("%Y-%m-%dT%H:%M:%S", int(s), 1), (s - int(s)) * 1000000, p, i } }' >"$TMP/f.csv"
+	touch -d '1 hour ago' "$TMP/f.csv"
+	ctzip -k "$TMP/f.csv"
+	[ "$(nblocks "$TMP/f.csv.gz.idx")" -ge 3 ]
+	want=$(ctgrep -N 192.0.2.1:1007 "$TMP/f.csv" | cttime -a -P -R 0 -t 2026-11-27T00:05:00Z)
+	[ -n "$want" ]
+	for z in 1 2; do
+		CTTIME_ZPARTS=$z run timeout 20 cttime -a -P -R 0 -n 192.0.2.1:1007 -t 2026-11-27T00:05:00Z "$TMP/f.csv.gz"
+		expect_eq "$z: status" "$status" 0
+		expect_eq "$z: flows" "$output" "$want"
+		CTTIME_ZPARTS=$z run timeout 20 cttime -n 192.0.2.1:1007 -t 2026-11-27T00:05:00Z "$TMP/f.csv.gz"
+		expect_eq "$z: lines status" "$status" 0
+	done
+}
+
 @test "-c -n: the lines of the key and the lost lines, on a plain file as on a compressed one" {
 	a='2026-11-27T10:00:00.000000Z;start;udp;10.0.0.1;5;198.51.100.1;53;192.0.2.1;80;1;;;;'
 	b='2026-11-27T10:00:01.000000Z;start;udp;10.0.0.2;5;198.51.100.1;53;192.0.2.1;81;2;;;;'
@@ -278,42 +303,81 @@ $c
 $d"
 }
 
-@test "version 1, corrupt and stale indexes: read as before, or warned about and ignored" {
+@test "versions 1 and 2, corrupt and stale indexes: read as before, or warned about and ignored" {
 	flows 1 3
 	zipped
 	f=2026-11-27.csv
+	x=$TMP/idx/$f.gz.idx
 	cp "$TMP/idx/$f.gz" "$TMP/d.csv.gz"
 	t=2026-11-27T15:00:00Z key=192.0.2.1:1011
 	run --separate-stderr cttime -a -P -n $key -t $t "$TMP/plain/$f"
 	want=$output
-	# version 1: the same index without LONG and filters, hash redone
-	perl -e 'my @l = <STDIN>; pop @l;
-	    $l[0] =~ s/^ctzip-index 2 (\d+ \d+ \d+) \d+$/ctzip-index 1 $1/;
-	    s/ \d+ (?:-|[0-9a-f]+)$// for @l[1 .. $#l];
-	    my $x = join "", @l;
-	    use integer; my $h = 0xcbf29ce484222325;
-	    for (unpack "C*", $x) { $h ^= $_; $h *= 0x100000001b3 }
-	    no integer; printf "%sfnv1a64 %016x\n", $x, $h' <"$TMP/idx/$f.gz.idx" >"$TMP/d.csv.gz.idx"
+	run perl "$TOP/t/zidxtool.pl" check "$x"
+	[ "$status" -eq 0 ] || fail "$output"
+	# version 1: the same index without LONG and the key table
+	perl "$TOP/t/zidxtool.pl" old 1 <"$x" >"$TMP/d.csv.gz.idx"
 	expect_eq v1 "$(head -c 14 "$TMP/d.csv.gz.idx")" "ctzip-index 1 "
 	CTTIME_DEBUG=1 run --separate-stderr cttime -a -P -n $key -t $t "$TMP/d.csv.gz"
 	[ "$output" = "$want" ] || fail "v1: output differs: $stderr"
-	b=$(blocks "$TMP/d.csv.gz")
-	[ "${b% of *}" -gt 10 ] || fail "v1: $b"
+	b1=$(blocks "$TMP/d.csv.gz")
+	[ "${b1% of *}" -gt 10 ] || fail "v1: $b1"
 	[[ "$stderr" != *stale* ]] || fail "$stderr"
-	# a block line with two keys or more: its keys changed, the hash not
-	i=$(awk 'NR > 1 && $10 >= 2 { print NR; exit }' "$TMP/idx/$f.gz.idx")
+	# version 2: a filter on each block line; the same blocks as version 3
+	CTTIME_DEBUG=1 run --separate-stderr cttime -a -P -n $key -t $t "$TMP/d.csv.gz"
+	perl "$TOP/t/zidxtool.pl" old 2 <"$x" >"$TMP/v2.idx"
+	cp "$TMP/v2.idx" "$TMP/d.csv.gz.idx"
+	CTTIME_DEBUG=1 run --separate-stderr cttime -a -P -n $key -t $t "$TMP/d.csv.gz"
+	[ "$output" = "$want" ] || fail "v2: output differs: $stderr"
+	b2=$(blocks "$TMP/d.csv.gz")
+	cp "$x" "$TMP/d.csv.gz.idx"
+	CTTIME_DEBUG=1 run --separate-stderr cttime -a -P -n $key -t $t "$TMP/d.csv.gz"
+	[ "$output" = "$want" ] || fail "v3: output differs: $stderr"
+	expect_eq "v2 and v3 blocks" "$b2" "$(blocks "$TMP/d.csv.gz")"
+	[ "${b2% of *}" -lt "${b1% of *}" ] || fail "v2 $b2, v1 $b1"
+	# version 2, a block line with two keys or more: its keys changed, the
+	# hash not
+	i=$(awk 'NR > 1 && $10 >= 2 { print NR; exit }' "$TMP/v2.idx")
 	for how in unsorted badhex count long; do
-		cp "$TMP/idx/$f.gz.idx" "$TMP/d.csv.gz.idx"
+		cp "$TMP/v2.idx" "$TMP/d.csv.gz.idx"
 		case $how in
 		unsorted) sed -i "${i}s/ \([0-9a-f]\{8\}\)\([0-9a-f]\{8\}\)/ \2\1/" "$TMP/d.csv.gz.idx" ;;
 		badhex) sed -i "${i}s/[0-9a-f]\$/G/" "$TMP/d.csv.gz.idx" ;;
 		count) sed -i "${i}s/ \([0-9]*\) \([0-9a-f]*\)\$/ 9\1 \2/" "$TMP/d.csv.gz.idx" ;;
 		long) sed -i '1s/ 60$/ 61/' "$TMP/d.csv.gz.idx" ;;
 		esac
-		cmp -s "$TMP/d.csv.gz.idx" "$TMP/idx/$f.gz.idx" && fail "$how: not changed"
+		cmp -s "$TMP/d.csv.gz.idx" "$TMP/v2.idx" && fail "v2 $how: not changed"
 		run --separate-stderr cttime -a -P -n $key -t $t "$TMP/d.csv.gz"
-		[ "$output" = "$want" ] || fail "$how: output differs"
-		expect_eq "$how: warning" "$stderr" "cttime: $TMP/d.csv.gz.idx: stale or corrupt index, reading the whole file"
+		[ "$output" = "$want" ] || fail "v2 $how: output differs"
+		expect_eq "v2 $how: warning" "$stderr" "cttime: $TMP/d.csv.gz.idx: stale or corrupt index, reading the whole file"
+	done
+	# version 3: the bucket of the key (its line in the file: j), and the
+	# line of counts (c)
+	nbkt=$(awk 'NR == 1 { print $8 }' "$x")
+	[ "$nbkt" -ge 2 ] || fail "$nbkt buckets"
+	c=$(($(nblocks "$x") + 2))
+	j=$(perl -e 'my ($fp, $n) = (hex $ARGV[0], $ARGV[1]); my $s = 32; $s-- while ($n >>= 1); print $fp >> $s' "$(fp 192.0.2.1\;1011)" "$nbkt")
+	j=$((c + 2 + j))
+	[ "$(sed -n "${j}p" "$x" | wc -c)" -gt 60 ] || fail "bucket $j: too few keys"
+	for how in entry unsorted count long truncated; do
+		cp "$x" "$TMP/d.csv.gz.idx"
+		case $how in
+		entry)	# its last hex digit, one more (f: 0)
+			perl -i -pe 's/(.)$/my $d = $1; $d =~ tr{0-9a-f}{1-9a-f0}; $d/e if $. == '"$j" "$TMP/d.csv.gz.idx" ;;
+		unsorted)
+			w=$(( $(sed -n "${j}p" "$x" | wc -c) - 17 ))
+			w=$((w / $(sed -n "${c}p" "$x" | cut -d' ' -f$(( j - c - 1 )) )))
+			sed -i "${j}s/^\(.\{16\}\)\(.\{$w\}\)\(.\{$w\}\)/\1\3\2/" "$TMP/d.csv.gz.idx"
+			perl "$TOP/t/zidxtool.pl" rehash <"$TMP/d.csv.gz.idx" >"$TMP/r" && mv "$TMP/r" "$TMP/d.csv.gz.idx" ;;
+		count)	# one entry moved from the key's bucket to another
+			awk -v c=$c -v k=$((j - c - 1)) 'NR == c { $k--; $(k == 1 ? 2 : 1)++ } { print }' "$x" >"$TMP/r"
+			perl "$TOP/t/zidxtool.pl" rehash <"$TMP/r" >"$TMP/d.csv.gz.idx" ;;
+		long) sed -i '1s/ 60 / 61 /' "$TMP/d.csv.gz.idx" ;;
+		truncated) sed -i '$d' "$TMP/d.csv.gz.idx" ;;
+		esac
+		cmp -s "$TMP/d.csv.gz.idx" "$x" && fail "v3 $how: not changed"
+		run --separate-stderr cttime -a -P -n $key -t $t "$TMP/d.csv.gz"
+		[ "$output" = "$want" ] || fail "v3 $how: output differs"
+		expect_eq "v3 $how: warning" "$stderr" "cttime: $TMP/d.csv.gz.idx: stale or corrupt index, reading the whole file"
 	done
 }
 

@@ -3,8 +3,9 @@
 # index of ctzip(1) names and check it: the member at COFF/CLEN decompresses
 # alone to the text at UOFF/ULEN of PLAIN, which has LINES lines and these
 # first, last, least and greatest times (all times in the log are UTC 'Z',
-# as gen.pl writes them), and a well-formed long-flow filter; the hash and
-# the sizes.  Prints "ok N".
+# as gen.pl writes them); the hash and the sizes; a well-formed key table
+# (zidxtool.pl check; which keys is checked by ctzip-filter.bats).  Prints
+# "ok N".
 use strict;
 use warnings;
 no warnings 'portable';	# 64-bit hex
@@ -14,9 +15,11 @@ my ($plain, $z, $idx, $dec) = @ARGV;
 $dec //= 'gzip -dc';
 sub slurp { local $/; open(my $f, '<:raw', $_[0]) or die "$_[0]: $!"; <$f> // '' }
 my ($p, $c, $x) = (slurp($plain), slurp($z), slurp($idx));
-my @l = split /\n/, $x;
-my $sum = pop @l;
-my $body = substr($x, 0, length($x) - length($sum) - 1);
+# the head, up to its hash line, then the key table (zidxtool.pl check)
+$x =~ /\A(.*?\n)(fnv1a64 [0-9a-f]{16})\n/s or die "no hash line\n";
+my ($body, $sum) = ($1, $2);
+my @l = split /\n/, $body;
+pop @l;		# the counts of the key table's buckets
 my $h = 0xcbf29ce484222325;
 {
 	use integer;	# 64-bit wrapping multiply
@@ -24,20 +27,17 @@ my $h = 0xcbf29ce484222325;
 }
 $sum eq sprintf('fnv1a64 %016x', $h) or die "hash: $sum\n";
 my @hd = split / /, shift @l;
-$hd[0] eq 'ctzip-index' && $hd[1] == 2 && @hd == 6 && $hd[5] =~ /^\d+$/
+$hd[0] eq 'ctzip-index' && $hd[1] == 3 && @hd == 8 && $hd[5] =~ /^\d+$/
     or die "header\n";
 $hd[2] == length($p) && $hd[3] == length($c) && $hd[4] == @l or die "sizes\n";
+(my $tool = $0) =~ s/zidxcheck\.pl$/zidxtool.pl/;
+open(my $ck, '-|', 'perl', $tool, 'check', $idx) or die "$tool: $!";
+my $ckout = do { local $/; <$ck> };
+close($ck) && $ckout =~ /^ok \d+$/ or die "key table\n";
 my ($co, $uo) = (0, 0);
 for my $r (@l) {
 	my ($coff, $clen, $uoff, $ulen, $n, @t) = split / /, $r;
-	# the long-flow filter: NKEYS, then as many 8-hex-digit fingerprints,
-	# strictly ascending (zidx.h); which keys is checked by ctzip-filter.bats
-	my $keys = pop @t;
-	my $nk = pop @t;
-	$nk =~ /^\d+$/ && ($nk == 0 ? $keys eq '-' : $keys =~ /^(?:[0-9a-f]{8})+$/ &&
-	    length($keys) == 8 * $nk) or die "filter: $nk $keys\n";
-	my @fp = map { hex } unpack '(A8)*', ($nk ? $keys : '');
-	for my $i (1 .. $#fp) { $fp[$i - 1] < $fp[$i] or die "filter not ascending\n" }
+	@t == 4 or die "block line: $r\n";
 	$coff == $co && $uoff == $uo or die "not contiguous: $r\n";
 	my $text = substr($p, $uoff, $ulen);
 	open(my $o, '>:raw', "$idx.member") or die; print $o substr($c, $coff, $clen); close $o;

@@ -2,10 +2,13 @@
  * Fuzz harness: the ctzip index parser (lib/zidx): any text is either
  * refused or gives blocks that tile both files exactly, as the contract
  * says, with filters of the length their count says (version 2; none in
- * version 1); a lookup then stays within the blocks, a key of a filter
- * (when its digits are hex and ascend) is found in it, and a selection never chooses a block before zidx_first's nor, for
- * a key, fewer than the near blocks.  The compressed size the caller would
- * give is taken from the text's own header.
+ * version 1); a key of a filter (when its digits are hex and ascend) is
+ * found in it; a key of the table (version 3) that zidx_key accepts names
+ * blocks that exist, ascending, and zidx_has finds them; a selection never
+ * chooses a block before zidx_first's or from the cut of END on, nor, for
+ * a key, fewer than the near blocks and those that name it.  The
+ * compressed size the caller would give is taken from the text's own
+ * header.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -38,9 +41,9 @@ LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
 	char *s = malloc(n + 1);
 	unsigned char *sel;
 	long long zsize = 0, coff = 0, uoff = 0;
-	size_t i, j, first, nsel;
+	size_t i, j, first, nsel, cut;
 	uint32_t fp[2];
-	int ok;
+	int ok, keyok;
 
 	memcpy(s, d, n);
 	s[n] = '\0';
@@ -52,16 +55,16 @@ LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
 			    x.b[i].clen <= 0 || x.b[i].ulen < 0 ||
 			    (x.b[i].hastime && x.b[i].tmin > x.b[i].tmax))
 				abort();
-			if ((x.lsec < 0 && x.b[i].nfp > 0) ||
+			if ((x.version != 2 && x.b[i].nfp > 0) ||
 			    (x.b[i].nfp > 0) != (x.b[i].keys != NULL))
 				abort();
-			/* fingerprints that are hex and ascend are found */
+			/* version 2: fingerprints that are hex and ascend are found */
 			for (j = 0, ok = 1; j < x.b[i].nfp && ok; j++)
 				ok = hex(x.b[i].keys + 8 * j, &fp[j % 2]) == 0 &&
 				    (j == 0 || fp[(j - 1) % 2] < fp[j % 2]);
 			for (j = 0; ok && j < x.b[i].nfp; j++)
 				if (hex(x.b[i].keys + 8 * j, &fp[0]) < 0 ||
-				    !zidx_has(&x.b[i], fp[0]))
+				    !zidx_has(&x, i, fp[0]))
 					abort();
 			coff += x.b[i].clen;
 			uoff += x.b[i].ulen;
@@ -71,28 +74,58 @@ LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
 		if (zidx_first(&x, INT64_MIN) > x.n ||
 		    zidx_first(&x, 0) > x.n || zidx_first(&x, INT64_MAX) > x.n)
 			abort();
-		/* a query in the middle of the times, with the key of a filter */
+		/* a key: version 2, of a filter; 3, the first of the table */
+		fp[0] = 0;
+		for (i = 0; i < x.n && x.b[i].nfp == 0; i++)
+			;
+		if (i < x.n && hex(x.b[i].keys, &fp[0]) < 0)
+			fp[0] = 0;
+		if (x.version == 3 && x.table != NULL && x.nkeys > 0 &&
+		    x.headlen + 17 + 8 <= (long long)n) {
+			for (i = 0, j = 0; x.count[i] == 0; i++)
+				j += 17;
+			if (hex(x.table + j + 16, &fp[0]) < 0)
+				fp[0] = 0;
+		}
+		keyok = zidx_key(&x, fp[0]) == 0;
+		if (x.version == 3 && keyok) {
+			/* the blocks of the key: in range, ascending, found */
+			for (j = 0; j < x.nkblk; j++)
+				if (x.kblk[j] >= x.n ||
+				    (j > 0 && x.kblk[j - 1] >= x.kblk[j]) ||
+				    !zidx_has(&x, x.kblk[j], fp[0]))
+					abort();
+		}
+		/* a query in the middle of the times, with and without the key */
 		if ((sel = malloc(x.n + 1)) == NULL)
 			abort();
 		memset(&q, 0, sizeof(q));
 		q.lo = x.n > 0 && x.b[x.n / 2].hastime ? x.b[x.n / 2].tmin : 0;
 		q.hi = q.lo + 10000000;
 		q.start = q.lo - 86400000000LL;
+		q.fp = fp[0];
 		first = zidx_first(&x, q.start);
 		for (q.haskey = 0; q.haskey < 2; q.haskey++) {
-			for (i = 0; i < x.n && x.b[i].nfp == 0; i++)
-				;
-			if (i == x.n || hex(x.b[i].keys, &q.fp) < 0)
-				q.fp = 0;
-			nsel = zidx_select(&x, &q, sel);
-			for (i = j = 0; i < x.n; j += sel[i++])
-				if (sel[i] > 1 || (sel[i] && i < first &&
-				    first < x.n) || (!sel[i] && i >= first &&
-				    (!q.haskey || x.lsec < 0 ||
-				    zidx_has(&x.b[i], q.fp))))
+			if (q.haskey && !keyok)
+				break;
+			for (q.hasend = 0; q.hasend < 2; q.hasend++) {
+				q.end = q.hi + 120000000;
+				for (cut = 0; q.hasend && cut < x.n; cut++)
+					if (x.b[cut].hastime && x.b[cut].tmin > q.end)
+						break;
+				if (!q.hasend)
+					cut = x.n;
+				nsel = zidx_select(&x, &q, sel);
+				for (i = j = 0; i < x.n; j += sel[i++])
+					if (sel[i] > 1 || (sel[i] && ((i < first &&
+					    first < x.n) || i >= cut)) ||
+					    (!sel[i] && i >= first && i < cut &&
+					    (!q.haskey || x.lsec < 0 ||
+					    zidx_has(&x, i, q.fp))))
+						abort();
+				if (j != nsel)
 					abort();
-			if (j != nsel)
-				abort();
+			}
 		}
 		free(sel);
 		zidx_free(&x);

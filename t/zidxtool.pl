@@ -1,0 +1,116 @@
+#!/usr/bin/perl
+# zidxtool.pl: read and rewrite ctzip(1) indexes (lib/zidx.h) for tests,
+# independently of lib/zidx.c.
+#
+#   zidxtool.pl keys IDX N     the fingerprints naming block N, sorted,
+#                              one a line (8 hex digits)
+#   zidxtool.pl old V <IDX     the same index as version V (1 or 2)
+#   zidxtool.pl rehash <IDX    the hashes redone (head and every bucket),
+#                              after a test changed something on purpose
+#   zidxtool.pl check IDX      exit 0 if IDX is a well-formed version 3
+#                              index: hashes, counts, buckets, order
+use strict;
+use warnings;
+no warnings 'portable';	# 64-bit hex
+
+sub fnv {
+	my ($h, $s) = @_;
+	use integer;	# 64-bit wrapping multiply
+	for my $b (unpack 'C*', $s) { $h ^= $b; $h *= 0x100000001b3; }
+	return $h;
+}
+my $H0 = 0xcbf29ce484222325;
+
+# parse: (header fields, block lines, counts, bucket lines) of version 3
+sub parse {
+	my ($x) = @_;
+	$x =~ /\A(.*?\n)fnv1a64 ([0-9a-f]{16})\n(.*)\z/s or die "no hash line\n";
+	my ($head, $sum, $table) = ($1, $2, $3);
+	my @l = split /\n/, $head;
+	my @hd = split / /, shift @l;
+	$hd[0] eq 'ctzip-index' && $hd[1] == 3 && @hd == 8 or die "header\n";
+	my @cnt = split / /, pop @l;
+	@l == $hd[4] && @cnt == $hd[7] or die "counts\n";
+	my @b = split /\n/, $table, -1;
+	pop @b;		# after the last newline
+	@b == @cnt or die "buckets\n";
+	return (\@hd, \@l, \@cnt, \@b, $head, $sum);
+}
+
+sub bw {
+	my ($n) = @_;
+	my $w = 1;
+	for ($n = $n > 0 ? $n - 1 : 0; $n > 15; $n >>= 4) { $w++ }
+	return $w;
+}
+
+# entries: bucket line -> list of [fp, block]
+sub entries {
+	my ($line, $w) = @_;
+	my $e = substr($line, 16);
+	return map { [hex(substr($_, 0, 8)), hex(substr($_, 8))] }
+	    unpack "(A" . (8 + $w) . ")*", $e;
+}
+
+sub slurp { local $/; open(my $f, '<:raw', $_[0]) or die "$_[0]: $!"; <$f> // '' }
+
+my $cmd = shift // die "usage\n";
+if ($cmd eq 'keys') {
+	my ($idx, $n) = @ARGV;
+	my ($hd, $bl, $cnt, $b) = parse(slurp($idx));
+	my $w = bw($hd->[4]);
+	my @k;
+	for my $line (@$b) {
+		push @k, map { sprintf "%08x", $_->[0] } grep { $_->[1] == $n } entries($line, $w);
+	}
+	print "$_\n" for sort @k;
+} elsif ($cmd eq 'old') {
+	my ($v) = @ARGV;
+	my ($hd, $bl, $cnt, $b) = parse(do { local $/; <STDIN> });
+	my $w = bw($hd->[4]);
+	my @per = map { [] } @$bl;
+	for my $line (@$b) {
+		push @{$per[$_->[1]]}, sprintf("%08x", $_->[0]) for entries($line, $w);
+	}
+	my $x = $v == 1 ? "ctzip-index 1 @$hd[2 .. 4]\n" : "ctzip-index 2 @$hd[2 .. 5]\n";
+	for my $i (0 .. $#$bl) {
+		my @k = sort @{$per[$i]};
+		$x .= $bl->[$i] . ($v == 1 ? '' : ' ' . scalar(@k) . ' ' . (@k ? join('', @k) : '-')) . "\n";
+	}
+	printf "%sfnv1a64 %016x\n", $x, fnv($H0, $x);
+} elsif ($cmd eq 'rehash') {
+	my ($hd, $bl, $cnt, $b, $head) = parse(do { local $/; <STDIN> });
+	printf "%sfnv1a64 %016x\n", $head, fnv($H0, $head);
+	for my $j (0 .. $#$b) {
+		my $e = substr($b->[$j], 16);
+		printf "%016x%s\n", fnv($H0 ^ $j, $e), $e;
+	}
+} elsif ($cmd eq 'check') {
+	my ($hd, $bl, $cnt, $b, $head, $sum) = parse(slurp($ARGV[0]));
+	$sum eq sprintf('%016x', fnv($H0, $head)) or die "head hash\n";
+	my $w = bw($hd->[4]);
+	my ($nb, $shift, $n) = (scalar(@$cnt), 32, 0);
+	for (my $k = $nb; $k > 1; $k >>= 1) { $shift-- }
+	($nb & ($nb - 1)) == 0 or die "buckets not a power of 2\n";
+	my ($lfp, $lblk) = (-1, -1);
+	for my $j (0 .. $#$b) {
+		my $line = $b->[$j];
+		$line =~ /^[0-9a-f]{16}(?:[0-9a-f]{@{[8 + $w]}})*$/ or die "bucket $j: not hex\n";
+		substr($line, 0, 16) eq sprintf('%016x', fnv($H0 ^ $j, substr($line, 16)))
+		    or die "bucket $j: hash\n";
+		my @e = entries($line, $w);
+		@e == $cnt->[$j] or die "bucket $j: count\n";
+		for (@e) {
+			my ($fp, $blk) = @$_;
+			($shift >= 32 ? 0 : $fp >> $shift) == $j or die "bucket $j: a key of another\n";
+			$blk < $hd->[4] or die "bucket $j: block $blk\n";
+			$fp > $lfp || ($fp == $lfp && $blk > $lblk) or die "bucket $j: not ascending\n";
+			($lfp, $lblk) = ($fp, $blk);
+			$n++;
+		}
+	}
+	$n == $hd->[6] or die "keys $n, header $hd->[6]\n";
+	print "ok $n\n";
+} else {
+	die "usage\n";
+}
