@@ -282,6 +282,11 @@ blocks() {
 		expect_eq "$z: flows" "$output" "$want"
 		CTTIME_ZPARTS=$z run timeout 20 cttime -n 192.0.2.1:1007 -t 2026-11-27T00:05:00Z "$TMP/f.csv.gz"
 		expect_eq "$z: lines status" "$status" 0
+		# killed by SIGPIPE (cttrace's cttime -c): nothing is left behind
+		CTTIME_ZPARTS=$z timeout 20 cttime -c -a -R 0 -n 192.0.2.1:1007 -t 2026-11-27T00:05:00Z "$TMP/f.csv.gz" | head -n 1 >/dev/null
+		sleep 0.5
+		run pgrep -f "cttime .*$TMP/f.csv.gz"
+		[ "$status" -eq 1 ] || fail "$z: left running: $(pgrep -af "cttime .*$TMP/f.csv.gz")"
 	done
 }
 
