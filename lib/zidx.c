@@ -136,13 +136,24 @@ bucketof(uint32_t fp, int shift)
 	return shift >= 32 ? 0 : (size_t)(fp >> shift);
 }
 
+/*
+ * fw: the hex digits of a fingerprint in a table whose buckets take its
+ * top 32 - shift bits: those are implied by the bucket, the others are
+ * written (with up to 3 bits of the bucket's again, to fill a digit)
+ */
+static int
+fw(int shift)
+{
+	return (shift + 3) / 4;
+}
+
 char *
 zidx_format(const struct zidx *x, size_t *len)
 {
 	struct buf b = { NULL, 0, 256, 0 };
 	const struct zblock *k;
 	size_t i, j, e, nbkt = 1, *cnt;
-	int w = bw(x->n), shift;
+	int w = bw(x->n), shift, f;
 	char ent[32];
 	uint64_t h;
 
@@ -150,6 +161,7 @@ zidx_format(const struct zidx *x, size_t *len)
 	    nbkt < ((size_t)1 << 24))
 		nbkt *= 2;
 	shift = shiftof(nbkt);
+	f = fw(shift);
 	if ((b.p = malloc(b.cap)) == NULL)
 		return NULL;
 	if ((cnt = calloc(nbkt, sizeof(*cnt))) == NULL) {
@@ -180,9 +192,9 @@ zidx_format(const struct zidx *x, size_t *len)
 
 		bput(&b, "0000000000000000", 16);
 		for (e = 0; e < cnt[j]; e++, i++) {
-			hexput(ent, x->keys[i] >> 32, 8);
-			hexput(ent + 8, x->keys[i] & 0xffffffff, w);
-			bput(&b, ent, (size_t)(8 + w));
+			hexput(ent, x->keys[i] >> 32, f);
+			hexput(ent + f, x->keys[i] & 0xffffffff, w);
+			bput(&b, ent, (size_t)(f + w));
 		}
 		bput(&b, "\n", 1);
 		if (b.bad)
@@ -371,7 +383,7 @@ head(struct zidx *x, char *t, size_t n, long long zsize, long long *tablelen)
 				return -1;
 			x->count[i] = (size_t)c;
 			ksum += c;
-			tl += 17 + c * (8 + bw(x->n));
+			tl += 17 + c * (fw(shiftof(x->nbkt)) + bw(x->n));
 		}
 		if (ksum != nk)
 			return -1;
@@ -462,8 +474,8 @@ zidx_key(struct zidx *x, uint32_t fp)
 	const char *s;
 	long long off = x->headlen, len;
 	size_t j, i, c;
-	int w = bw(x->n), shift = shiftof(x->nbkt), r = -1;
-	uint64_t h, e, last = 0, blk, f;
+	int w = bw(x->n), shift = shiftof(x->nbkt), r = -1, d = fw(shift);
+	uint64_t h, e, last = 0, blk, f, low;
 
 	if (x->version < 3)
 		return 0;
@@ -473,9 +485,9 @@ zidx_key(struct zidx *x, uint32_t fp)
 	x->haskey = 0;
 	j = bucketof(fp, shift);
 	for (i = 0; i < j; i++)
-		off += 17 + (long long)x->count[i] * (8 + w);
+		off += 17 + (long long)x->count[i] * (d + w);
 	c = x->count[j];
-	len = 17 + (long long)c * (8 + w);
+	len = 17 + (long long)c * (d + w);
 	if (x->table != NULL)
 		s = x->table + (off - x->headlen);
 	else {
@@ -488,9 +500,14 @@ zidx_key(struct zidx *x, uint32_t fp)
 	    h != zidx_hash(ZIDX_HASH0 ^ j, s + 16, (size_t)len - 17) ||
 	    (x->kblk = malloc((c + 1) * sizeof(*x->kblk))) == NULL)
 		goto out;
-	for (i = 0, s += 16; i < c; i++, s += 8 + w) {
-		if (hexn(s, 8, &f) < 0 || hexn(s + 8, w, &blk) < 0 ||
-		    blk >= x->n || bucketof((uint32_t)f, shift) != j)
+	low = shift >= 32 ? 0xffffffff : ((uint64_t)1 << shift) - 1;
+	for (i = 0, s += 16; i < c; i++, s += d + w) {
+		if (hexn(s, d, &e) < 0 || hexn(s + d, w, &blk) < 0 ||
+		    blk >= x->n)
+			goto out;
+		/* the bucket's bits, then the written ones, which agree */
+		f = (shift >= 32 ? 0 : (uint64_t)j << shift) | (e & low);
+		if ((f & (((uint64_t)1 << (4 * d)) - 1)) != e)
 			goto out;
 		e = f << 32 | blk;
 		if (i > 0 && e <= last)

@@ -35,9 +35,11 @@
  * power of 2) by the top bits of the fingerprint; the head's line of
  * counts says how many entries each holds.  Bucket j is one line: the
  * FNV-1a 64 hash, started from ZIDX_HASH0 ^ j, of its ENTRIES, then the
- * ENTRIES, each 8 hex digits of fingerprint and BW hex digits of block
- * number, BW being the digits NBLOCKS - 1 needs in hex (at least 1); all
- * hex is lower-case.  Its offset follows from the counts, so a query
+ * ENTRIES, each FW hex digits of fingerprint and BW hex digits of block
+ * number.  With NBUCKETS = 2^b, the bucket gives the top b bits of the
+ * fingerprint and the entry the low 4 * FW bits, FW = ceil((32 - b) / 4)
+ * (the bits both give must agree); BW is the digits NBLOCKS - 1 needs in
+ * hex (at least 1).  All hex is lower-case.  Its offset follows from the counts, so a query
  * reads the head and the one line of its key's bucket (ctzip makes
  * buckets of ~256 entries, a few KB), whatever the size of the index;
  * a whole day's, on a 10 GB day, is ~50 MB and would take a query longer
@@ -50,7 +52,8 @@
  * A 32-bit fingerprint names a block wrongly with probability ~2000 /
  * 2^32 per block (a block of 2000 keys): almost never, and is exact to
  * look up.  Size, on gen.pl's campus profile with L = 300 s: 11 % of the
- * flows give a key to a block, ~0.56 entries per 1,000 bytes of log.
+ * flows give a key to a block, an entry per ~1,800 bytes of log, 8 or 9
+ * bytes each.
  *
  * Versions 1 and 2 are still read.  Version 1 has no LONG, no key table:
  * its blocks have no filter (zidx.lsec is -1), and a query reads from the

@@ -44,12 +44,27 @@ sub bw {
 	return $w;
 }
 
-# entries: bucket line -> list of [fp, block]
+# shift: the bits of a fingerprint below its bucket's, of nbkt buckets
+sub bshift {
+	my ($nbkt) = @_;
+	my $s = 32;
+	for (; $nbkt > 1; $nbkt >>= 1) { $s-- }
+	return $s;
+}
+
+# entries: bucket j's line -> list of [fp, block]: the bucket gives the top
+# bits of the fingerprint, the entry its low 4 * fw bits (zidx.h)
 sub entries {
-	my ($line, $w) = @_;
+	my ($line, $j, $nbkt, $w) = @_;
+	my $s = bshift($nbkt);
+	my $fw = int(($s + 3) / 4);
 	my $e = substr($line, 16);
-	return map { [hex(substr($_, 0, 8)), hex(substr($_, 8))] }
-	    unpack "(A" . (8 + $w) . ")*", $e;
+	return map {
+		my $low = hex(substr($_, 0, $fw));
+		my $fp = ($s >= 32 ? 0 : $j << $s) | ($low & ((1 << $s) - 1));
+		($fp & ((1 << (4 * $fw)) - 1)) == $low or die "bucket $j: bits disagree\n";
+		[$fp, hex(substr($_, $fw))]
+	} unpack "(A" . ($fw + $w) . ")*", $e;
 }
 
 sub slurp { local $/; open(my $f, '<:raw', $_[0]) or die "$_[0]: $!"; <$f> // '' }
@@ -60,8 +75,8 @@ if ($cmd eq 'keys') {
 	my ($hd, $bl, $cnt, $b) = parse(slurp($idx));
 	my $w = bw($hd->[4]);
 	my @k;
-	for my $line (@$b) {
-		push @k, map { sprintf "%08x", $_->[0] } grep { $_->[1] == $n } entries($line, $w);
+	for my $j (0 .. $#$b) {
+		push @k, map { sprintf "%08x", $_->[0] } grep { $_->[1] == $n } entries($b->[$j], $j, scalar(@$b), $w);
 	}
 	print "$_\n" for sort @k;
 } elsif ($cmd eq 'old') {
@@ -69,8 +84,8 @@ if ($cmd eq 'keys') {
 	my ($hd, $bl, $cnt, $b) = parse(do { local $/; <STDIN> });
 	my $w = bw($hd->[4]);
 	my @per = map { [] } @$bl;
-	for my $line (@$b) {
-		push @{$per[$_->[1]]}, sprintf("%08x", $_->[0]) for entries($line, $w);
+	for my $j (0 .. $#$b) {
+		push @{$per[$_->[1]]}, sprintf("%08x", $_->[0]) for entries($b->[$j], $j, scalar(@$b), $w);
 	}
 	my $x = $v == 1 ? "ctzip-index 1 @$hd[2 .. 4]\n" : "ctzip-index 2 @$hd[2 .. 5]\n";
 	for my $i (0 .. $#$bl) {
@@ -89,16 +104,17 @@ if ($cmd eq 'keys') {
 	my ($hd, $bl, $cnt, $b, $head, $sum) = parse(slurp($ARGV[0]));
 	$sum eq sprintf('%016x', fnv($H0, $head)) or die "head hash\n";
 	my $w = bw($hd->[4]);
-	my ($nb, $shift, $n) = (scalar(@$cnt), 32, 0);
-	for (my $k = $nb; $k > 1; $k >>= 1) { $shift-- }
+	my ($nb, $n) = (scalar(@$cnt), 0);
+	my $shift = bshift($nb);
+	my $fw = int(($shift + 3) / 4);
 	($nb & ($nb - 1)) == 0 or die "buckets not a power of 2\n";
 	my ($lfp, $lblk) = (-1, -1);
 	for my $j (0 .. $#$b) {
 		my $line = $b->[$j];
-		$line =~ /^[0-9a-f]{16}(?:[0-9a-f]{@{[8 + $w]}})*$/ or die "bucket $j: not hex\n";
+		$line =~ /^[0-9a-f]{16}(?:[0-9a-f]{@{[$fw + $w]}})*$/ or die "bucket $j: not hex\n";
 		substr($line, 0, 16) eq sprintf('%016x', fnv($H0 ^ $j, substr($line, 16)))
 		    or die "bucket $j: hash\n";
-		my @e = entries($line, $w);
+		my @e = entries($line, $j, $nb, $w);
 		@e == $cnt->[$j] or die "bucket $j: count\n";
 		for (@e) {
 			my ($fp, $blk) = @$_;
