@@ -52,8 +52,8 @@
 #include "zmark.h"
 
 #define VERSION "ctzip 1.0"
-#define USAGE "usage: ctzip [-fk] [-z gzip|zstd] [-b blocksize] [-j jobs] " \
-	"[-L seconds] file ...\n"
+#define USAGE "usage: ctzip [-1..-9] [-fk] [-z gzip|zstd] [-b blocksize] " \
+	"[-j jobs] [-L seconds] file ...\n"
 #define RECENT 600		/* seconds: a file this fresh is still written */
 #define MAXJOBS 256
 #define MAXBLOCK (1LL << 30)
@@ -65,9 +65,10 @@ static long long Lflag = ZIDX_LONG;	/* -L seconds: a flow is long */
 static int kflag;		/* -k: keep the original */
 static int fflag;		/* -f: compress a recently modified file too */
 static const char *ext = ".gz";	/* -z: the program and its suffix */
-static char *zargv[] = { "gzip", "-c", "-6", NULL };
+static char level[] = "-6";	/* -1 .. -9: the compressor's level */
+static char *zargv[] = { "gzip", "-c", level, NULL };
 static char *dargv[] = { "gzip", "-dc", NULL };
-static char *zstdz[] = { "zstd", "-q", "-c", "-3", NULL };
+static char *zstdz[] = { "zstd", "-q", "-c", "-3", NULL };	/* or level */
 static char *zstdd[] = { "zstd", "-q", "-dc", NULL };
 static char **zcmd = zargv, **dcmd = dargv;
 
@@ -528,8 +529,13 @@ main(int argc, char *argv[])
 	char *e;
 
 	err_init(argv[0]);
-	while ((c = getopt(argc, argv, ":b:fhj:kL:Vz:")) != -1)
+	while ((c = getopt(argc, argv, ":123456789b:fhj:kL:Vz:")) != -1)
 		switch (c) {
+		case '1': case '2': case '3': case '4': case '5':
+		case '6': case '7': case '8': case '9':
+			level[1] = (char)c;
+			zstdz[3] = level;
+			break;
 		case 'b':
 			bflag = sizearg(optarg);
 			break;

@@ -47,6 +47,24 @@ day() {
 	cmp "$TMP/a/day.csv" "$D"
 }
 
+@test "-1 .. -9: the level given to gzip; the same blocks and index times" {
+	day
+	for l in 1 6 9; do
+		mkdir "$TMP/$l"
+		cp -p "$D" "$TMP/$l/day.csv"
+		ctzip -k -$l -b 100k "$TMP/$l/day.csv"
+		zcat "$TMP/$l/day.csv.gz" | cmp - "$D"
+		# each block is what gzip -N makes of it
+		blk=$(sed -n 2p "$TMP/$l/day.csv.gz.idx")
+		set -- $blk
+		expect_eq "-$l: block 0" "$(head -c "$4" "$D" | gzip -c -$l | wc -c)" "$2"
+	done
+	[ "$(wc -c <"$TMP/1/day.csv.gz")" -gt "$(wc -c <"$TMP/9/day.csv.gz")" ]
+	cmp "$TMP/6/day.csv.gz" <(cd "$TMP" && mkdir d && cp -p "$D" d/day.csv && ctzip -k -b 100k d/day.csv && cat d/day.csv.gz)
+	run ctzip -0 "$TMP/6/day.csv"
+	[ "$status" -eq 2 ]
+}
+
 @test "small files: empty, no newline at the end, header only, no times" {
 	: >"$TMP/empty.csv"
 	printf 'time;event;proto;src;sport;dst;dport;nat;natport;id;opkts;obytes;rpkts;rbytes\n' >"$TMP/head.csv"
