@@ -18,10 +18,15 @@
 #      (10 GB): 10 million events over 3 hours (gen.pl -d 10800), queries
 #      at 1/2 and 3/4 of it (what a trace decompresses near its time
 #      grows with the density; see RESULTS-ctzip.md for the scaling).
+#  (e) cttrace on two full-size generated days, 80 million events each
+#      (gen.pl -n 160000000 over 48 hours, 9 GB of CSV a day; FDATA), the
+#      index arm 10 runs at 1/4, 1/2 and 3/4 into the second day, against
+#      cttrace on the plain days (same answer, compared) and, once, zcat
+#      DAYS | ctgrep -N | cttime -a -P at 1/2 (a minute or two a run).
 # Medians of hyperfine runs; outputs go to files, never /dev/null; the
 # outputs of the arms are compared first.
 #
-# usage: sh t/bench/ctzip.sh [a] [b] [c] [d]	(from the top of the tree,
+# usage: sh t/bench/ctzip.sh [a] [b] [c] [d] [e]	(from the top of the tree,
 #	after make; default: all; (a) needs the files (b) makes)
 # env: DATA (default /work/benchdata/ctzip), N (events, default 4000000),
 #      RUNS (default 10 for queries; compression runs 3 times); for (c):
@@ -30,7 +35,7 @@
 #      (runs of the arms without index, default 3)
 set -eu
 cd "$(dirname "$0")/../.."
-arms=${*:-a b c d}
+arms=${*:-a b c d e}
 arm() { case " $arms " in *" $1 "*) return 0 ;; esac; return 1; }
 DATA=${DATA:-/work/benchdata/ctzip}
 N=${N:-4000000}
@@ -174,7 +179,7 @@ for frac in 1 2 3; do
 done
 fi
 
-arm d || exit 0
+if arm d; then
 # (d) the same density as a 10 GB day, over 3 hours
 TD=${TDATA:-/work/benchdata/cttrace}/dense
 LONG=${LONG:-300}
@@ -212,4 +217,65 @@ for frac in 2 3; do
 	echo "(d) query $i: $ip $port at $T"
 	sed -n 's/^cttime: debug: \(.*\)$/    \1/p' "$TD/d1-$i.dbg" | grep -v stdin
 	echo "    cttrace, index          $t1 s"
+done
+fi
+
+arm e || exit 0
+# (e) two full-size days
+FD=${FDATA:-/work/benchdata/full}
+mkdir -p "$FD/plain"
+if [ ! -s "$FD/plain/2026-11-27.csv" ]; then
+	perl t/bench/gen.pl -n 160000000 -d 172800 -t 1795651200 |
+	    "$CMD/ctparse" -o "$FD/plain/%Y-%m-%d.csv" 2>/dev/null
+fi
+idx=$FD/idx
+mkdir -p "$idx"
+for f in "$FD"/plain/*.csv; do
+	[ -s "$idx/${f##*/}.gz.idx" ] && continue
+	cp "$f" "$idx/"
+	s0=$(date +%s.%N)
+	"$CMD/ctzip" -f -j 2 "$idx/${f##*/}"
+	echo "ctzip -j 2 ${f##*/}: $(echo "$(date +%s.%N) - $s0" | bc) s (one run)"
+done
+export PATH="$CMD:$PATH"
+d2=$FD/plain/2026-11-27.csv
+for f in "$idx"/*.idx; do
+	echo "${f##*/}: $(head -n 1 "$f"); $(wc -c <"$f") bytes; .gz $(wc -c <"${f%.idx}") bytes; plain $(wc -c <"$FD/plain/$(basename "${f%.gz.idx}")") bytes"
+done
+size2=$(wc -c <"$d2")
+i=0
+for frac in 1 2 3; do
+	# a start line with an IPv4 NAT address, frac/4 into the second day
+	# (by bytes: the file is too big to count lines for each query)
+	l=$(tail -c +$((size2 * frac / 4)) "$d2" | awk -F';' \
+	    'NR > 1 && $2 == "start" && $8 !~ /:/ { print; exit }')
+	ip=$(echo "$l" | cut -d';' -f8)
+	port=$(echo "$l" | cut -d';' -f9)
+	sec=$(date -u -d "$(echo "$l" | cut -d';' -f1)" +%s)
+	T=$(date -u -d "@$((sec + 3))" +%Y-%m-%dT%H:%M:%SZ)
+	i=$((i + 1))
+	C1="cttrace -d '$idx' $ip $port $T >'$FD/e1-$i.out'"
+	sh -c "$C1"
+	cttrace -d "$FD/plain" "$ip" "$port" "$T" >"$FD/e0-$i.out"
+	cmp "$FD/e0-$i.out" "$FD/e1-$i.out"
+	# what cttrace's cttime -c reads of each day (inside cttrace it is
+	# ended by SIGPIPE before it can say)
+	for f in "$idx"/*.gz; do
+		CTTIME_DEBUG=1 cttime -c -a -t "$T" -w 10 -k 60 -A 86400 -R 0 \
+		    -n "$ip:$port" "$f" 2>&1 >"$FD/e1-$i.lines" | grep debug
+	done >"$FD/e1-$i.dbg"
+	t1=$(run "full-idx-$i" "$RUNS" "$C1")
+	t0=$(run "full-plain-$i" "$RUNS" "cttrace -d '$FD/plain' $ip $port $T >'$FD/e0-$i.out'")
+	echo "(e) query $i: $ip $port at $T ($(grep -c '^[0-9]' "$FD/e1-$i.out") candidates)"
+	sed -n 's/^cttime: debug: \(.*\)$/    \1/p' "$FD/e1-$i.dbg" | grep -v stdin
+	echo "    cttrace, index          $t1 s"
+	echo "    cttrace, plain days     $t0 s"
+	if [ "$frac" = 2 ]; then
+		C3="zcat '$idx'/*.gz | ctgrep -N $ip:$port | cttime -a -P -R 0 -t $T -w 10 -k 60 -A 86400 >'$FD/e3-$i.out'"
+		hyperfine -S sh --runs 1 --export-json "$FD/full-zcat.json" "$C3" >"$FD/full-zcat.log" 2>&1
+		t3=$(perl -ne 'print "$1\n" if /"median":\s*([0-9.e-]+)/' "$FD/full-zcat.json" | head -1)
+		[ -s "$FD/e3-$i.out" ]
+		awk -v t1="$t1" -v t3="$t3" 'BEGIN {
+			printf "    zcat | ctgrep | cttime  %8.3f s   %.0fx the index (one run)\n", t3, t3 / t1 }'
+	fi
 done
