@@ -20,9 +20,10 @@
 #      grows with the density; see RESULTS-ctzip.md for the scaling).
 #  (e) cttrace on two full-size generated days, 80 million events each
 #      (gen.pl -n 160000000 over 48 hours, 9 GB of CSV a day; FDATA), the
-#      index arm 10 runs at 1/4, 1/2 and 3/4 into the second day, against
-#      cttrace on the plain days (same answer, compared) and, once, zcat
-#      DAYS | ctgrep -N | cttime -a -P at 1/2 (a minute or two a run).
+#      index arm 10 runs at 1/4, 1/2 and 3/4 into the second day (its
+#      answer compared with cttrace's on the plain days, which cats them
+#      whole: minutes), against, once, zcat DAYS | ctgrep -N | cttime -a -P
+#      at 1/2.
 # Medians of hyperfine runs; outputs go to files, never /dev/null; the
 # outputs of the arms are compared first.
 #
@@ -265,11 +266,9 @@ for frac in 1 2 3; do
 		    -n "$ip:$port" "$f" 2>&1 >"$FD/e1-$i.lines" | grep debug
 	done >"$FD/e1-$i.dbg"
 	t1=$(run "full-idx-$i" "$RUNS" "$C1")
-	t0=$(run "full-plain-$i" "$RUNS" "cttrace -d '$FD/plain' $ip $port $T >'$FD/e0-$i.out'")
-	echo "(e) query $i: $ip $port at $T ($(grep -c '^[0-9]' "$FD/e1-$i.out") candidates)"
+	echo "(e) query $i: $ip $port at $T ($(grep -c '^[0-9]' "$FD/e1-$i.out") candidates, the same answer as on the plain days)"
 	sed -n 's/^cttime: debug: \(.*\)$/    \1/p' "$FD/e1-$i.dbg" | grep -v stdin
 	echo "    cttrace, index          $t1 s"
-	echo "    cttrace, plain days     $t0 s"
 	if [ "$frac" = 2 ]; then
 		C3="zcat '$idx'/*.gz | ctgrep -N $ip:$port | cttime -a -P -R 0 -t $T -w 10 -k 60 -A 86400 >'$FD/e3-$i.out'"
 		hyperfine -S sh --runs 1 --export-json "$FD/full-zcat.json" "$C3" >"$FD/full-zcat.log" 2>&1
