@@ -54,6 +54,13 @@ size=$(wc -c <"$day")
 lines=$(wc -l <"$day")
 nproc=$(getconf _NPROCESSORS_ONLN)
 
+pick() {	# a log line: its NAT address and port, and its time + 3 s
+	ip=$(echo "$1" | cut -d';' -f8)
+	port=$(echo "$1" | cut -d';' -f9)
+	sec=$(date -u -d "$(echo "$1" | cut -d';' -f1)" +%s)
+	T=$(date -u -d "@$((sec + 3))" +%Y-%m-%dT%H:%M:%SZ)
+}
+
 run() {	# name, runs, command: median seconds from hyperfine
 	hyperfine -S sh --warmup 1 --runs "$2" \
 	    --export-json "$DATA/$1.json" "$3" >"$DATA/$1.log" 2>&1
@@ -82,11 +89,7 @@ if arm a; then
 # (the later in the day, the more a whole-file read costs), at its time
 # + 3 s
 mid=$(sed -n "$((lines * 3 / 4))p" "$day")
-ip=$(echo "$mid" | cut -d';' -f8)
-port=$(echo "$mid" | cut -d';' -f9)
-t0=$(echo "$mid" | cut -d';' -f1)
-sec=$(date -u -d "$(echo "$t0" | sed 's/T/ /; s/\..*//; s/Z$//') UTC" +%s)
-T=$(date -u -d "@$((sec + 3))" +%Y-%m-%dT%H:%M:%SZ)
+pick "$mid"
 W=10
 Q1="'$CMD/cttime' -w $W -t $T '$day.gz' | '$CMD/ctgrep' -N '$ip:$port' >'$DATA/q1.out'"
 Q2="zcat '$day.gz' | '$CMD/ctgrep' -N '$ip:$port' | '$CMD/cttime' -w $W -t $T >'$DATA/q2.out'"
@@ -154,10 +157,7 @@ for frac in 1 2 3; do
 	# a start line with an IPv4 NAT address, frac/4 into the second day
 	l=$(awk -F';' -v n=$((n2 * frac / 4)) \
 	    'NR >= n && $2 == "start" && $8 !~ /:/ { print; exit }' "$d2")
-	ip=$(echo "$l" | cut -d';' -f8)
-	port=$(echo "$l" | cut -d';' -f9)
-	sec=$(date -u -d "$(echo "$l" | cut -d';' -f1)" +%s)
-	T=$(date -u -d "@$((sec + 3))" +%Y-%m-%dT%H:%M:%SZ)
+	pick "$l"
 	i=$((i + 1))
 	C1="cttrace -d '$idx' $ip $port $T >'$TD/c1-$i.out'"
 	C2="cttrace -d '$noidx' $ip $port $T >'$TD/c2-$i.out'"
@@ -204,10 +204,7 @@ i=0
 for frac in 2 3; do
 	l=$(awk -F';' -v n=$((n * frac / 4)) \
 	    'NR >= n && $2 == "start" && $8 !~ /:/ { print; exit }' "$d")
-	ip=$(echo "$l" | cut -d';' -f8)
-	port=$(echo "$l" | cut -d';' -f9)
-	sec=$(date -u -d "$(echo "$l" | cut -d';' -f1)" +%s)
-	T=$(date -u -d "@$((sec + 3))" +%Y-%m-%dT%H:%M:%SZ)
+	pick "$l"
 	i=$((i + 1))
 	C1="cttrace -d '$idx' $ip $port $T >'$TD/d1-$i.out'"
 	sh -c "$C1"
@@ -250,10 +247,7 @@ for frac in 1 2 3; do
 	# (by bytes: the file is too big to count lines for each query)
 	l=$(tail -c +$((size2 * frac / 4)) "$d2" | awk -F';' \
 	    'NR > 1 && $2 == "start" && $8 !~ /:/ { print; exit }')
-	ip=$(echo "$l" | cut -d';' -f8)
-	port=$(echo "$l" | cut -d';' -f9)
-	sec=$(date -u -d "$(echo "$l" | cut -d';' -f1)" +%s)
-	T=$(date -u -d "@$((sec + 3))" +%Y-%m-%dT%H:%M:%SZ)
+	pick "$l"
 	i=$((i + 1))
 	C1="cttrace -d '$idx' $ip $port $T >'$FD/e1-$i.out'"
 	sh -c "$C1"
