@@ -9,10 +9,11 @@
  * multi-member gzip file that zcat, gzip -t and zgrep read unchanged.
  * FILE.gz.idx beside it (format: zidx.h) says where each member is and
  * which times it holds, so cttime decompresses only the blocks it needs.
- * While it reads the times, the parent also pairs the start and stop
- * lines (zmark.h) and names in each block's long-flow filter the NAT keys
- * of the flows longer than -L seconds (or doubtful) that start or end
- * there: a trace (cttime -n) then skips the far blocks of other keys.
+ * While the blocks are compressed, a pairing process reads their times
+ * and pairs the start and stop lines (zmark.h), and the index names, for
+ * each block, the NAT keys of the flows longer than -L seconds (or
+ * doubtful) that start or end there: a trace (cttime -n) then skips the
+ * far blocks of other keys.
  * -L 300 by default: a trace reads every block within L of its window,
  * and on the campus profile 300 s halves that against 600 s for an index
  * only a quarter bigger (flows over 300 s: 4 %, over 600 s: 3 %, but over
@@ -26,9 +27,10 @@
  *   temporary files (after SIGKILL the next run replaces them);
  * - a file modified in the last 10 minutes (still being written) and a
  *   FILE.gz that exists already are refused.
- * Blocks are compressed in worker processes (fork) that feed the program
- * through a pipe and write to an unnamed temporary file; the parent only
- * waits and appends in order, so it never has a pipe to deadlock on.
+ * Blocks are compressed in worker processes (fork) that map their block,
+ * feed the program through a pipe and write to an unnamed temporary file;
+ * the parent only waits and appends in order, so it never has a pipe to
+ * deadlock on, and stays small, so that forking a worker stays cheap.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -82,6 +84,8 @@ static char gztmp[PATH_MAX], idxtmp[PATH_MAX];
 static volatile sig_atomic_t tmpset;
 static pid_t *volatile jobpid;	/* per block, 0: not running */
 static volatile size_t njobpid;
+static volatile pid_t pairpid;	/* the pairing process, or 0 */
+static int pairst = -1;		/* its wait status, once reaped */
 
 static _Noreturn void
 usage(void)
@@ -100,6 +104,8 @@ stopworkers(void)
 		for (i = 0; i < njobpid; i++)
 			if (jobpid[i] > 0)
 				kill(jobpid[i], SIGTERM);
+	if (pairpid > 0 && pairst == -1)
+		kill(pairpid, SIGTERM);
 }
 
 /* cleanup: stop the workers, remove the temporary files (signal-safe) */
@@ -190,6 +196,31 @@ work(const char *p, size_t n, int zfd, const char *name)
 	return 0;
 }
 
+/*
+ * work1: work() on block b of the file fd, in a worker.  The worker maps
+ * the block itself: the parent's map of the whole file is not inherited
+ * (MADV_DONTFORK), since fork() copies the page tables of every mapped
+ * page, 18 MB for a 9 GB day, once per block: a fifth of ctzip's time on
+ * a 10 GB day went there and to unmapping them at the worker's exit.
+ */
+static int
+work1(int fd, const struct zblock *b, int zfd, const char *name)
+{
+	long pg = sysconf(_SC_PAGESIZE);
+	long long at = b->uoff - b->uoff % pg;
+	size_t n = (size_t)(b->ulen + (b->uoff - at));
+	const char *q;
+
+	if (b->ulen == 0)
+		return work("", 0, zfd, name);
+	if ((q = mmap(NULL, n, PROT_READ, MAP_PRIVATE, fd, (off_t)at)) ==
+	    MAP_FAILED) {
+		warn("%s:", name);
+		return 1;
+	}
+	return work(q + (b->uoff - at), (size_t)b->ulen, zfd, name);
+}
+
 /* stat1: line s has time t: block b's times (b->lines counts it) */
 static void
 stat1(struct zblock *b, int64_t t)
@@ -238,9 +269,8 @@ cut(const char *p, long long size, size_t *nb)
 
 /*
  * pairs: the line count and times of block i of p, for the index, and its
- * start and stop lines, to the long-flow marks (zmark.h): one pass.  The
- * parent does it between the workers' ends, so that it overlaps the
- * compression (0.6 us a line: 2.5 s on a 4 million line day); only the
+ * start and stop lines, to the long-flow marks (zmark.h): one pass, in
+ * the pairing process (pairer()), beside the compression; only the
  * cutting into blocks comes before the workers start.
  */
 static void
@@ -284,6 +314,91 @@ keytable(struct zmark *m, struct zidx *x)
 	x->nkeys = nm;
 }
 
+/*
+ * pairer: in a child process, read the times of every block and pair its
+ * flow lines (pairs()), and write to rfd the blocks, then the number of
+ * keys and the key table; its exit status.  A process of its own, not
+ * the parent, which forks a worker per block and so must stay small:
+ * fork() copies the page tables of the parent, and the first write to
+ * each page after it faults, so a parent holding the pairing's hundreds
+ * of MB on a 10 GB day made every block cost more (sys time went from 4
+ * to 16 s per GB).  It runs beside the workers, on the CPU they leave.
+ */
+static int
+pairer(const char *p, struct zidx *x, int rfd)
+{
+	struct zmark m;
+	size_t i, wdone;
+
+	zmark_init(&m, Lflag);
+	for (i = 0; i < x->n; i++)
+		pairs(&m, p, &x->b[i], i);
+	keytable(&m, x);	/* frees m */
+	return writeall(rfd, x->b, x->n * sizeof(*x->b), &wdone) < 0 ||
+	    writeall(rfd, &x->nkeys, sizeof(x->nkeys), &wdone) < 0 ||
+	    writeall(rfd, x->keys, x->nkeys * sizeof(*x->keys), &wdone) < 0;
+}
+
+/* readall: n bytes at offset off of fd into p; 0 or -1 */
+static int
+readall(int fd, void *p, size_t n, off_t off)
+{
+	ssize_t k;
+
+	for (; n > 0; n -= (size_t)k, off += k, p = (char *)p + k)
+		if ((k = pread(fd, p, n, off)) <= 0) {
+			if (k < 0 && errno == EINTR)
+				k = 0;
+			else
+				return -1;
+		}
+	return 0;
+}
+
+/* paired: the pairer's results from rfd into x; 0, or -1 after a message */
+static int
+paired(struct zidx *x, int rfd, const char *path)
+{
+	struct zblock *b;
+	size_t i, nb = x->n * sizeof(*b);
+
+	while (pairst == -1 && waitpid(pairpid, &pairst, 0) < 0)
+		if (errno != EINTR) {
+			pairst = 1 << 8;
+			break;
+		}
+	pairpid = 0;
+	if (!WIFEXITED(pairst) || WEXITSTATUS(pairst) != 0) {
+		warn("%s: pairing the flows failed", path);
+		return -1;
+	}
+	if ((b = malloc(nb + 1)) == NULL)
+		die(EXIT_TROUBLE, "out of memory:");
+	if (readall(rfd, b, nb, 0) < 0 ||
+	    readall(rfd, &x->nkeys, sizeof(x->nkeys), (off_t)nb) < 0) {
+		warn("%s: reading the pairing's results:", path);
+		free(b);
+		return -1;
+	}
+	for (i = 0; i < x->n; i++) {
+		x->b[i].lines = b[i].lines;
+		x->b[i].hastime = b[i].hastime;
+		x->b[i].tfirst = b[i].tfirst;
+		x->b[i].tlast = b[i].tlast;
+		x->b[i].tmin = b[i].tmin;
+		x->b[i].tmax = b[i].tmax;
+	}
+	free(b);
+	if ((x->keys = malloc(x->nkeys * sizeof(*x->keys) + 1)) == NULL)
+		die(EXIT_TROUBLE, "out of memory:");
+	if (readall(rfd, x->keys, x->nkeys * sizeof(*x->keys),
+	    (off_t)(nb + sizeof(x->nkeys))) < 0) {
+		warn("%s: reading the pairing's results:", path);
+		return -1;
+	}
+	return 0;
+}
+
 /* newfile: create path 0640 (replacing a leftover), owned like st */
 static int
 newfile(const char *path, const struct stat *st)
@@ -302,14 +417,13 @@ newfile(const char *path, const struct stat *st)
 }
 
 /*
- * compress: the blocks of p into out, jflag at a time, pairing the flow
- * lines of a block into m whenever no worker has ended; 0 or -1
+ * compress: the blocks of the file fd into out, jflag at a time; 0 or -1.
+ * The pairing process may end meanwhile: its status is kept (pairst).
  */
 static int
-compress(const char *path, const char *dir, const char *p,
-    struct zidx *x, int out, struct zmark *m)
+compress(const char *path, const char *dir, int fd, struct zidx *x, int out)
 {
-	size_t next = 0, done = 0, i, running = 0, paired = 0;
+	size_t next = 0, done = 0, i, running = 0;
 	int *zfd, *ok, st, fail = 0;
 	long long coff = 0, n;
 	pid_t w;
@@ -340,25 +454,21 @@ compress(const char *path, const char *dir, const char *p,
 				signal(SIGINT, SIG_DFL);
 				signal(SIGTERM, SIG_DFL);
 				signal(SIGHUP, SIG_DFL);
-				_exit(work(p + x->b[next].uoff,
-				    (size_t)x->b[next].ulen, zfd[next], path));
+				_exit(work1(fd, &x->b[next], zfd[next], path));
 			}
 			jobpid[next++] = w;
 			running++;
 		}
 		if (running == 0)
 			break;
-		if (paired < x->n) {
-			pairs(m, p, &x->b[paired], paired);
-			paired++;
-			if ((w = waitpid(-1, &st, WNOHANG)) == 0)
-				continue;
-		} else
-			w = waitpid(-1, &st, 0);
-		if (w < 0) {
+		if ((w = waitpid(-1, &st, 0)) < 0) {
 			if (errno == EINTR)
 				continue;
 			die(EXIT_TROUBLE, "wait:");
+		}
+		if (w == pairpid) {
+			pairst = st;
+			continue;
 		}
 		for (i = done; i < next && jobpid[i] != w; i++)
 			;
@@ -388,8 +498,11 @@ compress(const char *path, const char *dir, const char *p,
 		}
 	}
 	stopworkers();	/* those left after a failure */
-	while (running > 0 && wait(&st) > 0)
-		running--;
+	while (running > 0 && (w = wait(&st)) > 0)
+		if (w == pairpid)
+			pairst = st;
+		else
+			running--;
 	for (i = done; i < next; i++)
 		if (zfd[i] >= 0)
 			close(zfd[i]);
@@ -399,8 +512,6 @@ compress(const char *path, const char *dir, const char *p,
 	jobpid = NULL;
 	njobpid = 0;
 	x->zsize = coff;
-	for (; !fail && paired < x->n; paired++)	/* compression was faster */
-		pairs(m, p, &x->b[paired], paired);
 	return fail || done < x->n ? -1 : 0;
 }
 
@@ -413,9 +524,8 @@ zip(const char *path)
 	struct zidx x;
 	sigset_t sigs, old;
 	const char *p = NULL;
-	struct zmark m;
 	size_t len, wdone;
-	int fd, out = -1, ifd = -1, r = -1;
+	int fd, out = -1, ifd = -1, rfd = -1, r = -1;
 
 	if ((size_t)snprintf(gz, sizeof(gz), "%s%s", path, ext) >= sizeof(gz) ||
 	    (size_t)snprintf(idx, sizeof(idx), "%s.idx", gz) >= sizeof(idx) ||
@@ -458,15 +568,28 @@ zip(const char *path)
 	x.srcsize = st.st_size;
 	x.lsec = Lflag;
 	x.b = cut(p != NULL ? p : "", st.st_size, &x.n);
-	zmark_init(&m, Lflag);
 	tmpset = 1;
 	if ((out = newfile(gztmp, &st)) < 0) {
 		warn("%s:", gztmp);
 		goto fail;
 	}
-	r = compress(path, dir, p != NULL ? p : "", &x, out, &m);
-	keytable(&m, &x);	/* frees m */
-	if (r < 0)
+	/* the pairing, in a process of its own (see pairer()) */
+	if ((rfd = tmpfd(dir)) < 0 || (pairst = -1, pairpid = fork()) < 0) {
+		warn("%s: pairing:", dir);
+		pairpid = 0;
+		goto fail;
+	}
+	if (pairpid == 0) {
+		tmpset = 0;
+		signal(SIGINT, SIG_DFL);
+		signal(SIGTERM, SIG_DFL);
+		signal(SIGHUP, SIG_DFL);
+		_exit(pairer(p != NULL ? p : "", &x, rfd));
+	}
+	if (p != NULL)	/* the workers map their own blocks: see work1() */
+		madvise((void *)p, (size_t)st.st_size, MADV_DONTFORK);
+	r = compress(path, dir, fd, &x, out);
+	if (r < 0 || (r = paired(&x, rfd, path)) < 0)
 		goto fail;
 	r = -1;
 	if (fsync(out) < 0 || close(out) < 0) {
@@ -514,6 +637,13 @@ fail:
 	cleanup();
 	tmpset = 0;
 done:
+	if (pairpid > 0) {	/* after a failure: stopped by cleanup() */
+		if (pairst == -1)
+			waitpid(pairpid, &pairst, 0);
+		pairpid = 0;
+	}
+	if (rfd >= 0)
+		close(rfd);
 	if (ifd >= 0)
 		close(ifd);
 	free(x.b);

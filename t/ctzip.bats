@@ -135,6 +135,10 @@ slowgzip() {
 		wait $pid || true
 		expect_eq "$sig: files" "$(cd "$TMP" && ls | tr '\n' ' ')" "bin day.csv "
 		cmp "$TMP/day.csv" "$D"
+		# its workers and its pairing process have ended too
+		sleep 0.5
+		run pgrep -f "ctzip -j 2 -b 64k $TMP/day.csv"
+		[ "$status" -eq 1 ] || fail "$sig: left running: $(pgrep -af "ctzip -j 2 -b 64k $TMP/day.csv")"
 	done
 	ctzip "$TMP/day.csv"
 	zcat "$TMP/day.csv.gz" | cmp - "$D"
