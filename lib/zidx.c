@@ -372,6 +372,8 @@ head(struct zidx *x, char *t, size_t n, long long zsize, long long *tablelen)
 		uoff += b->ulen;
 	}
 	if (ver == 3) {
+		long long ew = fw(shiftof((size_t)nbkt)) + bw(x->n);
+
 		x->nkeys = (size_t)nk;
 		x->nbkt = (size_t)nbkt;
 		if ((x->count = calloc(x->nbkt, sizeof(*x->count))) == NULL)
@@ -383,7 +385,7 @@ head(struct zidx *x, char *t, size_t n, long long zsize, long long *tablelen)
 				return -1;
 			x->count[i] = (size_t)c;
 			ksum += c;
-			tl += 17 + c * (fw(shiftof(x->nbkt)) + bw(x->n));
+			tl += 17 + c * ew;	/* the bucket's line */
 		}
 		if (ksum != nk)
 			return -1;

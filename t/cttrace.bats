@@ -181,14 +181,7 @@ verdict() {
 	n=0
 	while read -r ip port t; do
 		t=$(date -u -d "@$(($(date -u -d "$t" +%s) + 3))" +%Y-%m-%dT%H:%M:%SZ)
-		run cttrace -d "$TMP/plain" "$ip" "$port" "$t"
-		st=$status want=$output
-		run cttrace -d "$TMP/gz" "$ip" "$port" "$t"
-		expect_eq "$ip $port $t: gz status" "$status" "$st"
-		expect_eq "$ip $port $t: gz" "$output" "$want"
-		run cttrace -d "$TMP/idx" "$ip" "$port" "$t"
-		expect_eq "$ip $port $t: index status" "$status" "$st"
-		expect_eq "$ip $port $t: index" "$output" "$want"
+		traces_agree "$ip" "$port" "$t" "$TMP/plain" "$TMP/gz" "$TMP/idx"
 		[ "$st" -eq 0 ] && n=$((n + 1))
 	done <"$TMP/q"
 	[ "$n" -ge 10 ] || fail "only $n answers"

@@ -40,3 +40,17 @@ streaming() {
 	pid=$!
 	exec 7>"$TMP/fifo"
 }
+
+# traces_agree IP PORT T REFDIR DIR...: cttrace answers the same, with the
+# same status, from every DIR as from REFDIR; that status in $st
+traces_agree() {
+	local ip=$1 port=$2 t=$3 ref=$4 d want
+	shift 4
+	run cttrace -d "$ref" "$ip" "$port" "$t"
+	st=$status want=$output
+	for d in "$@"; do
+		run cttrace -d "$d" "$ip" "$port" "$t"
+		expect_eq "$ip $port $t: ${d##*/} status" "$status" "$st"
+		expect_eq "$ip $port $t: ${d##*/}" "$output" "$want"
+	done
+}
