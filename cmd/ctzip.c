@@ -104,15 +104,19 @@ stopworkers(void)
 		for (i = 0; i < njobpid; i++)
 			if (jobpid[i] > 0)
 				kill(jobpid[i], SIGTERM);
-	if (pairpid > 0 && pairst == -1)
-		kill(pairpid, SIGTERM);
 }
 
-/* cleanup: stop the workers, remove the temporary files (signal-safe) */
+/*
+ * cleanup: stop the workers and the pairing process, remove the temporary
+ * files (signal-safe).  Not stopworkers() alone: compress() calls that at
+ * its end, when the pairing may still run and be needed.
+ */
 static void
 cleanup(void)
 {
 	stopworkers();
+	if (pairpid > 0 && pairst == -1)
+		kill(pairpid, SIGTERM);
 	if (tmpset) {
 		unlink(gztmp);
 		unlink(idxtmp);

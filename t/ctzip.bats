@@ -123,6 +123,22 @@ slowgzip() {
 	chmod +x "$TMP/bin/gzip"
 }
 
+@test "a compressor faster than the pairing: the pairing process is waited for, not stopped" {
+	day
+	# "gzip" that copies (and "gzip -dc" too): the blocks are done long
+	# before the pairing of the day's lines
+	mkdir -p "$TMP/bin"
+	printf '#!/bin/sh\nexec cat\n' >"$TMP/bin/gzip"
+	chmod +x "$TMP/bin/gzip"
+	for i in 1 2 3; do
+		rm -f "$TMP/day.csv.gz" "$TMP/day.csv.gz.idx"
+		PATH=$TMP/bin:$PATH run ctzip -k -j 2 "$TMP/day.csv"
+		expect_eq "$i: status" "$status" 0
+		run perl "$TOP/t/zidxcheck.pl" "$D" "$TMP/day.csv.gz" "$TMP/day.csv.gz.idx" cat
+		[ "$status" -eq 0 ] || fail "$i: $output"
+	done
+}
+
 @test "interrupted: SIGTERM or SIGINT leaves the original and no other file; a rerun works" {
 	day
 	slowgzip
