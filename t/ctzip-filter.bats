@@ -45,13 +45,13 @@ flows() {
 			dst = "198.51.100." (1 + int(rand() * 3))
 			k = p ";" src ";" sp ";" dst ";443;192.0.2.1;" port
 			r = rand()
-			if (r < 0.015) {	/* stop lost, then the same again */
+			if (r < 0.015) {	# stop lost, then the same again
 				line(t, "start", k, id)
 				line(t + d / 2, "start", k, id)
 				line(t + d, "stop", k, id)
-			} else if (r < 0.03) {	/* stop lost, never ended */
+			} else if (r < 0.03) {	# stop lost, never ended
 				line(t, "start", k, id)
-			} else if (r < 0.04) {	/* start lost */
+			} else if (r < 0.04) {	# start lost
 				line(t + d, "stop", k, id)
 			} else {
 				line(t, "start", k, id)
@@ -63,15 +63,20 @@ flows() {
 	function line(t, ev, k, id,   s, us) {
 		s = int(t); us = int((t - s) * 1000000)
 		printf "%d.%06d;%s;%s;%d\n", s, us, ev, k, id
-	}' | sort -t';' -k1,1n | awk -F';' -v dir="$TMP/plain" '{
-		s = $1; sub(/\..*/, "", s); us = $1; sub(/.*\./, "", us)
-		if (NR % 3001 == 0 && us >= 1000) us = sprintf("%06d", us - 1000)
-		day = strftime("%Y-%m-%d", s, 1)
-		ts = strftime("%Y-%m-%dT%H:%M:%S", s, 1) "." us "Z"
-		ctr = $2 == "stop" ? "3;300;2;200" : ";;;"
-		printf "%s;%s;%s;%s;%s;%s;%s;%s;%s;%s;%s\n", ts, $2, $3, $4, $5,
-		    $6, $7, $8, $9, $10, ctr >(dir "/" day ".csv")
-	}'
+	}' | sort -t';' -k1,1n | perl -MPOSIX=strftime -F';' -nle '
+		# the day files, in UTC (POSIX awk has no strftime)
+		BEGIN { $dir = shift }
+		($s, $us) = split /\./, $F[0];
+		$us = sprintf("%06d", $us - 1000) if $. % 3001 == 0 && $us >= 1000;
+		$day = strftime("%Y-%m-%d", gmtime($s));
+		$ts = strftime("%Y-%m-%dT%H:%M:%S", gmtime($s)) . ".$us" . "Z";
+		$ctr = $F[1] eq "stop" ? "3;300;2;200" : ";;;";
+		if ($day ne $open) {
+			open(OUT, ">>", "$dir/$day.csv") or die "$day: $!";
+			$open = $day;
+		}
+		print OUT join(";", $ts, @F[1 .. 9], $ctr);
+	' "$TMP/plain"
 }
 
 # zipped: copies of the plain day files in $TMP/idx (ctzip -b 1k -L 60)
@@ -261,9 +266,9 @@ blocks() {
 	# 4 MiB blocks of one line every 0.4 s; the query stops reading a
 	# few minutes into the first block, megabytes before its end
 	mkdir -p "$TMP"
-	awk 'BEGIN { for (i = 0; i < 150000; i++) {
-		s = 1795737600 + i * 0.4; p = 1000 + i % 40
-		printf "%s.%06dZ;start;udp;10.0.0.1;5;198.51.100.1;53;192.0.2.1;%d;%d;;;;\n", strftime("%Y-%m-%dT%H:%M:%S", int(s), 1), (s - int(s)) * 1000000, p, i } }' >"$TMP/f.csv"
+	perl -MPOSIX=strftime -e 'for $i (0 .. 149999) {
+		$s = 1795737600 + $i * 0.4; $p = 1000 + $i % 40;
+		printf "%s.%06dZ;start;udp;10.0.0.1;5;198.51.100.1;53;192.0.2.1;%d;%d;;;;\n", strftime("%Y-%m-%dT%H:%M:%S", gmtime(int($s))), ($s - int($s)) * 1000000 + 0.5, $p, $i }' >"$TMP/f.csv"
 	touch -d '1 hour ago' "$TMP/f.csv"
 	ctzip -k "$TMP/f.csv"
 	[ "$(nblocks "$TMP/f.csv.gz.idx")" -ge 3 ]
