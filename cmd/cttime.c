@@ -36,6 +36,7 @@
 #include "err.h"
 #include "flow.h"
 #include "rd.h"
+#include "query.h"
 #include "tin.h"
 #include "tm.h"
 #include "wr.h"
@@ -45,7 +46,7 @@
 #define MAXLINE (64 * 1024)	/* log lines are < 512 bytes: longer is junk */
 #define WARNMAX 100		/* warnings about lines before going quiet */
 #define MAXSEC 1000000000LL	/* bound of -w, -k, -A: no overflow */
-#define MAXTIME (100000000000LL * TM_USEC)	/* |T| bound, year ~5000 */
+#define MAXTIME QUERY_MAXTIME	/* |T| bound, year ~5000 */
 #define USAGE "usage: cttime {-t time | -f queries} [-cu] [-k skew] " \
 	"[-p proto] [-D dst[:port]] [-n natip:port] [-w seconds] " \
 	"[-1 | -a [-P] [-A maxage] [-R readon]] [file ...]\n"
@@ -86,7 +87,7 @@ struct best {
 struct query {
 	struct query *hnext;	/* -f: the next query in its hash bucket */
 	unsigned long lineno;	/* -f: its line in the query file */
-	char key[INET6_ADDRSTRLEN + 8];	/* -f: "nat;natport", as logged */
+	char key[QUERY_KEYMAX];	/* -f: "nat;natport", as logged */
 	size_t keyn;
 	uint64_t hash;
 	int64_t t;		/* the instant asked about */
@@ -197,7 +198,7 @@ ckeep(struct span l)
 {
 	struct span f[F_NFIELDS];
 
-	return csv_split(l, f, F_NFIELDS) >= F_NFIELDS && (natok(f) ||
+	return csv_fields(l, f) && (natok(f) ||
 	    iseq(f[F_EVENT], "lost"));
 }
 
@@ -426,118 +427,29 @@ qset(struct query *q, int64_t t)
 	q->more = 1;
 }
 
-static uint64_t
-qhash(const char *p, size_t n)
-{
-	return zidx_hash(ZIDX_HASH0, p, n);
-}
-
 /*
- * qline: one line of a query file, "NATIP PORT TIME" (blanks between;
- * IPv6 with or without brackets; TIME as for -t, spaces allowed, up to
- * the end of the line).  0: a query in q; 1: a blank or # comment line;
- * -1: not a query, why says so.
- */
-static int
-qline(char *s, struct query *q, char *why, size_t whyn)
-{
-	unsigned char bin[16];
-	char nat[INET6_ADDRSTRLEN], *a, *p, *e;
-	unsigned long port;
-	int64_t t;
-	int af;
-
-	s += strspn(s, " \t");
-	for (e = s + strlen(s); e > s && strchr(" \t\r\n", e[-1]); e--)
-		;
-	*e = '\0';
-	if (*s == '\0' || *s == '#')
-		return 1;
-	a = s;
-	s += strcspn(s, " \t");
-	if (*s == '\0') {
-		snprintf(why, whyn, "expected NATIP PORT TIME");
-		return -1;
-	}
-	*s++ = '\0';
-	if (*a == '[' && (p = strchr(a, ']')) != NULL && p[1] == '\0') {
-		*p = '\0';
-		a++;
-	}
-	af = strchr(a, ':') != NULL ? AF_INET6 : AF_INET;
-	if (inet_pton(af, a, bin) != 1 ||
-	    inet_ntop(af, bin, nat, sizeof(nat)) == NULL) {
-		snprintf(why, whyn, "%.64s: not an IPv4 or IPv6 address", a);
-		return -1;
-	}
-	s += strspn(s, " \t");
-	p = s;
-	s += strcspn(s, " \t");
-	if (*s == '\0' && p == s) {
-		snprintf(why, whyn, "expected NATIP PORT TIME");
-		return -1;
-	}
-	if (*s != '\0')
-		*s++ = '\0';
-	if (*p == '\0' || strspn(p, "0123456789") != strlen(p) ||
-	    strlen(p) > 5 || (port = strtoul(p, NULL, 10)) < 1 ||
-	    port > 65535) {
-		snprintf(why, whyn, "%.16s: bad port (1-65535)", p);
-		return -1;
-	}
-	s += strspn(s, " \t");
-	if (*s == '\0') {
-		snprintf(why, whyn, "no time after the port");
-		return -1;
-	}
-	if (tm_parsearg(s, &t, why, whyn) < 0)
-		return -1;
-	if (t > MAXTIME || t < -MAXTIME) {
-		snprintf(why, whyn, "%.64s: time out of range", s);
-		return -1;
-	}
-	memset(q, 0, sizeof(*q));
-	q->keyn = (size_t)snprintf(q->key, sizeof(q->key), "%s;%lu", nat,
-	    port);
-	q->hash = qhash(q->key, q->keyn);
-	qset(q, t);
-	return 0;
-}
-
-/*
- * qload: the queries of path, hashed by key.  A line that is not a
- * query is warned about (file and line) and left out; returns how many.
+ * qload: the queries of path (lib/query.h), hashed by key.  A line that
+ * is not a query is warned about (file and line) and left out; returns
+ * how many.
  */
 static unsigned long
 qload(const char *path)
 {
-	FILE *fp;
-	char *line = NULL, why[256];
-	size_t cap = 0, i, cq = 0;
-	unsigned long lineno = 0, bad = 0;
-	struct query q;
-	int r;
+	struct qline *ql;
+	unsigned long bad;
+	size_t i;
 
-	if ((fp = fopen(path, "r")) == NULL)
-		die(EXIT_TROUBLE, "%s:", path);
-	while (getline(&line, &cap, fp) != -1) {
-		lineno++;
-		if ((r = qline(line, &q, why, sizeof(why))) > 0)
-			continue;
-		if (r < 0) {
-			warn("%s:%lu: %s", path, lineno, why);
-			bad++;
-			continue;
-		}
-		q.lineno = lineno;
-		if (nq == cq)
-			qs = xrealloc(qs, (cq = cq * 2 + 16) * sizeof(*qs));
-		qs[nq++] = q;
+	nq = query_load(path, &ql, &bad);
+	qs = xrealloc(NULL, nq * sizeof(*qs));
+	memset(qs, 0, nq * sizeof(*qs));
+	for (i = 0; i < nq; i++) {
+		qs[i].lineno = ql[i].lineno;
+		memcpy(qs[i].key, ql[i].key, ql[i].keyn + 1);
+		qs[i].keyn = ql[i].keyn;
+		qs[i].hash = ql[i].hash;
+		qset(&qs[i], ql[i].t);
 	}
-	if (ferror(fp))
-		die(EXIT_TROUBLE, "%s:", path);
-	fclose(fp);
-	free(line);
+	free(ql);
 	for (qmask = 15; qmask < nq * 2; qmask = qmask * 2 + 1)
 		;
 	qtab = xrealloc(NULL, (qmask + 1) * sizeof(*qtab));
@@ -561,7 +473,7 @@ qfirst(const struct span *f, char *k, size_t *kn, uint64_t *h)
 	k[f[F_NAT].n] = ';';
 	memcpy(k + f[F_NAT].n + 1, f[F_NATPORT].p, f[F_NATPORT].n);
 	*kn = f[F_NAT].n + 1 + f[F_NATPORT].n;
-	*h = qhash(k, *kn);
+	*h = query_hash(k, *kn);
 	for (q = qtab[*h & qmask]; q != NULL; q = q->hnext)
 		if (q->hash == *h && q->keyn == *kn &&
 		    memcmp(q->key, k, *kn) == 0)
@@ -778,7 +690,7 @@ main(int argc, char *argv[])
 				if (!aflag && (t < qs[0].wlo || t > qs[0].whi))
 					continue;
 			}
-			if (csv_split(l, f, F_NFIELDS) < F_NFIELDS) {
+			if (!csv_fields(l, f)) {
 				lwarn(&in, "not a log line (too few fields)",
 				    l);
 				continue;

@@ -261,7 +261,7 @@ zmark_line(struct zmark *m, const char *line, size_t n, int64_t t,
 	size_t at;
 	int start;
 
-	if (csv_split(l, f, F_NFIELDS) < F_NFIELDS)
+	if (!csv_fields(l, f))
 		return;
 	if (f[F_EVENT].n == 5 && memcmp(f[F_EVENT].p, "start", 5) == 0)
 		start = 1;

@@ -1,0 +1,119 @@
+/* query.c - see query.h */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "err.h"
+#include "query.h"
+#include "tm.h"
+#include "zidx.h"	/* zidx_hash */
+
+uint64_t
+query_hash(const char *key, size_t n)
+{
+	return zidx_hash(ZIDX_HASH0, key, n);
+}
+
+int
+query_parse(char *s, struct qline *q, char *why, size_t whyn)
+{
+	unsigned char bin[16];
+	char nat[INET6_ADDRSTRLEN], *a, *p, *e;
+	unsigned long port;
+	int64_t t;
+	int af;
+
+	s += strspn(s, " \t");
+	for (e = s + strlen(s); e > s && strchr(" \t\r\n", e[-1]); e--)
+		;
+	*e = '\0';
+	if (*s == '\0' || *s == '#')
+		return 1;
+	a = s;
+	s += strcspn(s, " \t");
+	if (*s == '\0') {
+		snprintf(why, whyn, "expected NATIP PORT TIME");
+		return -1;
+	}
+	*s++ = '\0';
+	if (*a == '[' && (p = strchr(a, ']')) != NULL && p[1] == '\0') {
+		*p = '\0';
+		a++;
+	}
+	af = strchr(a, ':') != NULL ? AF_INET6 : AF_INET;
+	if (inet_pton(af, a, bin) != 1 ||
+	    inet_ntop(af, bin, nat, sizeof(nat)) == NULL) {
+		snprintf(why, whyn, "%.64s: not an IPv4 or IPv6 address", a);
+		return -1;
+	}
+	s += strspn(s, " \t");
+	p = s;
+	s += strcspn(s, " \t");
+	if (*s == '\0' && p == s) {
+		snprintf(why, whyn, "expected NATIP PORT TIME");
+		return -1;
+	}
+	if (*s != '\0')
+		*s++ = '\0';
+	if (*p == '\0' || strspn(p, "0123456789") != strlen(p) ||
+	    strlen(p) > 5 || (port = strtoul(p, NULL, 10)) < 1 ||
+	    port > 65535) {
+		snprintf(why, whyn, "%.16s: bad port (1-65535)", p);
+		return -1;
+	}
+	s += strspn(s, " \t");
+	if (*s == '\0') {
+		snprintf(why, whyn, "no time after the port");
+		return -1;
+	}
+	if (tm_parsearg(s, &t, why, whyn) < 0)
+		return -1;
+	if (t > QUERY_MAXTIME || t < -QUERY_MAXTIME) {
+		snprintf(why, whyn, "%.64s: time out of range", s);
+		return -1;
+	}
+	memset(q, 0, sizeof(*q));
+	q->keyn = (size_t)snprintf(q->key, sizeof(q->key), "%s;%lu", nat,
+	    port);
+	q->hash = query_hash(q->key, q->keyn);
+	q->t = t;
+	return 0;
+}
+
+size_t
+query_load(const char *path, struct qline **qs, unsigned long *nbad)
+{
+	FILE *fp;
+	char *line = NULL, why[256];
+	size_t cap = 0, n = 0, cq = 0;
+	unsigned long lineno = 0;
+	struct qline q;
+	int r;
+
+	*qs = NULL;
+	*nbad = 0;
+	if ((fp = fopen(path, "r")) == NULL)
+		die(EXIT_TROUBLE, "%s:", path);
+	while (getline(&line, &cap, fp) != -1) {
+		lineno++;
+		if ((r = query_parse(line, &q, why, sizeof(why))) > 0)
+			continue;
+		if (r < 0) {
+			warn("%s:%lu: %s", path, lineno, why);
+			++*nbad;
+			continue;
+		}
+		q.lineno = lineno;
+		if (n == cq) {
+			cq = cq * 2 + 16;
+			if ((*qs = realloc(*qs, cq * sizeof(**qs))) == NULL)
+				die(EXIT_TROUBLE, "out of memory:");
+		}
+		(*qs)[n++] = q;
+	}
+	if (ferror(fp))
+		die(EXIT_TROUBLE, "%s:", path);
+	fclose(fp);
+	free(line);
+	return n;
+}
