@@ -19,13 +19,14 @@ BATS = bats
 # tm_gmtoff, memrchr, memmem, getopt_long (glibc: _GNU_SOURCE)
 CT_CPPFLAGS = -D_GNU_SOURCE -Ilib
 
-BIN = cmd/ctgrep cmd/ctparse cmd/cttime cmd/ctzip
+BIN = cmd/ctgrep cmd/ctparse cmd/cttime cmd/ctverdict cmd/ctzip
 SCRIPT = cmd/cttrace
-MAN = cmd/ctgrep.1 cmd/ctparse.1 cmd/cttime.1 cmd/cttrace.1 cmd/ctzip.1
-LIBHDR = lib/ac.h lib/bmh.h lib/csv.h lib/ctev.h lib/err.h lib/flow.h \
+MAN = cmd/ctgrep.1 cmd/ctparse.1 cmd/cttime.1 cmd/cttrace.1 cmd/ctverdict.1 \
+	cmd/ctzip.1
+LIBHDR = lib/ac.h lib/bmh.h lib/cover.h lib/csv.h lib/ctev.h lib/err.h lib/flow.h \
 	lib/proc.h lib/query.h lib/rd.h lib/span.h lib/tin.h lib/tm.h lib/tmpfd.h \
 	lib/wr.h lib/zidx.h lib/zmark.h
-LIBOBJ = lib/ac.o lib/bmh.o lib/csv.o lib/ctev.o lib/err.o lib/flow.o \
+LIBOBJ = lib/ac.o lib/bmh.o lib/cover.o lib/csv.o lib/ctev.o lib/err.o lib/flow.o \
 	lib/proc.o lib/query.o lib/rd.o lib/tin.o lib/tm.o lib/tmpfd.o lib/wr.o \
 	lib/zidx.o lib/zmark.o
 LIB = lib/libct.a
@@ -49,6 +50,9 @@ cmd/ctparse: cmd/ctparse.o $(LIB)
 
 cmd/cttime: cmd/cttime.o $(LIB)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ cmd/cttime.o $(LIB)
+
+cmd/ctverdict: cmd/ctverdict.o $(LIB)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ cmd/ctverdict.o $(LIB)
 
 cmd/ctzip: cmd/ctzip.o $(LIB)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ cmd/ctzip.o $(LIB)

@@ -17,8 +17,13 @@
  * destination.  The address is canonicalised as ctparse writes it
  * (inet_ntop: lower case, "::" compression) so any spelling finds it.
  *
+ * --records passes the log's coverage records too (lib/csv.h: no flow
+ * record holds CSV_RECORD, every coverage record does), so that the reader
+ * downstream can tell where the log was complete (cttrace).
+ *
  * Batches: -f FILE (literals, one a line, as grep -F -f), -N given several
- * times and --nat-file FILE (NAT keys, one a line) search many patterns in
+ * times and --nat-file FILE (NAT keys, one a line; or complaints, "NATIP
+ * PORT TIME" lines, whose time is not needed here) search many patterns in
  * one pass (lib/ac.h); one pattern in all is still lib/bmh.h.  With many
  * -N keys the field check is made at each occurrence's own start, and the
  * search goes on from the next byte when it fails: ac_find returns the
@@ -51,7 +56,7 @@
 #include "wr.h"
 
 #define VERSION "ctgrep 1.0"
-#define USAGE "usage: ctgrep [-ciq] [-m num] " \
+#define USAGE "usage: ctgrep [-ciq] [-m num] [--records] " \
     "{-N natip:port | --nat-file file | -f file | pattern} [file ...]\n"
 
 static int cflag;		/* -c: print the number of matching lines */
@@ -60,6 +65,8 @@ static long long mflag = -1;	/* -m num: stop after num lines; -1: never */
 static int qflag;		/* -q: print nothing, exit 0 at the first */
 static int nflag;		/* -N, --nat-file: the nat and natport fields */
 static int fflag;		/* -f file: literals */
+static int rflag;		/* --records: the coverage records too */
+static int badkeys;		/* --nat-file: lines that were not keys */
 
 static struct span *pats;	/* the patterns (-N, --nat-file, -f, arg) */
 static size_t npat, patcap;
@@ -140,10 +147,37 @@ natpat(const char *arg)
 }
 
 /*
+ * complaint: a complaint line "NATIP PORT TIME" (lib/query.h) as the key
+ * "NATIP:PORT" or "[IPV6]:PORT" in key[n], or 0 when s holds no blank
+ */
+static int
+complaint(const char *s, size_t n, char *key, size_t keyn)
+{
+	const char *a = s, *ae, *p, *pe, *e = s + n;
+
+	for (ae = a; ae < e && *ae != ' ' && *ae != '\t'; ae++)
+		;
+	if (ae == e)
+		return 0;
+	for (p = ae; p < e && (*p == ' ' || *p == '\t'); p++)
+		;
+	for (pe = p; pe < e && *pe != ' ' && *pe != '\t'; pe++)
+		;
+	if (a < ae && *a == '[' && ae[-1] == ']') {
+		a++;
+		ae--;
+	}
+	snprintf(key, keyn, memchr(a, ':', (size_t)(ae - a)) != NULL ?
+	    "[%.*s]:%.*s" : "%.*s:%.*s", (int)(ae - a), a, (int)(pe - p), p);
+	return 1;
+}
+
+/*
  * patfile: add the lines of path as patterns: each line whole (-f: a CR
  * before the newline is part of it, as with grep -F -f), or (--nat-file,
  * nat set) a NAT key, with blanks around it, '#' comments and blank lines
- * allowed.  Dies naming FILE:LINE on a bad key.
+ * allowed, or a complaint "NATIP PORT TIME" (its key).  A bad key is
+ * warned about, naming FILE:LINE, and left out (the exit status is 2).
  */
 static void
 patfile(const char *path, int nat)
@@ -177,20 +211,24 @@ patfile(const char *path, int nat)
 		}
 		if (s.n == 0)
 			continue;
-		e = s.n >= sizeof(key) ? "expected NATIP:PORT" :
-		    memchr(s.p, '\0', s.n) != NULL ? "a NUL byte" : NULL;
-		if (e == NULL) {
-			memcpy(key, s.p, s.n);
-			key[s.n] = '\0';
-			e = natpat(key);
+		e = memchr(s.p, '\0', s.n) != NULL ? "a NUL byte" : NULL;
+		if (e == NULL && !complaint(s.p, s.n, key, sizeof(key))) {
+			if (s.n >= sizeof(key))
+				e = "expected NATIP:PORT";
+			else {
+				memcpy(key, s.p, s.n);
+				key[s.n] = '\0';
+			}
 		}
+		if (e == NULL)
+			e = natpat(key);
 		if (e != NULL) {	/* the line, '?' for unprintable bytes */
 			for (k = 0; k < s.n && k + 1 < sizeof(key); k++)
 				key[k] = s.p[k] >= ' ' && s.p[k] <= '~' ?
 				    s.p[k] : '?';
 			key[k] = '\0';
-			die(EXIT_TROUBLE, "%s:%llu: %s: %s", r.name, r.lineno,
-			    key, e);
+			warn("%s:%llu: %s: %s", r.name, r.lineno, key, e);
+			badkeys++;
 		}
 	}
 	rd_close(&r);
@@ -228,7 +266,9 @@ search(struct span s)
 	    ac_find(&multi, p, (size_t)(end - p), &len)) != NULL) {
 		bol = h > ls ? memrchr(ls, '\n', (size_t)(h - ls)) : NULL;
 		bol = bol != NULL ? bol + 1 : ls;
-		if (nflag && !natfield(bol, h)) {
+		if (nflag && !natfield(bol, h) && !(rflag &&
+		    (size_t)(end - h) >= sizeof(CSV_RECORD) - 1 &&
+		    memcmp(h, CSV_RECORD, sizeof(CSV_RECORD) - 1) == 0)) {
 			p = h + 1;	/* maybe further on this line */
 			ls = bol;
 			continue;
@@ -282,7 +322,7 @@ algo(int *acf)
 int
 main(int argc, char *argv[])
 {
-	enum { OPT_NATFILE = 256 };
+	enum { OPT_NATFILE = 256, OPT_RECORDS };
 	static const struct option longopts[] = {
 		{ "count", no_argument, NULL, 'c' },
 		{ "file", required_argument, NULL, 'f' },
@@ -291,6 +331,7 @@ main(int argc, char *argv[])
 		{ "nat", required_argument, NULL, 'N' },
 		{ "nat-file", required_argument, NULL, OPT_NATFILE },
 		{ "quiet", no_argument, NULL, 'q' },
+		{ "records", no_argument, NULL, OPT_RECORDS },
 		{ "silent", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
@@ -335,6 +376,9 @@ main(int argc, char *argv[])
 			nflag = 1;
 			patfile(optarg, 1);
 			break;
+		case OPT_RECORDS:
+			rflag = 1;
+			break;
 		case 'q':
 			qflag = 1;
 			break;
@@ -352,13 +396,17 @@ main(int argc, char *argv[])
 	if (nflag && fflag)
 		die(EXIT_TROUBLE, "-f searches text, -N and --nat-file NAT "
 		    "keys: not both");
-	if (!nflag && !fflag) {
+	if (!nflag && !fflag && !rflag) {
 		if (argc < 1)
 			usage();
 		addpat(*argv, strlen(*argv));
 		argv++;
 		argc--;
 	}
+	if (badkeys > 0)
+		trouble = 1;
+	if (rflag)	/* after the keys: not a key (natfield) */
+		addpat(CSV_RECORD, sizeof(CSV_RECORD) - 1);
 	for (k = 0; k < npat; k++)
 		if (memchr(pats[k].p, '\n', pats[k].n) != NULL)
 			die(EXIT_TROUBLE, "the pattern contains a newline, "

@@ -16,6 +16,10 @@
  *   than START (the first instant that matters): a regular file is bisected
  *   for such a line and read from there.
  * Several files are read as one stream (yesterday's and today's logs).
+ * The log's coverage records (csv.h) say where it may have missed
+ * events: with -g each answer is followed by the gaps in what it needed
+ * (lib/cover.h), so that "nothing found" is only said where the log saw
+ * everything.
  * A gzip or zstd file is read through a "gzip -dc" or "zstd -dc" child.
  * When ctzip(1) made it, its index (zidx.h) names the first block that
  * can hold a line from START-skew on, and with -n (the flows of one NAT
@@ -32,6 +36,7 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include "cover.h"
 #include "csv.h"
 #include "err.h"
 #include "flow.h"
@@ -45,9 +50,10 @@
 #define VERSION "cttime 1.0"
 #define MAXLINE (64 * 1024)	/* log lines are < 512 bytes: longer is junk */
 #define WARNMAX 100		/* warnings about lines before going quiet */
+#define GAPMAX 20		/* -g: gaps listed for one answer */
 #define MAXSEC 1000000000LL	/* bound of -w, -k, -A: no overflow */
 #define MAXTIME QUERY_MAXTIME	/* |T| bound, year ~5000 */
-#define USAGE "usage: cttime {-t time | -f queries} [-cu] [-k skew] " \
+#define USAGE "usage: cttime {-t time | -f queries} [-gu] [-k skew] " \
 	"[-p proto] [-D dst[:port]] [-n natip:port] [-w seconds] " \
 	"[-1 | -a [-P] [-A maxage] [-R readon]] [file ...]\n"
 
@@ -56,7 +62,7 @@ static int64_t wflag = 10 * TM_USEC;	/* -w seconds: tolerance */
 static int64_t kflag = 60 * TM_USEC;	/* -k skew: how far times step back */
 static int64_t Aflag = 86400 * TM_USEC;	/* -A maxage: oldest flow start */
 static int uflag;		/* -u: unsorted: read everything */
-static int cflag;		/* -c: every line from where reading starts */
+static int gflag;		/* -g: the gaps in the log's coverage */
 static int oneflag;		/* -1: the closest line only */
 static int aflag;		/* -a: flows active in the window */
 static int Pflag;		/* -P: with -a, start and stop lines */
@@ -107,6 +113,7 @@ static struct query *qs;	/* the queries, in the order asked */
 static size_t nq, ndone;
 static struct query **qtab;	/* -f: by key hash; size qmask + 1 */
 static size_t qmask;
+static struct cover cov;	/* what the log covers (-g; lost lines) */
 
 static _Noreturn void
 usage(void)
@@ -186,20 +193,6 @@ natok(const struct span *f)
 	size_t n = (size_t)(f[F_NATPORT].p + f[F_NATPORT].n - f[F_NAT].p);
 
 	return n == strlen(Nkey) && memcmp(f[F_NAT].p, Nkey, n) == 0;
-}
-
-/*
- * ckeep: with -c -n, a line of the key or a lost line (the caller looks
- * for gaps in the window too); cheaper than the whole stream through a
- * pipe, as the blocks near the time hold ~100 MB on a busy day
- */
-static int
-ckeep(struct span l)
-{
-	struct span f[F_NFIELDS];
-
-	return csv_fields(l, f) && (natok(f) ||
-	    iseq(f[F_EVENT], "lost"));
 }
 
 /*
@@ -322,33 +315,35 @@ emit(struct query *q, struct wr *out, const char *p, size_t n)
 }
 
 /*
- * flowline: a start or stop line for -a.  Flows are kept only if they can
- * be active in the window: started in [from, whi]; a stop with no start
- * seen (earlier than from) makes a flow if it is in [wlo, whi].  Flows
- * that end before wlo are dropped at once, so memory holds only the flows
- * open at the time read, plus the candidates.  After the window (more is
- * 0) stops are only matched to the flows kept.
+ * flowline: a start, open or stop line (ev) for -a.  Flows are kept only
+ * if they can be active in the window: started (or listed open by a
+ * snapshot) in [from, whi]; a stop with no start seen (earlier than from)
+ * makes a flow if it is in [wlo, whi].  Flows that end before wlo are
+ * dropped at once, so memory holds only the flows open at the time read,
+ * plus the candidates.  After the window (more is 0) stops are only
+ * matched to the flows kept.
  */
 static void
-flowline(struct query *q, const struct span *f, struct span l, int64_t t)
+flowline(struct query *q, enum csvevent ev, const struct span *f,
+    struct span l, int64_t t)
 {
-	struct flow *fl;
+	struct flow *fl = NULL;
 
 	if (!q->ftinit) {
 		flow_init(&q->ft);
 		q->ftinit = 1;
 	}
-	if (iseq(f[F_EVENT], "start")) {
+	if (ev == EV_START)
 		fl = flow_start(&q->ft, f, l, t,
 		    q->more && t >= q->from && t <= q->whi);
-		if (fl != NULL && fl->t1 < q->wlo)
-			flow_drop(&q->ft, fl);
-	} else if (iseq(f[F_EVENT], "stop")) {
+	else if (ev == EV_OPEN)
+		fl = flow_open(&q->ft, f, l, t,
+		    q->more && t >= q->from && t <= q->whi);
+	else if (ev == EV_STOP)
 		fl = flow_stop(&q->ft, f, l, t,
 		    q->more && t >= q->wlo && t <= q->whi);
-		if (fl != NULL && fl->t1 < q->wlo)
-			flow_drop(&q->ft, fl);
-	}
+	if (fl != NULL && fl->flags & FL_ENDED && fl->t1 < q->wlo)
+		flow_drop(&q->ft, fl);
 }
 
 /* closest: keep l if it is closer; ties: the earlier time, then line */
@@ -381,6 +376,10 @@ past(struct query *q, int64_t t)
 {
 	if (uflag || t <= q->whi + kflag)
 		return 0;
+	/* -g: a record that vouches for the window's end may come later */
+	if (gflag && cov.recorded && cover_vouched(&cov) < q->whi &&
+	    t <= q->whi + 2 * kflag)
+		return 0;
 	q->more = 0;
 	if (!Pflag || (q->ftinit ? q->ft.nopen : 0) == 0 ||
 	    t > q->whi + Rflag + kflag) {
@@ -396,12 +395,12 @@ past(struct query *q, int64_t t)
  * key, or every line with -t).  The caller has checked past().
  */
 static void
-answer(struct query *q, struct wr *out, const struct span *f, struct span l,
-    int64_t t)
+answer(struct query *q, struct wr *out, enum csvevent ev,
+    const struct span *f, struct span l, int64_t t)
 {
 	if (!aflag && (t < q->wlo || t > q->whi))
 		return;
-	if (iseq(f[F_EVENT], "lost")) {
+	if (ev >= EV_BEGIN) {	/* a record: of every query */
 		if (!oneflag && !aflag)
 			emit(q, out, l.p, l.n);
 		return;
@@ -409,7 +408,7 @@ answer(struct query *q, struct wr *out, const struct span *f, struct span l,
 	if (!protook(f) || !dstok(f))
 		return;
 	if (aflag)
-		flowline(q, f, l, t);
+		flowline(q, ev, f, l, t);
 	else if (oneflag)
 		closest(q, l, t);
 	else
@@ -494,6 +493,69 @@ qnext(struct query *q)
 	return NULL;
 }
 
+/* tput: an instant as the log writes it (UTC), or "-" when unbounded */
+static void
+tput(struct wr *out, int64_t t)
+{
+	struct tmfmt tf;
+	char b[TM_FMTMAX];
+
+	if (t == INT64_MIN || t == INT64_MAX) {
+		wr_putc(out, '-');
+		return;
+	}
+	tm_fmtinit(&tf, 0);
+	wr_put(out, b, tm_fmt(&tf, b, t));
+}
+
+/*
+ * gaps: -g, what the log does not cover of what q's answer needed:
+ *	!cover FROM TO recorded|legacy
+ *	!gap FROM TO WHY AT N
+ * The answer needed [K, T+w]: K is the latest complete snapshot at or
+ * before T-w (every flow open then is listed), else the first instant
+ * that matters (T-w-maxage with -a): a flow active in the window either
+ * began after K (its start line) or was open at K.  WHY is cover_why()'s
+ * name, AT the instant of the record that tells it, N the events lost
+ * (or -); FROM, TO, AT are "-" when unbounded or unknown.
+ */
+static void
+gaps(struct query *q, struct wr *out)
+{
+	struct cgap g[GAPMAX];
+	int64_t k = cover_snapshot(&cov, q->wlo);
+	size_t i, n;
+	char b[32];
+
+	if (k == INT64_MIN || k < q->from)
+		k = q->from;
+	n = cover_gaps(&cov, k, q->whi, g, GAPMAX);
+	wr_put(out, "!cover ", 7);
+	tput(out, k);
+	wr_putc(out, ' ');
+	tput(out, q->whi);
+	wr_put(out, cov.recorded ? " recorded\n" : " legacy\n",
+	    cov.recorded ? 10 : 8);
+	for (i = 0; i < n && i < GAPMAX; i++) {
+		wr_put(out, "!gap ", 5);
+		tput(out, g[i].from);
+		wr_putc(out, ' ');
+		tput(out, g[i].to);
+		wr_putc(out, ' ');
+		wr_put(out, cover_why(g[i].why), strlen(cover_why(g[i].why)));
+		wr_putc(out, ' ');
+		tput(out, g[i].at);
+		if (g[i].n >= 0)
+			wr_put(out, b, (size_t)snprintf(b, sizeof(b), " %lld\n",
+			    g[i].n));
+		else
+			wr_put(out, " -\n", 3);
+	}
+	if (n > GAPMAX)
+		wr_put(out, b, (size_t)snprintf(b, sizeof(b), "!more %zu\n",
+		    n - GAPMAX));
+}
+
 /*
  * result: print q's answer.  With -f it is headed by a line
  *	#LINE NATIP PORT TIME EPOCH
@@ -528,10 +590,10 @@ result(struct query *q, struct wr *out)
 	if (aflag && q->ftinit) {
 		rank = flow_rank(&q->ft, q->t, &nrank);
 		for (i = 0; i < nrank; i++) {
-			if (rank[i]->flags & FL_START)
+			if (rank[i]->l0 != NULL)
 				putline(out, rank[i]->l0, rank[i]->n0);
 			if (rank[i]->flags & FL_STOP &&
-			    (Pflag || !(rank[i]->flags & FL_START)))
+			    (Pflag || rank[i]->l0 == NULL))
 				putline(out, rank[i]->l1, rank[i]->n1);
 			if (Pflag)
 				wr_putc(out, '\n');
@@ -540,6 +602,8 @@ result(struct query *q, struct wr *out)
 		free(rank);
 		flow_free(&q->ft);
 	}
+	if (gflag)
+		gaps(q, out);
 	free(q->best.line);
 	free(q->buf);
 }
@@ -558,13 +622,14 @@ main(int argc, char *argv[])
 	int64_t t;
 	int c, r, tset = 0, trouble = 0, found = 0, warned;
 	int fi = 0;
+	enum csvevent ev;
 	const char *path;
 
 	err_init(argv[0]);
-	while ((c = getopt(argc, argv, ":1aA:cD:f:hk:n:p:PR:t:uVw:")) != -1)
+	while ((c = getopt(argc, argv, ":1aA:D:f:ghk:n:p:PR:t:uVw:")) != -1)
 		switch (c) {
-		case 'c':
-			cflag = 1;
+		case 'g':
+			gflag = 1;
 			break;
 		case '1':
 			oneflag = 1;
@@ -619,13 +684,13 @@ main(int argc, char *argv[])
 	argc -= optind;
 	argv += optind;
 	if (tset == (fflag != NULL) || (oneflag && aflag) ||
-	    (Pflag && !aflag) || (cflag && (oneflag || Pflag || fflag)) ||
-	    (fflag && Nkey[0] != '\0'))
+	    (Pflag && !aflag) || (fflag && Nkey[0] != '\0'))
 		usage();
 	if (tset && (tflag > MAXTIME || tflag < -MAXTIME))
 		die(EXIT_TROUBLE, "-t: time out of range");
 	if (Rflag < 0)
 		Rflag = Aflag;
+	cover_init(&cov, kflag);
 
 	if (fflag) {
 		if (qload(fflag) > 0)
@@ -648,11 +713,11 @@ main(int argc, char *argv[])
 	o.start -= kflag;	/* a line before this: none before it matters */
 	/*
 	 * The last instant read: every query is past (past()) at a line
-	 * after its window + skew, or + readon with -P.  -c stops where
-	 * its reader, "cttime -a -P" with the same -R (cttrace), stops.
+	 * after its window + skew, or + readon with -P, or with -g + skew
+	 * for a record that vouches for the window's end.
 	 */
 	o.hasend = !uflag;
-	o.end = o.hi + (Pflag || cflag ? Rflag : 0) + 2 * kflag;
+	o.end = o.hi + (Pflag ? Rflag : 0) + (gflag ? kflag : 0) + 2 * kflag;
 	o.all = uflag;
 	o.key = Nkey;
 	o.maxline = MAXLINE;
@@ -674,11 +739,6 @@ main(int argc, char *argv[])
 				lwarn(&in, "line too long", l);
 				continue;
 			}
-			if (cflag) {	/* the caller filters: pass it on */
-				if (Nkey[0] == '\0' || ckeep(l))
-					emit(&qs[0], &out, l.p, l.n);
-				continue;
-			}
 			if ((c = tin_time(l, &t)) != 0) {
 				if (c < 0)
 					lwarn(&in, "bad time", l);
@@ -687,7 +747,8 @@ main(int argc, char *argv[])
 			if (!fflag) {	/* one query: every line is its */
 				if (past(&qs[0], t))
 					break;
-				if (!aflag && (t < qs[0].wlo || t > qs[0].whi))
+				if (!aflag && !gflag &&
+				    (t < qs[0].wlo || t > qs[0].whi))
 					continue;
 			}
 			if (!csv_fields(l, f)) {
@@ -695,31 +756,35 @@ main(int argc, char *argv[])
 				    l);
 				continue;
 			}
-			if (Nkey[0] != '\0' && !natok(f))
-				continue;
-			if (iseq(f[F_EVENT], "lost")) {
-				/* a gap in the log: every query's */
+			if ((ev = csv_event(f[F_EVENT])) >= EV_BEGIN) {
+				/* a record of the log itself: every query's */
+				if (cover_record(&cov, ev, t, f) < 0)
+					lwarn(&in, "bad from or to", l);
 				for (i = 0, warned = 0; i < nq; i++) {
 					q = &qs[i];
 					if (q->done || (fflag && past(q, t)))
 						continue;
-					if (t >= q->from && t <= q->whi &&
+					if (ev == EV_LOST && !gflag &&
+					    t >= q->from && t <= q->whi &&
 					    q->more && !warned++)
 						lwarn(&in, "the log lost events"
 						    " here: a line may be "
 						    "missing", l);
-					answer(q, &out, f, l, t);
+					answer(q, &out, ev, f, l, t);
 				}
 				continue;
 			}
+			cover_line(&cov, t);
+			if (Nkey[0] != '\0' && !natok(f))
+				continue;
 			if (!fflag) {
-				answer(&qs[0], &out, f, l, t);
+				answer(&qs[0], &out, ev, f, l, t);
 				continue;
 			}
 			for (q = qfirst(f, k, &kn, &h); q != NULL;
 			    q = qnext(q))
 				if (!q->done && !past(q, t))
-					answer(q, &out, f, l, t);
+					answer(q, &out, ev, f, l, t);
 		}
 		if (tin_close(&in) < 0)
 			trouble = 1;
@@ -735,5 +800,6 @@ main(int argc, char *argv[])
 		free(qs);
 		free(qtab);
 	}
+	cover_free(&cov);
 	return trouble ? EXIT_TROUBLE : found ? EXIT_MATCH : EXIT_NOMATCH;
 }

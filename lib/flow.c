@@ -5,6 +5,7 @@
 #include "csv.h"
 #include "err.h"
 #include "flow.h"
+#include "tm.h"
 
 #define NBUCKET0 1024		/* grows with the open flows */
 
@@ -141,6 +142,18 @@ flow_start(struct flowtab *ft, const struct span *f, struct span line,
 	struct flow *old, *fl;
 
 	kn = keyof(f, k, &h);
+	if ((old = find(ft, k, kn, h, 0)) != NULL && old->flags & FL_OPEN &&
+	    !(old->flags & FL_START && !(old->flags & FL_KSTART)) &&
+	    t - old->topen <= FLOW_MERGE && old->topen - t <= FLOW_MERGE) {
+		/* the start of a flow a snapshot listed: the same flow */
+		old->t0 = t;
+		old->flags = (old->flags | FL_START) & ~(FL_OPEN | FL_KSTART);
+		free(old->l0);
+		old->l0 = dup(line);
+		old->n0 = line.n;
+		free(k);
+		return NULL;
+	}
 	if ((old = find(ft, k, kn, h, 1)) != NULL) {
 		old->t1 = t;
 		old->flags |= FL_ENDED;
@@ -154,6 +167,55 @@ flow_start(struct flowtab *ft, const struct span *f, struct span line,
 	}
 	free(k);
 	return old;
+}
+
+struct flow *
+flow_open(struct flowtab *ft, const struct span *f, struct span line,
+    int64_t t, int keep)
+{
+	char *k = xmalloc(line.n);
+	size_t kn;
+	uint64_t h;
+	struct flow *fl;
+	int64_t t0;
+
+	kn = keyof(f, k, &h);
+	if ((fl = find(ft, k, kn, h, 0)) == NULL && keep) {
+		fl = add(ft, k, kn, h, 1);
+		fl->flags = FL_OPEN;
+		fl->topen = t;
+		fl->l0 = dup(line);
+		fl->n0 = line.n;
+		if (f[F_FROM].n > 0 && tm_parse(f[F_FROM].p, f[F_FROM].n,
+		    &t0) == 0 && t0 <= t) {
+			fl->t0 = t0;
+			fl->flags |= FL_START | FL_KSTART;
+		}
+	}
+	free(k);
+	return fl;
+}
+
+/*
+ * ktimes: the kernel's start and end of a stop line at t, where they
+ * agree with it (flow.h)
+ */
+static void
+ktimes(struct flow *fl, const struct span *f, int64_t t)
+{
+	int64_t k0, k1;
+	int has0 = f[F_FROM].n > 0 && tm_parse(f[F_FROM].p, f[F_FROM].n,
+	    &k0) == 0 && k0 <= t;
+	int has1 = f[F_TO].n > 0 && tm_parse(f[F_TO].p, f[F_TO].n,
+	    &k1) == 0 && k1 <= t && (!has0 || k1 >= k0);
+
+	if (has0 && !(fl->flags & FL_START)) {
+		fl->t0 = k0;
+		fl->flags |= FL_START | FL_KSTART;
+	}
+	if (has1 && (!(fl->flags & FL_START) || k1 + TM_USEC > fl->t0) &&
+	    k1 + TM_USEC - 1 < fl->t1)
+		fl->t1 = k1 + TM_USEC - 1;	/* the end of its second */
 }
 
 struct flow *
@@ -175,6 +237,7 @@ flow_stop(struct flowtab *ft, const struct span *f, struct span line,
 	fl->t1 = t;
 	fl->l1 = dup(line);
 	fl->n1 = line.n;
+	ktimes(fl, f, t);
 	return fl;
 }
 

@@ -35,6 +35,24 @@
  *      few microseconds later, T was after the handover (the stop is the
  *      moment the next flow's first packet took the port).
  *
+ * Snapshots (csv.h): an open record says a flow was open at its time.  If
+ * a flow with its key is open it is that flow; else it is a flow whose
+ * start is its from field when known (the kernel's or ctparse's), else
+ * unknown, and whose stop may come later.  A start line of its key within
+ * FLOW_MERGE of the open record is that flow's own start (ctparse logs
+ * the events that happened while the kernel's table was dumped after the
+ * dump), not a new flow.
+ *
+ * The kernel's times (stop lines with from and to, csv.h): a stop line's
+ * time is when conntrack read the DESTROY, up to the garbage collector's
+ * delay (seconds) after the flow expired; the kernel's end "to" is the
+ * expiry, in whole seconds.  So the end is taken as the earlier of the
+ * line's time and the end of the kernel's second, so that an expired flow
+ * does not look active for the collector's delay.  A stop line's from
+ * gives the start of a flow whose start line is not in what was read.
+ * Kernel times that contradict the line (an end after it, a start after
+ * the end) are ignored: a time zone mismatch, say.
+ *
  * Lines are copied into the flows.  Open flows are found by hashing the
  * key; every flow kept is also on a list in input order until dropped.
  */
@@ -47,10 +65,14 @@
 #include "span.h"
 
 enum {
-	FL_START = 1,		/* start line seen: l0, t0 valid */
+	FL_START = 1,		/* t0 valid: start line, or from (FL_KSTART) */
 	FL_STOP = 2,		/* stop line seen: l1 valid */
-	FL_ENDED = 4		/* t1 valid: stop seen, or ended by reuse */
+	FL_ENDED = 4,		/* t1 valid: stop seen, or ended by reuse */
+	FL_OPEN = 8,		/* l0 is an open record, not a start line */
+	FL_KSTART = 16		/* t0 is a from field, not a start line's */
 };
+
+#define FLOW_MERGE (60 * 1000000LL)	/* see above: microseconds */
 
 struct flow {
 	struct flow *hnext;	/* chain of open flows in a bucket */
@@ -59,9 +81,11 @@ struct flow {
 	unsigned long long seq;	/* input order of its first line */
 	int flags;
 	int64_t t0, t1;		/* start, end: microseconds */
+	int64_t topen;		/* FL_OPEN: the open record's time */
 	char *key;		/* "id;proto;src;sport;dst;dport;nat;natport" */
 	size_t keyn;
-	char *l0, *l1;		/* start line, stop line (no '\n') */
+	char *l0, *l1;		/* start or open line, stop line (no '\n'),
+				   or NULL */
 	size_t n0, n1;
 };
 
@@ -82,6 +106,14 @@ void flow_free(struct flowtab *ft);
  * made only if keep is set.
  */
 struct flow *flow_start(struct flowtab *ft, const struct span *f,
+    struct span line, int64_t t, int keep);
+
+/*
+ * flow_open: an open record at t.  Returns the open flow with the same
+ * key (the same flow: nothing changes), else, if keep is set, a new open
+ * flow, else NULL.
+ */
+struct flow *flow_open(struct flowtab *ft, const struct span *f,
     struct span line, int64_t t, int keep);
 
 /*
