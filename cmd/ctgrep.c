@@ -40,7 +40,6 @@
  * portable one; with many patterns bmh and sse2 give the scalar prefilter,
  * and dfa and nfa the automaton without prefilter (lib/ac.h).
  */
-#include <arpa/inet.h>
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
@@ -52,6 +51,7 @@
 #include "bmh.h"
 #include "csv.h"
 #include "err.h"
+#include "natkey.h"
 #include "rd.h"
 #include "wr.h"
 
@@ -102,74 +102,44 @@ addpat(const char *p, size_t m)
 }
 
 /*
- * natpat: add the needle ";NATIP;PORT;" for a NAT key "NATIP:PORT" or
- * "[IPV6]:PORT".  NULL, or why the key is bad.
+ * natpat: add the needle ";NATIP;PORT;" for the NAT key k (lib/natkey.h),
+ * given as arg; an IPv4-mapped address is said to be taken as IPv4.
  */
-static const char *
-natpat(const char *arg)
+static void
+natpat(const struct natkey *k, const char *arg)
 {
-	char addr[INET6_ADDRSTRLEN + 1], text[INET6_ADDRSTRLEN];
-	char buf[INET6_ADDRSTRLEN + 8];
-	unsigned char bin[16];
-	const char *a, *ae, *port;
-	unsigned long pn;
-	int af;
+	char buf[NATKEY_LOGMAX + 2];
+	size_t n;
 
-	if (arg[0] == '[') {
-		af = AF_INET6;
-		a = arg + 1;
-		if ((ae = strchr(a, ']')) == NULL || ae[1] != ':')
-			return "expected [IPV6]:PORT";
-		port = ae + 2;
-	} else {
-		af = AF_INET;
-		a = arg;
-		if ((ae = strchr(a, ':')) == NULL)
-			return "expected NATIP:PORT";
-		if (strchr(ae + 1, ':') != NULL)
-			return "write an IPv6 address in brackets: "
-			    "[2001:db8::1]:61234";
-		port = ae + 1;
-	}
-	if ((size_t)(ae - a) >= sizeof(addr) || ae == a)
-		return af == AF_INET ? "bad IPv4 address" : "bad IPv6 address";
-	memcpy(addr, a, (size_t)(ae - a));
-	addr[ae - a] = '\0';
-	if (inet_pton(af, addr, bin) != 1 ||
-	    inet_ntop(af, bin, text, sizeof(text)) == NULL)
-		return af == AF_INET ? "bad IPv4 address" : "bad IPv6 address";
-	if (port[0] == '\0' || strspn(port, "0123456789") != strlen(port) ||
-	    strlen(port) > 5 || (pn = strtoul(port, NULL, 10)) < 1 ||
-	    pn > 65535)
-		return "bad port (1-65535)";
-	addpat(buf, (size_t)sprintf(buf, ";%s;%lu;", text, pn));
-	return NULL;
+	if (k->mapped)
+		warn("%s: taken as the IPv4 address %s", arg, k->addr);
+	buf[0] = ';';
+	n = natkey_log(k, buf + 1, sizeof(buf) - 2);
+	buf[n + 1] = ';';
+	addpat(buf, n + 2);
 }
 
 /*
- * complaint: a complaint line "NATIP PORT TIME" (lib/query.h) as the key
- * "NATIP:PORT" or "[IPV6]:PORT" in key[n], or 0 when s holds no blank
+ * complaint: the key of a complaint line "NATIP PORT TIME" (lib/query.h)
+ * in k: NULL or why it is bad; *is 0 when s[0..n) holds no blank (then it
+ * is not one)
  */
-static int
-complaint(const char *s, size_t n, char *key, size_t keyn)
+static const char *
+complaint(const char *s, size_t n, struct natkey *k, int *is)
 {
-	const char *a = s, *ae, *p, *pe, *e = s + n;
+	const char *ae, *p, *pe, *e = s + n, *why;
 
-	for (ae = a; ae < e && *ae != ' ' && *ae != '\t'; ae++)
+	for (ae = s; ae < e && *ae != ' ' && *ae != '\t'; ae++)
 		;
-	if (ae == e)
-		return 0;
+	if ((*is = ae < e) == 0)
+		return NULL;
 	for (p = ae; p < e && (*p == ' ' || *p == '\t'); p++)
 		;
 	for (pe = p; pe < e && *pe != ' ' && *pe != '\t'; pe++)
 		;
-	if (a < ae && *a == '[' && ae[-1] == ']') {
-		a++;
-		ae--;
-	}
-	snprintf(key, keyn, memchr(a, ':', (size_t)(ae - a)) != NULL ?
-	    "[%.*s]:%.*s" : "%.*s:%.*s", (int)(ae - a), a, (int)(pe - p), p);
-	return 1;
+	if ((why = natkey_addr(k, s, (size_t)(ae - s))) != NULL)
+		return why;
+	return natkey_port(k, p, (size_t)(pe - p));
 }
 
 /*
@@ -185,9 +155,10 @@ patfile(const char *path, int nat)
 	char key[64];
 	struct rd r;
 	struct span s;
+	struct natkey k;
 	const char *e;
-	size_t k;
-	int c;
+	size_t i;
+	int c, is;
 
 	if (rd_open(&r, path) < 0)
 		die(EXIT_TROUBLE, "%s:", path);
@@ -212,21 +183,27 @@ patfile(const char *path, int nat)
 		if (s.n == 0)
 			continue;
 		e = memchr(s.p, '\0', s.n) != NULL ? "a NUL byte" : NULL;
-		if (e == NULL && !complaint(s.p, s.n, key, sizeof(key))) {
+		if (e == NULL && (e = complaint(s.p, s.n, &k, &is)) == NULL &&
+		    !is) {
 			if (s.n >= sizeof(key))
 				e = "expected NATIP:PORT";
 			else {
 				memcpy(key, s.p, s.n);
 				key[s.n] = '\0';
+				e = natkey_parse(&k, key, 0);
 			}
 		}
-		if (e == NULL)
-			e = natpat(key);
+		if (e == NULL) {
+			memcpy(key, s.p, s.n < sizeof(key) ? s.n : sizeof(key) - 1);
+			key[s.n < sizeof(key) ? s.n : sizeof(key) - 1] = '\0';
+			natpat(&k, key);
+			continue;
+		}
 		if (e != NULL) {	/* the line, '?' for unprintable bytes */
-			for (k = 0; k < s.n && k + 1 < sizeof(key); k++)
-				key[k] = s.p[k] >= ' ' && s.p[k] <= '~' ?
-				    s.p[k] : '?';
-			key[k] = '\0';
+			for (i = 0; i < s.n && i + 1 < sizeof(key); i++)
+				key[i] = s.p[i] >= ' ' && s.p[i] <= '~' ?
+				    s.p[i] : '?';
+			key[i] = '\0';
 			warn("%s:%llu: %s: %s", r.name, r.lineno, key, e);
 			badkeys++;
 		}
@@ -340,6 +317,7 @@ main(int argc, char *argv[])
 	char *e;
 	const char *why;
 	size_t k;
+	struct natkey nk;
 	struct rd in;
 	struct span s;
 	int c, i, r, acf, bmf, trouble = 0, done = 0;
@@ -369,8 +347,9 @@ main(int argc, char *argv[])
 			break;
 		case 'N':
 			nflag = 1;
-			if ((why = natpat(optarg)) != NULL)
+			if ((why = natkey_parse(&nk, optarg, 0)) != NULL)
 				die(EXIT_TROUBLE, "-N %s: %s", optarg, why);
+			natpat(&nk, optarg);
 			break;
 		case OPT_NATFILE:
 			nflag = 1;

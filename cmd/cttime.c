@@ -40,6 +40,7 @@
 #include "csv.h"
 #include "err.h"
 #include "flow.h"
+#include "natkey.h"
 #include "rd.h"
 #include "query.h"
 #include "tin.h"
@@ -66,10 +67,11 @@ static int gflag;		/* -g: the gaps in the log's coverage */
 static int oneflag;		/* -1: the closest line only */
 static int aflag;		/* -a: flows active in the window */
 static int Pflag;		/* -P: with -a, start and stop lines */
-static const char *pflag;	/* -p proto: this protocol only */
+static const char *pflag;	/* -p proto: this protocol only, */
+static char pname[16];		/* as the log writes it */
 static char Dhost[INET6_ADDRSTRLEN];	/* -D dst[:port]: this destination, */
 static const char *Dport;	/* as conntrack writes it, and port */
-static char Nkey[INET6_ADDRSTRLEN + 8];	/* -n natip:port: "nat;natport" */
+static char Nkey[NATKEY_LOGMAX];	/* -n natip:port: "nat;natport" */
 
 static const char *fflag;	/* -f queries: many questions, one pass */
 static int64_t Rflag = -1;	/* -R readon: -P's reading on; -1: maxage */
@@ -197,75 +199,40 @@ natok(const struct span *f)
 
 /*
  * Nparse: -n natip:port or [v6addr]:port, kept as the log writes the nat
- * and natport fields, "nat;natport", the address as inet_ntop gives it
- * (as ctgrep -N does).
+ * and natport fields, "nat;natport" (lib/natkey.h, as ctgrep -N).
  */
 static void
-Nparse(char *arg)
+Nparse(const char *arg)
 {
-	unsigned char a[16];
-	char host[INET6_ADDRSTRLEN], *h = arg, *port, *e;
-	int af = AF_INET;
-	long v;
+	struct natkey k;
+	const char *why;
 
-	if (*arg == '[') {
-		h = arg + 1;
-		if ((port = strchr(h, ']')) == NULL || port[1] != ':')
-			die(EXIT_TROUBLE, "-n %s: expected [IPV6]:PORT", arg);
-		*port = '\0';
-		port += 2;
-		af = AF_INET6;
-	} else if ((port = strchr(arg, ':')) == NULL ||
-	    strchr(port + 1, ':') != NULL)
-		die(EXIT_TROUBLE, "-n %s: expected NATIP:PORT or [IPV6]:PORT",
-		    arg);
-	else
-		*port++ = '\0';
-	if (inet_pton(af, h, a) != 1 ||
-	    inet_ntop(af, a, host, sizeof(host)) == NULL)
-		die(EXIT_TROUBLE, "-n %s: bad IPv%d address", h,
-		    af == AF_INET ? 4 : 6);
-	v = strtol(port, &e, 10);
-	if (*port < '0' || *port > '9' || *e != '\0' || v < 1 || v > 65535)
-		die(EXIT_TROUBLE, "-n %s: bad port (1-65535)", port);
-	snprintf(Nkey, sizeof(Nkey), "%s;%ld", host, v);
+	if ((why = natkey_parse(&k, arg, 0)) != NULL)
+		die(EXIT_TROUBLE, "-n %s: %s", arg, why);
+	if (k.mapped)
+		warn("-n %s: taken as the IPv4 address %s", arg, k.addr);
+	natkey_log(&k, Nkey, sizeof(Nkey));
 }
 
 /*
- * Dparse: -D addr, addr:port, [v6addr] or [v6addr]:port, kept in the
- * form inet_ntop gives, the form of the log, so that 2001:DB8:0::1 finds
- * 2001:db8::1.
+ * Dparse: -D addr, addr:port, [v6addr] or [v6addr]:port, kept in the form
+ * the log writes (lib/natkey.h), so that 2001:DB8:0::1 finds 2001:db8::1
+ * and port 07001 finds 7001.
  */
 static void
-Dparse(char *arg)
+Dparse(const char *arg)
 {
-	unsigned char a[16];
-	char *host = arg, *port = NULL, *q;
-	int af;
+	static char port[12];
+	struct natkey k;
+	const char *why;
 
-	if (*arg == '[') {
-		host = arg + 1;
-		if ((q = strchr(host, ']')) == NULL)
-			die(EXIT_TROUBLE, "-D %s: missing ]", arg);
-		*q++ = '\0';
-		if (*q == ':')
-			port = q + 1;
-		else if (*q != '\0')
-			die(EXIT_TROUBLE, "-D: bad destination");
-	} else if ((q = strchr(arg, ':')) != NULL && strchr(q + 1, ':') == NULL) {
-		*q = '\0';
-		port = q + 1;
-	}
-	af = strchr(host, ':') != NULL ? AF_INET6 : AF_INET;
-	if (inet_pton(af, host, a) != 1 ||
-	    inet_ntop(af, a, Dhost, sizeof(Dhost)) == NULL)
-		die(EXIT_TROUBLE, "-D %s: not an IPv4 or IPv6 address", host);
-	if (port != NULL) {
-		char *end;
-		long v = strtol(port, &end, 10);
-
-		if (*port < '0' || *port > '9' || *end != '\0' || v > 65535)
-			die(EXIT_TROUBLE, "-D: %s: bad port", port);
+	if ((why = natkey_parse(&k, arg, 1)) != NULL)
+		die(EXIT_TROUBLE, "-D %s: %s", arg, why);
+	if (k.mapped)
+		warn("-D %s: taken as the IPv4 address %s", arg, k.addr);
+	memcpy(Dhost, k.addr, sizeof(Dhost));
+	if (k.port > 0) {
+		snprintf(port, sizeof(port), "%u", k.port);
 		Dport = port;
 	}
 }
@@ -623,6 +590,7 @@ main(int argc, char *argv[])
 	int c, r, tset = 0, trouble = 0, found = 0, warned;
 	int fi = 0;
 	enum csvevent ev;
+	const char *why1;
 	const char *path;
 
 	err_init(argv[0]);
@@ -644,7 +612,10 @@ main(int argc, char *argv[])
 			kflag = secarg(c, optarg);
 			break;
 		case 'p':
-			pflag = optarg;
+			if ((why1 = natkey_proto(optarg, pname, sizeof(pname))) !=
+			    NULL)
+				die(EXIT_TROUBLE, "-p %s: %s", optarg, why1);
+			pflag = pname;
 			break;
 		case 'D':
 			Dparse(optarg);

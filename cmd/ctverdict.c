@@ -19,9 +19,10 @@
  * (its gaps are its lost records) and said to be so.
  *
  * -c only checks the complaints: it copies the file with every line that
- * is not a complaint made an empty comment ("#"), so that the other tools
+ * is not a complaint made an empty comment ("#"), and the address and port
+ * of the others in the log's form (lib/natkey.h), so that the other tools
  * of a trace read the good ones under the same line numbers and only this
- * tool speaks of the bad ones.
+ * tool speaks of the bad ones and of the addresses it read otherwise.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -297,6 +298,52 @@ written(char *s, char **nat, char **port, char **t)
 	*t = s + strspn(s, " \t");
 }
 
+/* check: -c */
+static int
+check(const char *path)
+{
+	FILE *fp;
+	struct wr out;
+	struct qline q;
+	char *line = NULL, *copy, *nat, *port, *t, why[256];
+	size_t cap = 0;
+	ssize_t n;
+	unsigned long lineno = 0;
+	int rc;
+
+	if ((fp = fopen(path, "r")) == NULL)
+		die(EXIT_TROUBLE, "%s:", path);
+	wr_init(&out, STDOUT_FILENO, "standard output");
+	while ((n = getline(&line, &cap, fp)) != -1) {
+		lineno++;
+		if ((copy = strdup(line)) == NULL)
+			die(EXIT_TROUBLE, "out of memory:");
+		if ((rc = query_parse(copy, &q, why, sizeof(why))) < 0) {
+			warn("%s:%lu: %s", path, lineno, why);
+			wr_put(&out, "#\n", 2);
+		} else if (rc > 0) {
+			wr_put(&out, line, (size_t)n);
+			if (line[n - 1] != '\n')
+				wr_putc(&out, '\n');
+		} else {	/* "addr;port" as "addr port", the time as is */
+			written(line, &nat, &port, &t);
+			*strchr(q.key, ';') = ' ';
+			wr_put(&out, q.key, q.keyn);
+			wr_putc(&out, ' ');
+			wr_put(&out, t, strlen(t));
+			wr_putc(&out, '\n');
+		}
+		free(copy);
+	}
+	if (ferror(fp))
+		die(EXIT_TROUBLE, "%s:", path);
+	fclose(fp);
+	free(line);
+	wr_flush(&out);
+	wr_free(&out);
+	return EXIT_MATCH;
+}
+
 enum verdict { V_NONE, V_ONE, V_SEVERAL, V_UNKNOWN, V_ERROR };
 
 /*
@@ -306,7 +353,7 @@ enum verdict { V_NONE, V_ONE, V_SEVERAL, V_UNKNOWN, V_ERROR };
  */
 static enum verdict
 report(struct wr *out, const struct answer *a, struct span h, char *nat,
-    char *port, char *t, int *nblock, size_t *nfl)
+    char *port, char *t, int mapped, int *nblock, size_t *nfl)
 {
 	static struct flow fl[MAXFLOWS];
 	struct gap g[20];
@@ -388,6 +435,10 @@ report(struct wr *out, const struct answer *a, struct span h, char *nat,
 		gapline(out, &g[i]);
 	if (more)
 		wr_put(out, "gap: and more (not listed)\n", 27);
+	if (mapped)
+		wr_put(out, b, (size_t)snprintf(b, sizeof(b), "note: %s is "
+		    "taken as the IPv4 address %s (the NAT logs IPv4 flows as "
+		    "IPv4)\n", nat, qnat));
 	if (legacy && ng == 0)
 		wr_put(out, b, (size_t)snprintf(b, sizeof(b), "note: this log "
 		    "does not record what it covers (an older ctparse wrote "
@@ -434,44 +485,6 @@ error(struct wr *out, unsigned long lineno, const char *why, int *nblock)
 	wr_put(out, b, (size_t)snprintf(b, sizeof(b), "%sline %lu: cannot "
 	    "read the complaint\nverdict: error: %.400s\n", (*nblock)++ ?
 	    "\n" : "", lineno, why));
-}
-
-/* check: -c */
-static int
-check(const char *path)
-{
-	FILE *fp;
-	struct wr out;
-	struct qline q;
-	char *line = NULL, *copy, why[256];
-	size_t cap = 0;
-	ssize_t n;
-	unsigned long lineno = 0;
-
-	if ((fp = fopen(path, "r")) == NULL)
-		die(EXIT_TROUBLE, "%s:", path);
-	wr_init(&out, STDOUT_FILENO, "standard output");
-	while ((n = getline(&line, &cap, fp)) != -1) {
-		lineno++;
-		if ((copy = strdup(line)) == NULL)
-			die(EXIT_TROUBLE, "out of memory:");
-		if (query_parse(copy, &q, why, sizeof(why)) < 0) {
-			warn("%s:%lu: %s", path, lineno, why);
-			wr_put(&out, "#\n", 2);
-		} else {
-			wr_put(&out, line, (size_t)n);
-			if (line[n - 1] != '\n')
-				wr_putc(&out, '\n');
-		}
-		free(copy);
-	}
-	if (ferror(fp))
-		die(EXIT_TROUBLE, "%s:", path);
-	fclose(fp);
-	free(line);
-	wr_flush(&out);
-	wr_free(&out);
-	return EXIT_MATCH;
 }
 
 /* answers: cut cttime's output into answers, in *n */
@@ -615,8 +628,8 @@ main(int argc, char *argv[])
 			for (h.p = p - 1; h.p > all.p && h.p[-1] != '\n'; h.p--)
 				;
 			h.n = (size_t)(p - 1 - h.p);
-			v = report(&out, &a[i], h, nat, port, t, &nblock,
-			    &nfl);
+			v = report(&out, &a[i], h, nat, port, t, q.mapped,
+			    &nblock, &nfl);
 		}
 		if (v == V_UNKNOWN && nfl == 0)
 			unknown = 1;	/* nothing could be concluded */

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "err.h"
+#include "natkey.h"
 #include "query.h"
 #include "tm.h"
 #include "zidx.h"	/* zidx_hash */
@@ -14,14 +15,25 @@ query_hash(const char *key, size_t n)
 	return zidx_hash(ZIDX_HASH0, key, n);
 }
 
+/*
+ * vis: why, quoting the line, with every byte that is not printable ASCII
+ * made '?', so that a complaint file cannot send escapes to a terminal
+ */
+static int
+vis(char *why)
+{
+	for (; *why != '\0'; why++)
+		if ((unsigned char)*why < ' ' || (unsigned char)*why > '~')
+			*why = '?';
+	return -1;
+}
+
 int
 query_parse(char *s, struct qline *q, char *why, size_t whyn)
 {
-	unsigned char bin[16];
-	char nat[INET6_ADDRSTRLEN], *a, *p, *e;
-	unsigned long port;
+	struct natkey k;
+	char *a, *p, *e;
 	int64_t t;
-	int af;
 
 	s += strspn(s, " \t");
 	for (e = s + strlen(s); e > s && strchr(" \t\r\n", e[-1]); e--)
@@ -33,48 +45,40 @@ query_parse(char *s, struct qline *q, char *why, size_t whyn)
 	s += strcspn(s, " \t");
 	if (*s == '\0') {
 		snprintf(why, whyn, "expected NATIP PORT TIME");
-		return -1;
+		return vis(why);
 	}
 	*s++ = '\0';
-	if (*a == '[' && (p = strchr(a, ']')) != NULL && p[1] == '\0') {
-		*p = '\0';
-		a++;
-	}
-	af = strchr(a, ':') != NULL ? AF_INET6 : AF_INET;
-	if (inet_pton(af, a, bin) != 1 ||
-	    inet_ntop(af, bin, nat, sizeof(nat)) == NULL) {
+	if (natkey_addr(&k, a, strlen(a)) != NULL) {
 		snprintf(why, whyn, "%.64s: not an IPv4 or IPv6 address", a);
-		return -1;
+		return vis(why);
 	}
 	s += strspn(s, " \t");
 	p = s;
 	s += strcspn(s, " \t");
 	if (*s == '\0' && p == s) {
 		snprintf(why, whyn, "expected NATIP PORT TIME");
-		return -1;
+		return vis(why);
 	}
 	if (*s != '\0')
 		*s++ = '\0';
-	if (*p == '\0' || strspn(p, "0123456789") != strlen(p) ||
-	    strlen(p) > 5 || (port = strtoul(p, NULL, 10)) < 1 ||
-	    port > 65535) {
+	if (natkey_port(&k, p, strlen(p)) != NULL) {
 		snprintf(why, whyn, "%.16s: bad port (1-65535)", p);
-		return -1;
+		return vis(why);
 	}
 	s += strspn(s, " \t");
 	if (*s == '\0') {
 		snprintf(why, whyn, "no time after the port");
-		return -1;
+		return vis(why);
 	}
 	if (tm_parsearg(s, &t, why, whyn) < 0)
-		return -1;
+		return vis(why);
 	if (t > QUERY_MAXTIME || t < -QUERY_MAXTIME) {
 		snprintf(why, whyn, "%.64s: time out of range", s);
-		return -1;
+		return vis(why);
 	}
 	memset(q, 0, sizeof(*q));
-	q->keyn = (size_t)snprintf(q->key, sizeof(q->key), "%s;%lu", nat,
-	    port);
+	q->keyn = natkey_log(&k, q->key, sizeof(q->key));
+	q->mapped = k.mapped;
 	q->hash = query_hash(q->key, q->keyn);
 	q->t = t;
 	return 0;

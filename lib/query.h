@@ -7,7 +7,8 @@
  * spaces allowed, up to the end of the line), separated by blanks.  Blank
  * lines and '#' comments are no complaints.  The key is kept as the log
  * writes the nat and natport fields, "nat;natport", the address as
- * inet_ntop(3) gives it, so any spelling of an address finds its lines.
+ * inet_ntop(3) gives it, so any spelling of an address finds its lines
+ * (lib/natkey.h: an IPv4-mapped IPv6 address is the IPv4 address).
  */
 #ifndef CT_QUERY_H
 #define CT_QUERY_H
@@ -25,6 +26,7 @@ struct qline {
 	size_t keyn;
 	uint64_t hash;		/* query_hash of key */
 	int64_t t;		/* the instant asked about, microseconds */
+	int mapped;		/* its address was IPv4-mapped IPv6 */
 };
 
 /*

@@ -239,6 +239,10 @@ csvlog() {
 	cmp want out
 	"$C" --nat-file k1 -N '[2001:db8::1]:1' log > out || :
 	cmp want out
+	# complaint lines, as cttrace -b takes them: the key of each
+	printf '203.0.113.5  40123 2026-11-27 10:00:00\n[2001:DB8::1]\t1 @0\n2001:db8:0::1 1 x\n' > kc
+	"$C" --nat-file kc log > out || :
+	cmp want out
 	# only comments: no key, nothing matches
 	printf '# none\n\n' > k3
 	run "$C" --nat-file k3 log
@@ -246,15 +250,16 @@ csvlog() {
 	[ "$output" = "" ]
 }
 
-@test "--nat-file: a bad line is 'ctgrep: FILE:LINE: ...', exit 2, no output" {
+@test "--nat-file: a bad line is 'ctgrep: FILE:LINE: ...', the others are searched, exit 2" {
 	printf '2026-11-27T00:00:00.000000Z;start;tcp;1;1;1;1;203.0.113.5;40123;1;;;;\n' > "$T/in"
 	for bad in 1.2.3:80 1.2.3.256:80 1.2.3.4:0 1.2.3.4:65536 1.2.3.4:x \
-	    1.2.3.4 '[2001:db8::1]' 2001:db8::1:5 '1.2.3.4:80 extra' nul; do
+	    1.2.3.4 '[2001:db8::1]' 2001:db8::1:5 '1.2.3.4:80 extra' \
+	    '1.2.3.4 0 @0' '1.2.3 80 @0' nul; do
 		printf '203.0.113.5:40123\n# ok\n%s\n' "$bad" > "$T/keys"
 		[ "$bad" = nul ] && printf '203.0.113.5:40123\n# ok\n1.2.3.4:8\0001\n' > "$T/keys"
 		run ctg --nat-file "$T/keys"
 		[ "$status" -eq 2 ]
-		[ ! -s "$T/out" ]
+		cmp -s "$T/in" "$T/out" || { echo "$bad: $(cat "$T/out")"; return 1; }
 		err1 ".*/keys:3: "
 	done
 	printf '1.2.3.4:80 # ok\n1.2.3.4:8\0001\n' > "$T/keys"
@@ -266,6 +271,29 @@ csvlog() {
 	run ctg -N 203.0.113.5:40123 -N 1.2.3.4:0
 	[ "$status" -eq 2 ]
 	err1 "-N 1.2.3.4:0: bad port"
+}
+
+@test "--records: the coverage records pass with the keys' lines, whatever the algorithm" {
+	{
+		echo '2026-11-27T10:00:00Z;begin;;;;;;;;60;;;;;2026-11-27T10:00:00Z;'
+		echo '2026-11-27T10:00:01Z;start;tcp;10.0.0.1;1;198.51.100.2;80;203.0.113.5;40123;1;;;;;;'
+		echo '2026-11-27T10:00:02Z;start;tcp;10.0.0.2;1;198.51.100.2;80;203.0.113.5;40124;2;;;;;;'
+		echo '2026-11-27T10:00:03Z;lost;;;;;;;;5;;;;'
+		echo '2026-11-27T10:00:04Z;stop;tcp;10.0.0.2;1;203.0.113.5;40123;203.0.113.5;40124;2;;;;;;'
+		echo '2026-11-27T10:01:00Z;alive;;;;;;;;60;;;;;2026-11-27T10:00:00Z;'
+	} > "$T/in"
+	sed -n '1p; 2p; 4p; 6p' "$T/in" > "$T/want1"
+	sed -n '1p; 4p; 6p' "$T/in" > "$T/want0"
+	for algo in bmh sse2 avx2 dfa nfa; do
+		CTGREP_ALGO=$algo ctg --records -N 203.0.113.5:40123
+		cmp -s "$T/want1" "$T/out" || { echo "$algo: $(cat "$T/out")"; return 1; }
+		CTGREP_ALGO=$algo ctg --records
+		cmp -s "$T/want0" "$T/out" || { echo "$algo alone: $(cat "$T/out")"; return 1; }
+	done
+	# the key as destination (line 5) is still not taken
+	printf '203.0.113.5:40123\n' > "$T/k"
+	ctg --records --nat-file "$T/k"
+	cmp -s "$T/want1" "$T/out"
 }
 
 @test "the many-pattern core: every path against a naive search (t/actest)" {

@@ -267,7 +267,7 @@ csv() {
 @test "usage: -h, -V, bad options" {
 	run "$C" -h
 	[ "$status" -eq 0 ]
-	[ "$output" = "usage: ctgrep [-ciq] [-m num] {-N natip:port | --nat-file file | -f file | pattern} [file ...]" ]
+	[ "$output" = "usage: ctgrep [-ciq] [-m num] [--records] {-N natip:port | --nat-file file | -f file | pattern} [file ...]" ]
 	run "$C" -V
 	[ "$status" -eq 0 ]
 	[ "${#lines[@]}" -eq 1 ]
@@ -277,7 +277,7 @@ csv() {
 		run ctg $a
 		[ "$status" -eq 2 ]
 		[ ! -s "$T/out" ]
-		[ "$(cat "$T/err")" = "usage: ctgrep [-ciq] [-m num] {-N natip:port | --nat-file file | -f file | pattern} [file ...]" ]
+		[ "$(cat "$T/err")" = "usage: ctgrep [-ciq] [-m num] [--records] {-N natip:port | --nat-file file | -f file | pattern} [file ...]" ]
 	done
 	run ctg
 	[ "$status" -eq 2 ]

@@ -681,10 +681,10 @@ cttime: stdin:4: bad time: 2026-13-27T10:06:47Z;start;tcp;10.0.0.1;1000;198..." 
 # ---------------------------------------------------------- failure paths
 
 @test "usage: bad options and combinations give one usage line, exit 2" {
-	u='usage: cttime {-t time | -f queries} [-cu] [-k skew] [-p proto] [-D dst[:port]] [-n natip:port] [-w seconds] [-1 | -a [-P] [-A maxage] [-R readon]] [file ...]'
+	u='usage: cttime {-t time | -f queries} [-gu] [-k skew] [-p proto] [-D dst[:port]] [-n natip:port] [-w seconds] [-1 | -a [-P] [-A maxage] [-R readon]] [file ...]'
 	printf '10.0.0.1 80 %s\n' $T >"$TMP/q"
 	for args in "-x -t $T" "" "-w 5" "-1 -a -t $T" "-P -t $T" \
-	    "-1 -P -t $T" "-t" "-t $T -f $TMP/q" "-c -f $TMP/q"; do
+	    "-1 -P -t $T" "-t" "-t $T -f $TMP/q" "-c -t $T"; do
 		tc 2 "" "" $args
 		[ "${stderr##*
 }" = "$u" ]
@@ -751,7 +751,7 @@ cttime: stdin:4: bad time: 2026-13-27T10:06:47Z;start;tcp;10.0.0.1;1000;198..." 
 	    lit && /^    / { sub(/^ +/, " "); cmd = cmd $0; next }
 	    END { if (cmd != "") print cmd }' \
 	    "$BATS_TEST_DIRNAME/../cmd/cttime.1" | sed 's/\\e/\\/g' >"$dir/cmds"
-	[ "$(wc -l <"$dir/cmds")" -eq 7 ]
+	[ "$(wc -l <"$dir/cmds")" -eq 8 ]
 	printf '%s\n' '203.0.113.7 40123 2026-11-27 10:06:49' \
 	    '203.0.113.7 40123 2026-11-28T01:00:00+01:00' >"$dir/complaints"
 	want=("$(sed -n '3,4p' "$dir/2026-11-27.csv")"
@@ -778,6 +778,13 @@ $(L 2026-11-27T23:59:45Z start 5 40123 tcp 10.0.0.5)
 $(S 2026-11-28T00:00:10Z 5 40123 tcp 10.0.0.5)
 
 $(L 2026-11-27T23:59:30Z start 4 40123 udp 10.0.0.4)"
+	    "$(sed -n 3p "$dir/2026-11-27.csv")
+$(sed -n 5p "$dir/2026-11-27.csv")
+
+$(sed -n 1p "$dir/2026-11-27.csv")
+$(sed -n 4p "$dir/2026-11-27.csv")
+
+!cover 2026-11-26T10:06:39.000000Z 2026-11-27T10:06:59.000000Z legacy"
 	    "$(sed -n 1p "$dir/2026-11-27.csv")")
 	k=0
 	while IFS= read -r cmd; do
@@ -892,10 +899,13 @@ $bx
 		expect_eq "-D $d status" "$status" 2
 		expect_eq "-D $d" "$output" "cttime: $msg"
 	done <<-'END'
-	1.2.3|-D 1.2.3: not an IPv4 or IPv6 address
-	[::1|-D [::1: missing ]
-	203.0.113.5:99999|-D: 99999: bad port
-	203.0.113.5:x|-D: x: bad port
+	1.2.3|-D 1.2.3: bad IPv4 address
+	[::1|-D [::1: expected [IPV6] or [IPV6]:PORT
+	[::1]x|-D [::1]x: expected [IPV6] or [IPV6]:PORT
+	203.0.113.5:99999|-D 203.0.113.5:99999: bad port (1-65535)
+	203.0.113.5:x|-D 203.0.113.5:x: bad port (1-65535)
+	203.0.113.5:0|-D 203.0.113.5:0: bad port (1-65535)
+	203.0.113.5:|-D 203.0.113.5:: bad port (1-65535)
 	END
 }
 
@@ -1021,28 +1031,3 @@ zday() {
 	done
 }
 
-@test "-c: every line from where the query starts reading, the rest unread" {
-	zday
-	for t in 2026-11-27T06:00:00Z 2026-11-27T18:30:00Z; do
-		for f in "$Z/day.csv" "$Z/day.csv.gz"; do
-			run --separate-stderr "$CT" -c -w 5 -k 60 -t $t "$f"
-			[ "$status" -eq 0 ] && [ -z "$stderr" ]
-			printf '%s\n' "$output" >"$TMP/c"
-			# a suffix of the day, starting at a line
-			n=$(wc -c <"$TMP/c")
-			tail -c "$n" "$Z/day.csv" | cmp - "$TMP/c"
-			skipped=$(($(wc -c <"$Z/day.csv") - n))
-			[ "$skipped" -gt 1000000 ] || fail "$f: only $skipped bytes skipped"
-			[ "$skipped" -eq 0 ] || [ "$(head -c "$skipped" "$Z/day.csv" | tail -c 1 | od -An -c | tr -d ' ')" = '\n' ]
-			# every line left out is earlier than T - w - k (UTC times
-			# of one width sort as text)
-			lim=$(date -u -d "@$(($(date -u -d "$t" +%s) - 65))" +%Y-%m-%dT%H:%M:%S)
-			late=$(head -c "$skipped" "$Z/day.csv" | awk -F';' -v l="$lim" '$1 >= l' | wc -l)
-			expect_eq "$f: lines after the limit left out" "$late" 0
-		done
-	done
-	run "$CT" -c -1 -t $T
-	[ "$status" -eq 2 ]
-	run "$CT" -c -a -P -t $T
-	[ "$status" -eq 2 ]
-}
