@@ -84,21 +84,36 @@ nextline(const char **p, const char *e, struct span *l)
 }
 
 /* hp: address and port as one word, "[v6]:port" */
+static void txt(char *, size_t, struct span);
+
 static void
 hp(char *b, size_t n, struct span a, struct span p)
 {
+	char ta[64], tp[16];
+
+	txt(ta, sizeof(ta), a);
+	txt(tp, sizeof(tp), p);
 	if (p.n == 0)
-		snprintf(b, n, "%.*s", (int)a.n, a.p);
+		snprintf(b, n, "%s", ta);
 	else
-		snprintf(b, n, memchr(a.p, ':', a.n) != NULL ? "[%.*s]:%.*s" :
-		    "%.*s:%.*s", (int)a.n, a.p, (int)p.n, p.p);
+		snprintf(b, n, memchr(a.p, ':', a.n) != NULL ? "[%s]:%s" :
+		    "%s:%s", ta, tp);
 }
 
-/* span text into b */
+/*
+ * txt: span text into b, every byte that is not printable ASCII made '?':
+ * what is printed comes from log files, which whoever can write the log
+ * directory can forge, and may be read by root on a terminal
+ */
 static void
 txt(char *b, size_t n, struct span s)
 {
+	size_t i;
+
 	snprintf(b, n, "%.*s", (int)s.n, s.p);
+	for (i = 0; b[i] != '\0'; i++)
+		if ((unsigned char)b[i] < ' ' || (unsigned char)b[i] > '~')
+			b[i] = '?';
 }
 
 /*
@@ -128,9 +143,10 @@ columns(const struct flow *fl, struct cols *c)
 		txt(c->start, sizeof(c->start), fl->f0[F_TIME]);
 	else if (fl->has0 && fl->f0[F_FROM].n > 0)
 		txt(c->start, sizeof(c->start), fl->f0[F_FROM]);
-	else if (fl->has0)
-		snprintf(c->start, sizeof(c->start), "<%.*s",
-		    (int)fl->f0[F_TIME].n, fl->f0[F_TIME].p);
+	else if (fl->has0) {
+		c->start[0] = '<';
+		txt(c->start + 1, sizeof(c->start) - 1, fl->f0[F_TIME]);
+	}
 	else if (fl->f1[F_FROM].n > 0)
 		txt(c->start, sizeof(c->start), fl->f1[F_FROM]);
 	else
@@ -144,10 +160,13 @@ columns(const struct flow *fl, struct cols *c)
 	    fl->f1[F_TIME]);
 	if (fl->f1[F_OBYTES].n == 0)
 		strcpy(c->bytes, "-");
-	else
-		snprintf(c->bytes, sizeof(c->bytes), "%.*s/%.*s",
-		    (int)fl->f1[F_OBYTES].n, fl->f1[F_OBYTES].p,
-		    (int)fl->f1[F_RBYTES].n, fl->f1[F_RBYTES].p);
+	else {
+		char o[20], r[20];
+
+		txt(o, sizeof(o), fl->f1[F_OBYTES]);
+		txt(r, sizeof(r), fl->f1[F_RBYTES]);
+		snprintf(c->bytes, sizeof(c->bytes), "%s/%s", o, r);
+	}
 }
 
 /* flows: cut an answer's flow lines into flows; how many */
