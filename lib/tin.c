@@ -95,6 +95,59 @@ compressed(int fd)
 }
 
 /*
+ * keeprecs: the records of the blocks of [q->first, q->cut) that sel
+ * skips, cut by the runs read (tin_records)
+ */
+static void
+keeprecs(struct tin *in, const struct zidx *x, const struct zquery *q,
+    const unsigned char *sel)
+{
+	size_t i, j, k, len = 0, cap = 0, *rs;
+	const struct zrec *r;
+	char *p;
+
+	if ((rs = calloc(in->nrun + 1, sizeof(*rs))) == NULL ||
+	    (in->gap = calloc(in->nrun + 2, sizeof(*in->gap))) == NULL)
+		die(EXIT_TROUBLE, "out of memory:");
+	for (i = 0, k = 0; i < x->n; i++)	/* the first block of each run */
+		if (sel[i] && (i == 0 || !sel[i - 1]))
+			rs[k++] = i;
+	for (k = 0, j = 0; k <= in->nrun; k++) {
+		in->gap[k] = len;
+		for (; j < x->nrec && (k == in->nrun || x->rec[j].blk < rs[k]);
+		    j++) {
+			r = &x->rec[j];
+			if (r->blk < q->first || r->blk >= q->cut || sel[r->blk])
+				continue;
+			if (cap - len < r->n + 1) {
+				cap = (len + r->n + 1) * 2;
+				if ((p = realloc(in->rectext, cap)) == NULL)
+					die(EXIT_TROUBLE, "out of memory:");
+				in->rectext = p;
+			}
+			memcpy(in->rectext + len, r->p, r->n);
+			in->rectext[len + r->n] = '\n';
+			len += r->n + 1;
+		}
+	}
+	in->gap[in->nrun + 1] = len;
+	free(rs);
+}
+
+/* tin_records: the records to write before run k (see tin.h) */
+struct span
+tin_records(const struct tin *in, size_t k)
+{
+	struct span s = { "", 0 };
+
+	if (in->gap != NULL && k <= in->nrun) {
+		s.p = in->rectext + in->gap[k];
+		s.n = in->gap[k + 1] - in->gap[k];
+	}
+	return s;
+}
+
+/*
  * zselect: the runs of blocks of a compressed file to decompress, from its
  * index PATH.idx, in in->run (no index: in->nblock 0, the whole file).  A
  * stale or corrupt index is warned about and ignored.
@@ -125,6 +178,8 @@ zselect(struct tin *in, const char *path, int fd, const struct tin_opt *o)
 	q.end = o->end;
 	if ((q.haskey = o->key != NULL && o->key[0] != '\0'))
 		q.fp = zidx_fp(o->key, strlen(o->key));
+	if (o->recs && x.version < 4)
+		q.haskey = 0;	/* no records to pass on for what it skips */
 	if (q.haskey && zidx_key(&x, q.fp) < 0) {
 		zidx_free(&x);
 		warn("%s: stale or corrupt index, reading the whole file", idx);
@@ -156,6 +211,15 @@ zselect(struct tin *in, const char *path, int fd, const struct tin_opt *o)
 		r->uend = x.b[i].uoff + x.b[i].ulen;
 		in->nrun++;
 	}
+	in->toend = q.cut == x.n;
+	for (i = x.n; i-- > 0;)
+		if (x.b[i].hastime) {
+			in->haslast = 1;
+			in->tlast = x.b[i].tlast;
+			break;
+		}
+	if (o->recs)
+		keeprecs(in, &x, &q, sel);
 	free(sel);
 	zidx_free(&x);
 }
@@ -349,7 +413,11 @@ fail:
 	}
 	free(in->run);
 	free(in->blk);
+	free(in->rectext);
+	free(in->gap);
 	in->run = in->blk = NULL;
+	in->rectext = NULL;
+	in->gap = NULL;
 	return -1;
 }
 
@@ -372,6 +440,7 @@ tin_open(struct tin *in, const char *path, const struct tin_opt *o)
 	int kind;
 
 	memset(in, 0, sizeof(*in));
+	in->toend = 1;
 	if (rd_open(&in->r, path) < 0) {
 		warn("%s:", path);
 		return -1;
@@ -424,5 +493,7 @@ tin_close(struct tin *in)
 		proc_ok(in->feedpid);	/* it stops with its reader */
 	free(in->run);
 	free(in->blk);
+	free(in->rectext);
+	free(in->gap);
 	return r;
 }
