@@ -74,24 +74,22 @@ bisect(struct tin *in, long long sz, int64_t target)
 	return lo;
 }
 
-enum { Z_NONE, Z_GZIP, Z_ZSTD, Z_OTHER };
-
-/* compressed: which magic the file starts with */
-static int
-compressed(int fd)
+/* tin_kind: which magic the file starts with (tin.h) */
+int
+tin_kind(int fd)
 {
 	unsigned char m[4];
 
 	if (pread(fd, m, sizeof(m), 0) != sizeof(m))
-		return Z_NONE;
+		return TIN_PLAIN;
 	if (m[0] == 0x1f && m[1] == 0x8b)
-		return Z_GZIP;
+		return TIN_GZIP;
 	if (m[0] == 0x28 && m[1] == 0xb5 && m[2] == 0x2f && m[3] == 0xfd)
-		return Z_ZSTD;
+		return TIN_ZSTD;
 	if ((m[0] == 'B' && m[1] == 'Z' && m[2] == 'h') ||
 	    (m[0] == 0xfd && m[1] == '7' && m[2] == 'z' && m[3] == 'X'))
-		return Z_OTHER;
-	return Z_NONE;
+		return TIN_OTHER;
+	return TIN_PLAIN;
 }
 
 /*
@@ -352,7 +350,7 @@ static int
 zopen(struct tin *in, int kind, const struct tin_opt *o)
 {
 	char *gz[] = { "gzip", "-dc", NULL }, *zs[] = { "zstd", "-q", "-dc",
-	    NULL }, **argv = kind == Z_GZIP ? gz : zs;
+	    NULL }, **argv = kind == TIN_GZIP ? gz : zs;
 	int pp[2];
 	long long coff = 0, csum = 0;
 	long np = 1;
@@ -448,12 +446,14 @@ tin_open(struct tin *in, const char *path, const struct tin_opt *o)
 	if (strcmp(path, "-") == 0)
 		in->r.name = "stdin";
 	in->r.maxline = o->maxline;
-	in->r.idle = wr_idle;	/* flush before a read that may block */
-	in->r.idlearg = o->out;
-	if (in->r.regular && (kind = compressed(in->r.fd)) != Z_NONE) {
-		if (kind != Z_OTHER && zopen(in, kind, o) == 0)
+	if (o->out != NULL) {	/* flush before a read that may block */
+		in->r.idle = wr_idle;
+		in->r.idlearg = o->out;
+	}
+	if (in->r.regular && (kind = tin_kind(in->r.fd)) != TIN_PLAIN) {
+		if (kind != TIN_OTHER && zopen(in, kind, o) == 0)
 			return 0;
-		if (kind == Z_OTHER)
+		if (kind == TIN_OTHER)
 			warn("%s: compressed: read it through bzcat, xzcat, "
 			    "...", in->r.name);
 		rd_close(&in->r);

@@ -71,7 +71,8 @@ struct tin_opt {
 	const char *key;	/* "nat;natport": index filter; NULL or "" */
 	int recs;		/* 1: keep the records of skipped blocks */
 	size_t maxline;		/* rd_line: cut longer lines */
-	struct wr *out;		/* flushed before a read that may block */
+	struct wr *out;		/* flushed before a read that may block;
+				   NULL: nothing to flush */
 };
 
 /* adjacent blocks of a compressed file that are read */
@@ -105,6 +106,13 @@ int tin_open(struct tin *in, const char *path, const struct tin_opt *o);
 void tin_advance(struct tin *in, size_t n);
 int tin_close(struct tin *in);
 struct span tin_records(const struct tin *in, size_t k);
+
+/*
+ * tin_kind: how tin_open reads the regular file fd, by its first bytes:
+ * plain, through gzip, through zstd, or refused (bzip2, xz)
+ */
+enum { TIN_PLAIN, TIN_GZIP, TIN_ZSTD, TIN_OTHER };
+int tin_kind(int fd);
 
 /* tin_time: the time of a log line in *t: 0; a header line: 1; else -1 */
 int tin_time(struct span l, int64_t *t);
