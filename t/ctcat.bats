@@ -358,3 +358,27 @@ $(sed -n '1,13p' "$f")"
 	expect_eq "full: status" "$status" 2
 	[[ "$output" == *"standard output"* ]] || fail "$output"
 }
+
+@test "man page EXAMPLES" {
+	mixed
+	# the commands, as the manual shows them (joined continuation lines)
+	awk '/^\.Bd -literal/ { lit = 1; next } /^\.Ed/ { lit = 0 }
+	    lit && /^\$ / { if (cmd != "") print cmd; cmd = substr($0, 3); next }
+	    lit && /^    / { sub(/^ +/, " "); cmd = cmd $0; next }
+	    END { if (cmd != "") print cmd }' "$TOP/cmd/ctcat.1" |
+	    sed "s|/var/log/conntrack|$TMP/log|" >"$TMP/cmds"
+	expect_eq count "$(wc -l <"$TMP/cmds")" 3
+	k=0
+	while IFS= read -r cmd; do
+		run sh -c "$cmd"
+		echo "example $k: $cmd: $status"
+		[ "$status" -eq 0 ] || fail "$output"
+		case $k in
+		0) expect_eq flows "$output" "$(for f in "$TMP"/log/2026-11-2[012].csv*; do gzip -dcf "$f"; done | ctgrep -N 192.0.2.1:1001 | cttime -a -P -t 2026-11-22T10:12:00Z)"
+		   [ "${#lines[@]}" -ge 2 ] ;;
+		1) expect_eq files "${#lines[@]}" 8 ;;
+		2) expect_eq records "$output" "2026-11-19T23:59:00.000000Z;nolog;;;;;;;;;;;;;;" ;;
+		esac
+		k=$((k + 1))
+	done <"$TMP/cmds"
+}
