@@ -127,25 +127,24 @@ rangecmp(const void *a, const void *b)
 /*
  * ranges: the range of each question, sorted and merged where they
  * overlap, into rg; how many.  A question at T reads from T-w-A-skew to
- * T+w+R+2 skews.
+ * T+w+R+2 skews.  A line of -f that is not a question is warned about
+ * (query_load) and counted in *bad: cttime -f leaves it out too.
  */
 static size_t
-ranges(struct range **rg)
+ranges(struct range **rg, unsigned long *bad)
 {
 	struct qline *ql = NULL, one;
-	unsigned long bad = 0;
 	size_t nq, i, n = 0;
 	struct range *r;
 
+	*bad = 0;
 	if (fflag != NULL)
-		nq = query_load(fflag, &ql, &bad);
+		nq = query_load(fflag, &ql, bad);
 	else {
 		one.t = tflag;
 		ql = &one;
 		nq = 1;
 	}
-	if (bad > 0)
-		die(EXIT_TROUBLE, "%s: %lu lines are not queries", fflag, bad);
 	if ((r = calloc(nq + 1, sizeof(*r))) == NULL)
 		die(EXIT_TROUBLE, "out of memory:");
 	for (i = 0; i < nq; i++) {
@@ -302,7 +301,8 @@ catfile(struct cat *c, const struct logfile *f, const struct range *rg,
 	if (tin_close(&in) < 0 || failed)	/* a decompressor said why */
 		unread(c);
 	else if (!stopped) {
-		wr_put(c->out, tail, ntail);
+		if (ntail > 0)
+			wr_put(c->out, tail, ntail);
 		if (islast && c->haslast)
 			record(c->out, EV_EOF, c->last);
 	}
@@ -318,7 +318,8 @@ main(int argc, char *argv[])
 	struct cat c;
 	struct wr out;
 	char why[256];
-	size_t nrg = 0, i, lastfile;
+	size_t nrg = 0, i, lastfile, nbad;
+	unsigned long bad = 0;
 	int ch;
 
 	err_init(argv[0]);
@@ -375,7 +376,10 @@ main(int argc, char *argv[])
 		Rflag = Aflag;
 	tm_fmtinit(&tf, 0);
 	if (!lflag) {
-		nrg = ranges(&rg);
+		if ((nrg = ranges(&rg, &bad)) == 0) {	/* no question */
+			free(rg);
+			return bad > 0 ? EXIT_TROUBLE : EXIT_NOMATCH;
+		}
 		if ((lr = calloc(nrg, sizeof(*lr))) == NULL)
 			die(EXIT_TROUBLE, "out of memory:");
 		for (i = 0; i < nrg; i++)
@@ -390,11 +394,16 @@ main(int argc, char *argv[])
 	if (argc == 0 && logdir_scan(&d, dflag != NULL ? dflag : LOGDIR) < 0)
 		die(EXIT_TROUBLE, "%s:", dflag != NULL ? dflag : LOGDIR);
 	logdir_sort(&d);
-	if (lflag)
-		return list(&d, &out);
+	if (lflag) {
+		ch = list(&d, &out);
+		wr_free(&out);
+		logdir_free(&d);
+		return ch;
+	}
 	logdir_choose(&d);
 
 	memset(&c, 0, sizeof(c));
+	c.trouble = bad > 0;
 	c.out = &out;
 	c.start = rg[0].r.start;
 	/*
@@ -402,15 +411,15 @@ main(int argc, char *argv[])
 	 * log unread from START (not "nolog": that would claim too much).
 	 * Else nolog when the first file read begins after START.
 	 */
-	for (i = 0, lastfile = d.n; i < d.n; i++) {
-		if (d.f[i].state == LOG_BAD && !c.trouble)
+	for (i = 0, lastfile = d.n, nbad = 0; i < d.n; i++) {
+		if (d.f[i].state == LOG_BAD && nbad++ == 0)
 			unread(&c);
 		if (d.f[i].state == LOG_TIME)
 			lastfile = i;
 	}
 	for (i = 0; i < d.n && !d.f[i].use; i++)
 		;
-	if (!c.trouble && (i == d.n || d.f[i].first > c.start))
+	if (nbad == 0 && (i == d.n || d.f[i].first > c.start))
 		record(&out, EV_NOLOG, c.start);
 	for (; i < d.n; i++)
 		if (d.f[i].use)

@@ -304,7 +304,8 @@ logdir_scan(struct logdir *d, const char *dir)
 	}
 	err = errno;
 	closedir(dp);
-	qsort(c, nc, sizeof(*c), candcmp);
+	if (nc > 0)
+		qsort(c, nc, sizeof(*c), candcmp);
 	for (i = 0; i < nc; i++) {
 		/* of one name, plain, .gz, .zst: the first (see logdir.h) */
 		if (i == 0 || c[i].base != c[i - 1].base ||

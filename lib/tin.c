@@ -138,7 +138,7 @@ tin_records(const struct tin *in, size_t k)
 {
 	struct span s = { "", 0 };
 
-	if (in->gap != NULL && k <= in->nrun) {
+	if (in->rectext != NULL && k <= in->nrun) {
 		s.p = in->rectext + in->gap[k];
 		s.n = in->gap[k + 1] - in->gap[k];
 	}

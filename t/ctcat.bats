@@ -382,3 +382,19 @@ $(sed -n '1,13p' "$f")"
 		k=$((k + 1))
 	done <"$TMP/cmds"
 }
+
+@test "-f: a line that is not a question is named, the others are read, exit 2; no question: nothing" {
+	d=$TMP/log
+	mkdir -p "$d"
+	day 1 $(epoch 2026-11-27) $(epoch 2026-11-28) 3600 >"$d/2026-11-27.csv"
+	printf '192.0.2.1 1000 2026-11-27T12:00:00Z\nnonsense\n' >"$TMP/q"
+	run --separate-stderr ctcat -d "$d" -A 3600 -f "$TMP/q"
+	expect_eq status "$status" 2
+	expect_eq stderr "$stderr" "ctcat: $TMP/q:2: expected NATIP PORT TIME"
+	# (the day's file from its start to 13:30:01, the first line past)
+	expect_eq lines "${#lines[@]}" 30
+	printf '# none\n' >"$TMP/q"
+	run ctcat -d "$d" -f "$TMP/q"
+	expect_eq "none: status" "$status" 1
+	expect_eq "none" "$output" ""
+}
