@@ -23,8 +23,10 @@
  * Time: a file's place is the time of its first line with a time (tin.h:
  * tin_time), from its index's first block with a time when a valid index
  * is beside it, else from its first LOGDIR_HEAD bytes of text (read, or
- * decompressed through the program); a file covers from its first line
- * to the next file's first line.  The log's order is the files' order by
+ * decompressed through the program: tin_open runs it as a child, which
+ * ends by SIGPIPE when tin_close closes its pipe early, and is reaped
+ * there); a file covers from its first line to the next file's first
+ * line.  The log's order is the files' order by
  * that time (then by name); files without any time come last, by name:
  * they hold no line a question about time reads.
  *
