@@ -109,4 +109,10 @@ x"
 	expect_eq status "$status" 1
 	[[ "$output" == *"cur.csv.3.gz"* ]] || fail "$output"
 	[ -f "$TMP/2026-11-22.csv.gz" ] && [ ! -e "$TMP/2026-11-22.csv" ]
+	# no ctcat: nothing is done, exit 2
+	mkday 2026-11-23
+	CTCAT=no-such-ctcat CTCOMPRESS_NOW=$NOW run "$CTC" -d "$TMP"
+	expect_eq "no ctcat: status" "$status" 2
+	[[ "$output" == *"ctcompress: no-such-ctcat -l failed: is ctcat installed?" ]] || fail "$output"
+	[ -f "$TMP/2026-11-23.csv" ]
 }
