@@ -19,15 +19,17 @@ BATS = bats
 # tm_gmtoff, memrchr, memmem, getopt_long (glibc: _GNU_SOURCE)
 CT_CPPFLAGS = -D_GNU_SOURCE -Ilib
 
-BIN = cmd/ctgrep cmd/ctparse cmd/cttime cmd/ctverdict cmd/ctzip
+BIN = cmd/ctcat cmd/ctgrep cmd/ctparse cmd/cttime cmd/ctverdict cmd/ctzip
 SCRIPT = cmd/cttrace
-MAN = cmd/ctgrep.1 cmd/ctparse.1 cmd/cttime.1 cmd/cttrace.1 cmd/ctverdict.1 \
-	cmd/ctzip.1
-LIBHDR = lib/ac.h lib/bmh.h lib/cover.h lib/csv.h lib/ctev.h lib/err.h lib/flow.h lib/natkey.h \
-	lib/proc.h lib/query.h lib/rd.h lib/span.h lib/tin.h lib/tm.h lib/tmpfd.h \
-	lib/wr.h lib/zidx.h lib/zmark.h
-LIBOBJ = lib/ac.o lib/bmh.o lib/cover.o lib/csv.o lib/ctev.o lib/err.o lib/flow.o lib/natkey.o \
-	lib/proc.o lib/query.o lib/rd.o lib/tin.o lib/tm.o lib/tmpfd.o lib/wr.o \
+MAN = cmd/ctcat.1 cmd/ctgrep.1 cmd/ctparse.1 cmd/cttime.1 cmd/cttrace.1 \
+	cmd/ctverdict.1 cmd/ctzip.1
+LIBHDR = lib/ac.h lib/bmh.h lib/cover.h lib/csv.h lib/ctev.h lib/err.h \
+	lib/flow.h lib/logdir.h lib/natkey.h lib/proc.h lib/query.h lib/rd.h \
+	lib/span.h lib/tin.h lib/tm.h lib/tmpfd.h lib/wr.h lib/zidx.h \
+	lib/zmark.h
+LIBOBJ = lib/ac.o lib/bmh.o lib/cover.o lib/csv.o lib/ctev.o lib/err.o \
+	lib/flow.o lib/logdir.o lib/natkey.o lib/proc.o lib/query.o lib/rd.o \
+	lib/tin.o lib/tm.o lib/tmpfd.o lib/wr.o \
 	lib/zidx.o lib/zmark.o
 LIB = lib/libct.a
 
@@ -41,6 +43,9 @@ $(LIBOBJ) $(BIN:=.o): $(LIBHDR)
 $(LIB): $(LIBOBJ)
 	rm -f $@
 	$(AR) $(ARFLAGS) $@ $(LIBOBJ)
+
+cmd/ctcat: cmd/ctcat.o $(LIB)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ cmd/ctcat.o $(LIB)
 
 cmd/ctgrep: cmd/ctgrep.o $(LIB)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ cmd/ctgrep.o $(LIB)
@@ -76,7 +81,7 @@ check: all t/bmhtest t/actest
 # the end-to-end NAT test, which make check runs.
 SANITIZE = -fsanitize=address,undefined -fno-sanitize-recover=all \
 	-fno-omit-frame-pointer -g -O1
-SANITIZE_TESTS = t/ctgrep.bats t/ctgrep-multi.bats t/ctparse.bats \
+SANITIZE_TESTS = t/ctcat.bats t/ctgrep.bats t/ctgrep-multi.bats t/ctparse.bats \
 	t/ctparse-faults.bats t/ctparse-real.bats t/cttime.bats \
 	t/cttime-batch.bats t/ctzip.bats t/ctzip-filter.bats
 check-sanitize:

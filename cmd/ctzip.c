@@ -13,7 +13,9 @@
  * and pairs the start and stop lines (zmark.h), and the index names, for
  * each block, the NAT keys of the flows longer than -L seconds (or
  * doubtful) that start or end there: a trace (cttime -n) then skips the
- * far blocks of other keys.
+ * far blocks of other keys.  The index also copies the coverage records
+ * (begin, end, snapshot, restart, lost), so that a reader that skips a
+ * block can still pass them on (ctcat).
  * -L 300 by default: a trace reads every block within L of its window,
  * and on the campus profile 300 s halves that against 600 s for an index
  * only a quarter bigger (flows over 300 s: 4 %, over 600 s: 3 %, but over
@@ -271,11 +273,44 @@ cut(const char *p, long long size, size_t *nb)
 	return b;
 }
 
+/* a coverage record, as the pairing process sends it to the parent */
+struct rec {
+	long long blk, off, n;	/* its block, offset and length in p */
+};
+
+/* the records found (in the pairing process) */
+static struct rec *recs;
+static size_t nrecs, caprecs;
+
 /*
- * pairs: the line count and times of block i of p, for the index, and its
- * start and stop lines, to the long-flow marks (zmark.h): one pass, in
- * the pairing process (pairer()), beside the compression; only the
- * cutting into blocks comes before the workers start.
+ * record: line s[0..n) of block blk may be a record the index copies
+ * (zidx_isrecord): the event is looked at first, as most lines are flows
+ */
+static void
+record(const char *p, const char *s, size_t n, size_t blk)
+{
+	const char *e = memchr(s, ';', n), *f;
+
+	if (e == NULL || (f = memchr(e + 1, ';', n - (size_t)(e + 1 - s))) ==
+	    NULL || f - e - 1 < 3 || strchr("berls", e[1]) == NULL ||
+	    !zidx_isrecord(s, n))
+		return;
+	if (nrecs == caprecs) {
+		caprecs = caprecs * 2 + 64;
+		if ((recs = realloc(recs, caprecs * sizeof(*recs))) == NULL)
+			die(EXIT_TROUBLE, "out of memory:");
+	}
+	recs[nrecs].blk = (long long)blk;
+	recs[nrecs].off = s - p;
+	recs[nrecs++].n = (long long)n;
+}
+
+/*
+ * pairs: the line count and times of block i of p, for the index, its
+ * start and stop lines, to the long-flow marks (zmark.h), and its
+ * records: one pass, in the pairing process (pairer()), beside the
+ * compression; only the cutting into blocks comes before the workers
+ * start.
  */
 static void
 pairs(struct zmark *m, const char *p, struct zblock *b, size_t i)
@@ -287,6 +322,7 @@ pairs(struct zmark *m, const char *p, struct zblock *b, size_t i)
 		if ((nl = memchr(s, '\n', (size_t)(e - s))) == NULL)
 			nl = e;
 		b->lines++;
+		record(p, s, (size_t)(nl - s), i);
 		if ((sc = memchr(s, ';', (size_t)(nl - s))) != NULL &&
 		    tm_parse(s, (size_t)(sc - s), &t) == 0) {
 			stat1(b, t);
@@ -321,7 +357,8 @@ keytable(struct zmark *m, struct zidx *x)
 /*
  * pairer: in a child process, read the times of every block and pair its
  * flow lines (pairs()), and write to rfd the blocks, then the number of
- * keys and the key table; its exit status.  A process of its own, not
+ * keys and the key table, then the number of records and the records
+ * (struct rec); its exit status.  A process of its own, not
  * the parent, which forks a worker per block and so must stay small:
  * fork() copies the page tables of the parent, and the first write to
  * each page after it faults, so a parent holding the pairing's hundreds
@@ -340,7 +377,9 @@ pairer(const char *p, struct zidx *x, int rfd)
 	keytable(&m, x);	/* frees m */
 	return writeall(rfd, x->b, x->n * sizeof(*x->b), &wdone) < 0 ||
 	    writeall(rfd, &x->nkeys, sizeof(x->nkeys), &wdone) < 0 ||
-	    writeall(rfd, x->keys, x->nkeys * sizeof(*x->keys), &wdone) < 0;
+	    writeall(rfd, x->keys, x->nkeys * sizeof(*x->keys), &wdone) < 0 ||
+	    writeall(rfd, &nrecs, sizeof(nrecs), &wdone) < 0 ||
+	    writeall(rfd, recs, nrecs * sizeof(*recs), &wdone) < 0;
 }
 
 /* readall: n bytes at offset off of fd into p; 0 or -1 */
@@ -359,12 +398,17 @@ readall(int fd, void *p, size_t n, off_t off)
 	return 0;
 }
 
-/* paired: the pairer's results from rfd into x; 0, or -1 after a message */
+/*
+ * paired: the pairer's results from rfd into x, its records pointing into
+ * p, the log; 0, or -1 after a message
+ */
 static int
-paired(struct zidx *x, int rfd, const char *path)
+paired(struct zidx *x, int rfd, const char *path, const char *p)
 {
 	struct zblock *b;
+	struct rec *r;
 	size_t i, nb = x->n * sizeof(*b);
+	off_t at;
 
 	while (pairst == -1 && waitpid(pairpid, &pairst, 0) < 0)
 		if (errno != EINTR) {
@@ -395,11 +439,28 @@ paired(struct zidx *x, int rfd, const char *path)
 	free(b);
 	if ((x->keys = malloc(x->nkeys * sizeof(*x->keys) + 1)) == NULL)
 		die(EXIT_TROUBLE, "out of memory:");
-	if (readall(rfd, x->keys, x->nkeys * sizeof(*x->keys),
-	    (off_t)(nb + sizeof(x->nkeys))) < 0) {
+	at = (off_t)(nb + sizeof(x->nkeys));
+	if (readall(rfd, x->keys, x->nkeys * sizeof(*x->keys), at) < 0 ||
+	    readall(rfd, &x->nrec, sizeof(x->nrec), at +=
+	    (off_t)(x->nkeys * sizeof(*x->keys))) < 0) {
 		warn("%s: reading the pairing's results:", path);
 		return -1;
 	}
+	if ((r = malloc(x->nrec * sizeof(*r) + 1)) == NULL ||
+	    (x->rec = malloc(x->nrec * sizeof(*x->rec) + 1)) == NULL)
+		die(EXIT_TROUBLE, "out of memory:");
+	if (readall(rfd, r, x->nrec * sizeof(*r), at +
+	    (off_t)sizeof(x->nrec)) < 0) {
+		warn("%s: reading the pairing's results:", path);
+		free(r);
+		return -1;
+	}
+	for (i = 0; i < x->nrec; i++) {
+		x->rec[i].blk = (size_t)r[i].blk;
+		x->rec[i].p = p + r[i].off;
+		x->rec[i].n = (size_t)r[i].n;
+	}
+	free(r);
 	return 0;
 }
 
@@ -593,7 +654,7 @@ zip(const char *path)
 	if (p != NULL)	/* the workers map their own blocks: see work1() */
 		madvise((void *)p, (size_t)st.st_size, MADV_DONTFORK);
 	r = compress(path, dir, fd, &x, out);
-	if (r < 0 || (r = paired(&x, rfd, path)) < 0)
+	if (r < 0 || (r = paired(&x, rfd, path, p)) < 0)
 		goto fail;
 	r = -1;
 	if (fsync(out) < 0 || close(out) < 0) {
@@ -652,6 +713,7 @@ done:
 		close(ifd);
 	free(x.b);
 	free(x.keys);
+	free(x.rec);
 out:
 	if (p != NULL)
 		munmap((void *)p, (size_t)st.st_size);

@@ -74,24 +74,75 @@ bisect(struct tin *in, long long sz, int64_t target)
 	return lo;
 }
 
-enum { Z_NONE, Z_GZIP, Z_ZSTD, Z_OTHER };
-
-/* compressed: which magic the file starts with */
-static int
-compressed(int fd)
+/* tin_kind: which magic the file starts with (tin.h) */
+int
+tin_kind(int fd)
 {
 	unsigned char m[4];
 
 	if (pread(fd, m, sizeof(m), 0) != sizeof(m))
-		return Z_NONE;
+		return TIN_PLAIN;
 	if (m[0] == 0x1f && m[1] == 0x8b)
-		return Z_GZIP;
+		return TIN_GZIP;
 	if (m[0] == 0x28 && m[1] == 0xb5 && m[2] == 0x2f && m[3] == 0xfd)
-		return Z_ZSTD;
+		return TIN_ZSTD;
 	if ((m[0] == 'B' && m[1] == 'Z' && m[2] == 'h') ||
 	    (m[0] == 0xfd && m[1] == '7' && m[2] == 'z' && m[3] == 'X'))
-		return Z_OTHER;
-	return Z_NONE;
+		return TIN_OTHER;
+	return TIN_PLAIN;
+}
+
+/*
+ * keeprecs: the records of the blocks of [q->first, q->cut) that sel
+ * skips, cut by the runs read (tin_records)
+ */
+static void
+keeprecs(struct tin *in, const struct zidx *x, const struct zquery *q,
+    const unsigned char *sel)
+{
+	size_t i, j, k, len = 0, cap = 0, *rs;
+	const struct zrec *r;
+	char *p;
+
+	if ((rs = calloc(in->nrun + 1, sizeof(*rs))) == NULL ||
+	    (in->gap = calloc(in->nrun + 2, sizeof(*in->gap))) == NULL)
+		die(EXIT_TROUBLE, "out of memory:");
+	for (i = 0, k = 0; i < x->n; i++)	/* the first block of each run */
+		if (sel[i] && (i == 0 || !sel[i - 1]))
+			rs[k++] = i;
+	for (k = 0, j = 0; k <= in->nrun; k++) {
+		in->gap[k] = len;
+		for (; j < x->nrec && (k == in->nrun || x->rec[j].blk < rs[k]);
+		    j++) {
+			r = &x->rec[j];
+			if (r->blk < q->first || r->blk >= q->cut || sel[r->blk])
+				continue;
+			if (cap - len < r->n + 1) {
+				cap = (len + r->n + 1) * 2;
+				if ((p = realloc(in->rectext, cap)) == NULL)
+					die(EXIT_TROUBLE, "out of memory:");
+				in->rectext = p;
+			}
+			memcpy(in->rectext + len, r->p, r->n);
+			in->rectext[len + r->n] = '\n';
+			len += r->n + 1;
+		}
+	}
+	in->gap[in->nrun + 1] = len;
+	free(rs);
+}
+
+/* tin_records: the records to write before run k (see tin.h) */
+struct span
+tin_records(const struct tin *in, size_t k)
+{
+	struct span s = { "", 0 };
+
+	if (in->rectext != NULL && k <= in->nrun) {
+		s.p = in->rectext + in->gap[k];
+		s.n = in->gap[k + 1] - in->gap[k];
+	}
+	return s;
 }
 
 /*
@@ -125,6 +176,8 @@ zselect(struct tin *in, const char *path, int fd, const struct tin_opt *o)
 	q.end = o->end;
 	if ((q.haskey = o->key != NULL && o->key[0] != '\0'))
 		q.fp = zidx_fp(o->key, strlen(o->key));
+	if (o->recs && x.version < 4)
+		q.haskey = 0;	/* no records to pass on for what it skips */
 	if (q.haskey && zidx_key(&x, q.fp) < 0) {
 		zidx_free(&x);
 		warn("%s: stale or corrupt index, reading the whole file", idx);
@@ -156,6 +209,15 @@ zselect(struct tin *in, const char *path, int fd, const struct tin_opt *o)
 		r->uend = x.b[i].uoff + x.b[i].ulen;
 		in->nrun++;
 	}
+	in->toend = q.cut == x.n;
+	for (i = x.n; i-- > 0;)
+		if (x.b[i].hastime) {
+			in->haslast = 1;
+			in->tlast = x.b[i].tlast;
+			break;
+		}
+	if (o->recs)
+		keeprecs(in, &x, &q, sel);
 	free(sel);
 	zidx_free(&x);
 }
@@ -288,7 +350,7 @@ static int
 zopen(struct tin *in, int kind, const struct tin_opt *o)
 {
 	char *gz[] = { "gzip", "-dc", NULL }, *zs[] = { "zstd", "-q", "-dc",
-	    NULL }, **argv = kind == Z_GZIP ? gz : zs;
+	    NULL }, **argv = kind == TIN_GZIP ? gz : zs;
 	int pp[2];
 	long long coff = 0, csum = 0;
 	long np = 1;
@@ -349,7 +411,11 @@ fail:
 	}
 	free(in->run);
 	free(in->blk);
+	free(in->rectext);
+	free(in->gap);
 	in->run = in->blk = NULL;
+	in->rectext = NULL;
+	in->gap = NULL;
 	return -1;
 }
 
@@ -372,6 +438,7 @@ tin_open(struct tin *in, const char *path, const struct tin_opt *o)
 	int kind;
 
 	memset(in, 0, sizeof(*in));
+	in->toend = 1;
 	if (rd_open(&in->r, path) < 0) {
 		warn("%s:", path);
 		return -1;
@@ -379,12 +446,14 @@ tin_open(struct tin *in, const char *path, const struct tin_opt *o)
 	if (strcmp(path, "-") == 0)
 		in->r.name = "stdin";
 	in->r.maxline = o->maxline;
-	in->r.idle = wr_idle;	/* flush before a read that may block */
-	in->r.idlearg = o->out;
-	if (in->r.regular && (kind = compressed(in->r.fd)) != Z_NONE) {
-		if (kind != Z_OTHER && zopen(in, kind, o) == 0)
+	if (o->out != NULL) {	/* flush before a read that may block */
+		in->r.idle = wr_idle;
+		in->r.idlearg = o->out;
+	}
+	if (in->r.regular && (kind = tin_kind(in->r.fd)) != TIN_PLAIN) {
+		if (kind != TIN_OTHER && zopen(in, kind, o) == 0)
 			return 0;
-		if (kind == Z_OTHER)
+		if (kind == TIN_OTHER)
 			warn("%s: compressed: read it through bzcat, xzcat, "
 			    "...", in->r.name);
 		rd_close(&in->r);
@@ -424,5 +493,7 @@ tin_close(struct tin *in)
 		proc_ok(in->feedpid);	/* it stops with its reader */
 	free(in->run);
 	free(in->blk);
+	free(in->rectext);
+	free(in->gap);
 	return r;
 }

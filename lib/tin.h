@@ -24,7 +24,20 @@
  *   about and the whole file is read.  bzip2 and xz files are refused.
  * - tin_advance() is called after each line rd_line() hands out; it keeps
  *   in->off and in->lineoff (the byte offsets in the plain text, for
- *   messages when in->lineknown is 0) and steps between runs of blocks.
+ *   messages when in->lineknown is 0) and steps between runs of blocks
+ *   (in->irun: the run of the next line).
+ * - For a caller that passes the log on (o->recs: ctcat), the coverage
+ *   records of the blocks skipped, from the first block chosen by time
+ *   to the cut at END, are kept, from a version 4 index: tin_records(in,
+ *   k) gives those to write before run k (k = in->nrun, when it is not
+ *   0: after the last), as whole lines.  An index of an older version,
+ *   which has no records, is then not filtered by key: only the blocks
+ *   before the first and from the cut on are skipped (records there are
+ *   out of the caller's range).  in->toend tells whether the end of the
+ *   lines is the end of the file (no blocks cut at END); in->haslast and
+ *   in->tlast give the time of the file's last line with one, from the
+ *   index.  A caller that does not set o->recs gets the blocks it got
+ *   before (cttime's answers do not change).
  * - tin_close() closes, reaps the children, and with the environment
  *   variable CTTIME_DEBUG set (a test hook, cttime(1)) warns the bytes
  *   read (probes included) and the blocks read of the index's.  With
@@ -56,8 +69,10 @@ struct tin_opt {
 	int hasend;		/* 1: the reader stops at its first line */
 	int64_t end;		/* after END-skew (index: zidx_select) */
 	const char *key;	/* "nat;natport": index filter; NULL or "" */
+	int recs;		/* 1: keep the records of skipped blocks */
 	size_t maxline;		/* rd_line: cut longer lines */
-	struct wr *out;		/* flushed before a read that may block */
+	struct wr *out;		/* flushed before a read that may block;
+				   NULL: nothing to flush */
 };
 
 /* adjacent blocks of a compressed file that are read */
@@ -80,11 +95,24 @@ struct tin {
 	size_t nrun, irun;	/* how many, the one being read */
 	struct tin_run *blk;	/* the blocks read, one by one */
 	size_t nsel, nblock;	/* blocks read, blocks in the file */
+	char *rectext;		/* o->recs: records of skipped blocks, */
+	size_t *gap;		/* those before run k: [gap[k], gap[k+1]) */
+	int toend;		/* the lines run to the end of the file */
+	int haslast;		/* the index gives tlast: */
+	int64_t tlast;		/* the time of the file's last timed line */
 };
 
 int tin_open(struct tin *in, const char *path, const struct tin_opt *o);
 void tin_advance(struct tin *in, size_t n);
 int tin_close(struct tin *in);
+struct span tin_records(const struct tin *in, size_t k);
+
+/*
+ * tin_kind: how tin_open reads the regular file fd, by its first bytes:
+ * plain, through gzip, through zstd, or refused (bzip2, xz)
+ */
+enum { TIN_PLAIN, TIN_GZIP, TIN_ZSTD, TIN_OTHER };
+int tin_kind(int fd);
 
 /* tin_time: the time of a log line in *t: 0; a header line: 1; else -1 */
 int tin_time(struct span l, int64_t *t);

@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "csv.h"
 #include "zidx.h"
 
 #define MAXIDX (256LL * 1024 * 1024)	/* what is read of an index, at most */
@@ -170,8 +171,9 @@ zidx_format(const struct zidx *x, size_t *len)
 	}
 	for (i = 0; i < x->nkeys; i++)
 		cnt[bucketof((uint32_t)(x->keys[i] >> 32), shift)]++;
-	bprintf(&b, "ctzip-index %d %lld %lld %zu %lld %zu %zu\n",
-	    ZIDX_VERSION, x->srcsize, x->zsize, x->n, x->lsec, x->nkeys, nbkt);
+	bprintf(&b, "ctzip-index %d %lld %lld %zu %lld %zu %zu %zu\n",
+	    ZIDX_VERSION, x->srcsize, x->zsize, x->n, x->lsec, x->nkeys, nbkt,
+	    x->nrec);
 	for (i = 0; i < x->n; i++) {
 		k = &x->b[i];
 		bprintf(&b, "%lld %lld %lld %lld %lld", k->coff, k->clen,
@@ -182,6 +184,11 @@ zidx_format(const struct zidx *x, size_t *len)
 			    k->tmax);
 		else
 			bprintf(&b, " - - - -\n");
+	}
+	for (i = 0; i < x->nrec; i++) {
+		bprintf(&b, "%zu ", x->rec[i].blk);
+		bput(&b, x->rec[i].p, x->rec[i].n);
+		bput(&b, "\n", 1);
 	}
 	for (j = 0; j < nbkt; j++)
 		bprintf(&b, "%zu%c", cnt[j], j + 1 < nbkt ? ' ' : '\n');
@@ -292,6 +299,55 @@ hashline(const char *t, size_t n)
 }
 
 /*
+ * isrecord: line l is a record an index keeps (zidx.h): a begin, end,
+ * snapshot, restart or lost record of 14 fields or more
+ */
+int
+zidx_isrecord(const char *p, size_t n)
+{
+	struct span l = { p, n }, f[F_NFIELDS];
+
+	if (!csv_fields(l, f))
+		return 0;
+	switch (csv_event(f[F_EVENT])) {
+	case EV_BEGIN: case EV_END: case EV_SNAPSHOT: case EV_RESTART:
+	case EV_LOST:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+/*
+ * records: the nr record lines of version 4 at *s, before end: block
+ * numbers of blocks that exist, in order, each line a record
+ */
+static int
+records(struct zidx *x, char **s, const char *end, long long nr)
+{
+	long long blk, last = 0;
+	char *nl;
+	size_t i;
+
+	if ((x->rec = calloc((size_t)nr + 1, sizeof(*x->rec))) == NULL)
+		return -1;
+	for (i = 0; i < (size_t)nr; i++) {
+		if (*s >= end || num(s, &blk) < 0 || (*s)[-1] != ' ' ||
+		    blk < last || blk >= (long long)x->n ||
+		    (nl = memchr(*s, '\n', (size_t)(end - *s))) == NULL ||
+		    !zidx_isrecord(*s, (size_t)(nl - *s)))
+			return -1;
+		x->rec[i].blk = (size_t)blk;
+		x->rec[i].p = *s;
+		x->rec[i].n = (size_t)(nl - *s);
+		last = blk;
+		*s = nl + 1;
+	}
+	x->nrec = (size_t)nr;
+	return 0;
+}
+
+/*
  * head: parse and check the head t[0..n) of an index (versions 1 and 2:
  * the whole index), ending with its hash line, which becomes a string.
  * x->tablelen: the bytes of the key table after it that the head implies.
@@ -301,6 +357,7 @@ head(struct zidx *x, char *t, size_t n, long long zsize, long long *tablelen)
 {
 	char *p = t, *nl, *sum;
 	long long v[9], ver, nb, coff = 0, uoff = 0, nk = 0, nbkt = 0, tl = 0;
+	long long nr = 0;
 	long long c, ksum = 0;
 	uint64_t h;
 	size_t i;
@@ -331,10 +388,15 @@ head(struct zidx *x, char *t, size_t n, long long zsize, long long *tablelen)
 		return -1;
 	if (ver == 2 && p[-1] != '\n')
 		return -1;
-	if (ver == 3 && (p[-1] != ' ' || num(&p, &nk) < 0 || p[-1] != ' ' ||
-	    num(&p, &nbkt) < 0 || p[-1] != '\n' || nk < 0 ||
+	if (ver >= 3 && (p[-1] != ' ' || num(&p, &nk) < 0 || p[-1] != ' ' ||
+	    num(&p, &nbkt) < 0 || nk < 0 ||
 	    nk > (1LL << 40) || nbkt < 1 || nbkt > (1LL << 24) ||
 	    (nbkt & (nbkt - 1)) != 0 || nbkt > (long long)(n / 2)))
+		return -1;
+	if (ver == 3 && p[-1] != '\n')
+		return -1;
+	if (ver == 4 && (p[-1] != ' ' || num(&p, &nr) < 0 ||
+	    p[-1] != '\n' || nr < 0 || nr > (long long)(n / 4)))
 		return -1;
 	sep = ver == 2 ? ' ' : '\n';	/* after the times */
 	x->n = (size_t)nb;
@@ -371,7 +433,9 @@ head(struct zidx *x, char *t, size_t n, long long zsize, long long *tablelen)
 		coff += b->clen;
 		uoff += b->ulen;
 	}
-	if (ver == 3) {
+	if (ver == 4 && records(x, &p, sum, nr) < 0)
+		return -1;
+	if (ver >= 3) {
 		long long ew = fw(shiftof((size_t)nbkt)) + bw(x->n);
 
 		x->nkeys = (size_t)nk;
@@ -402,7 +466,8 @@ zidx_parse(struct zidx *x, char *t, size_t n, long long zsize)
 
 	memset(x, 0, sizeof(*x));
 	x->fd = -1;
-	if (n >= 14 && memcmp(t, "ctzip-index 3 ", 14) == 0)
+	if (n >= 14 && (memcmp(t, "ctzip-index 3 ", 14) == 0 ||
+	    memcmp(t, "ctzip-index 4 ", 14) == 0))
 		hl = hashline(t, n);
 	else
 		hl = (long long)n - 25;	/* versions 1 and 2: the last line */
@@ -431,7 +496,7 @@ zidx_load(struct zidx *x, const char *path, long long zsize)
 		return -1;
 	if (fstat(fd, &st) < 0)
 		goto bad;
-	/* version 3: up to the hash line; 1 and 2: the whole index */
+	/* versions 3, 4: up to the hash line; 1 and 2: the whole index */
 	for (;;) {
 		if (cap - n < 65536) {
 			cap = cap * 2 + 65536;
@@ -446,8 +511,9 @@ zidx_load(struct zidx *x, const char *path, long long zsize)
 			goto bad;
 		}
 		n += (size_t)k;
-		if (n >= 14 && !v3 && strncmp(t, "ctzip-index 3 ", 14) == 0)
-			v3 = 1;
+		if (n >= 14 && !v3 && (strncmp(t, "ctzip-index 3 ", 14) == 0 ||
+		    strncmp(t, "ctzip-index 4 ", 14) == 0))
+			v3 = 1;	/* a head, then the key table */
 		if (k == 0 || (v3 && (hl = hashline(t, n)) >= 0))
 			break;
 	}
@@ -530,12 +596,15 @@ void
 zidx_free(struct zidx *x)
 {
 	free(x->b);
+	free(x->rec);
 	free(x->text);
 	free(x->count);
 	free(x->kblk);
 	if (x->fd >= 0)
 		close(x->fd);
 	x->b = NULL;
+	x->rec = NULL;
+	x->nrec = 0;
 	x->text = NULL;
 	x->count = NULL;
 	x->kblk = NULL;
@@ -594,7 +663,8 @@ zidx_has(const struct zidx *x, size_t i, uint32_t fp)
 }
 
 /*
- * zidx_select with a key (cttime -n), index version 2, L = LONG seconds.
+ * zidx_select with a key (cttime -n, ctcat -n), index version 2 or
+ * later (the key table), L = LONG seconds.
  * Blocks before zidx_first(start) are skipped as without a key.  Of the
  * others, a block is read when
  *   - it has no time (it cannot matter, but costs nothing), or
@@ -623,6 +693,13 @@ zidx_has(const struct zidx *x, size_t i, uint32_t fp)
  *   - A start that ends an open flow of the same id and tuple (its stop
  *     was lost), and a stop without a start in the file, are ends of
  *     doubtful flows: their blocks name the key.
+ *   - An open record (a snapshot's entry, csv.h) is the start of its
+ *     flow when the reader holds no flow of its key, and is ignored
+ *     otherwise; zmark pairs it the same way, so the cases above hold
+ *     with it as the start.  An open record of a flow already open, in
+ *     another block than the flow's start, would be taken for a start by
+ *     a reader that skips the start's block and reads the record's: the
+ *     flow counts as long, both blocks and its stop's name the key.
  *   - After the window only stops of flows open in it matter (-P), and a
  *     start that ends one by reuse; both are named, or near.
  * What the index cannot know is a flow open at the end of the previous
@@ -634,7 +711,7 @@ zidx_has(const struct zidx *x, size_t i, uint32_t fp)
  * lines; and it would cost 2 x skew more of the log on every query.
  */
 size_t
-zidx_select(const struct zidx *x, const struct zquery *q, unsigned char *sel)
+zidx_select(const struct zidx *x, struct zquery *q, unsigned char *sel)
 {
 	size_t i, first, cut = x->n, n = 0;
 	long long l;
@@ -651,6 +728,8 @@ zidx_select(const struct zidx *x, const struct zquery *q, unsigned char *sel)
 		for (cut = 0; cut < x->n; cut++)
 			if (x->b[cut].hastime && x->b[cut].tmin > q->end)
 				break;
+	q->first = first;
+	q->cut = cut;
 	for (i = 0; i < x->n; i++) {
 		b = &x->b[i];
 		sel[i] = i >= first && i < cut && (!q->haskey || x->lsec < 0 ||

@@ -5,24 +5,38 @@
  * an independent gzip member (or zstd frame): FILE.csv.gz is an ordinary
  * multi-member file, and any member can be decompressed alone, from its
  * offset.  FILE.csv.gz.idx tells where the members are, which times they
- * hold, and which blocks hold the NAT keys of long flows.  It is text,
- * numbers in decimal, in two parts: a head, read whole by every query,
- * and the key table, of which a query reads one line.
+ * hold, which coverage records they hold, and which blocks hold the NAT
+ * keys of long flows.  It is text, numbers in decimal, in two parts: a
+ * head, read whole by every query, and the key table, of which a query
+ * reads one line.
  *
- *	ctzip-index 3 SRCSIZE ZSIZE NBLOCKS LONG NKEYS NBUCKETS
+ *	ctzip-index 4 SRCSIZE ZSIZE NBLOCKS LONG NKEYS NBUCKETS NRECORDS
  *	COFF CLEN UOFF ULEN LINES TFIRST TLAST TMIN TMAX   (NBLOCKS lines)
+ *	BLOCK RECORD                              (NRECORDS lines)
  *	C0 C1 ... C(NBUCKETS-1)
  *	fnv1a64 HHHHHHHHHHHHHHHH
  *	HHHHHHHHHHHHHHHH ENTRIES                  (NBUCKETS lines, no blank)
  *
- * "3" is the format version; SRCSIZE the bytes of the plain log, ZSIZE of
+ * "4" is the format version; SRCSIZE the bytes of the plain log, ZSIZE of
  * the compressed file; LONG the seconds beyond which a flow is long (ctzip
  * -L).  Per block: compressed offset and length, plain offset and length,
  * line count, and the times (microseconds since the Epoch) of its first
  * and last lines that have one, and the least and the greatest of its
  * times (the log is in time order only up to a skew, so lookups use TMIN
- * and TMAX).  A block without any time has "-" for all four.  The
- * "fnv1a64" line ends the head: the FNV-1a 64-bit hash of every byte
+ * and TMAX).  A block without any time has "-" for all four.
+ *
+ * The records: every line of the log that is a begin, end, snapshot,
+ * restart or lost record (csv.h: a line of 14 fields or more whose event
+ * csv_event() names so), in file order, each after the number of its
+ * block and one blank, verbatim (any byte but a newline).  A reader that
+ * skips blocks passes on the records they hold, where they were, so that
+ * a coverage reader sees no false gap, and misses no real one, because a
+ * block was skipped.  Alive records are left out: each names in "from"
+ * the begin of its run, so the alive records that are read vouch for the
+ * time back to there, and a day has thousands of them.  Open records are
+ * flow records (zmark.h counts them as starts).
+ *
+ * The "fnv1a64" line ends the head: the FNV-1a 64-bit hash of every byte
  * before it, in 16 lower-case hex digits.
  *
  * The key table: NKEYS entries (block, NAT key) saying that the block
@@ -55,7 +69,9 @@
  * flows give a key to a block, an entry per ~1,800 bytes of log, 8 or 9
  * bytes each.
  *
- * Versions 1 and 2 are still read.  Version 1 has no LONG, no key table:
+ * Versions 1 to 3 are still read.  Version 3 is version 4 without
+ * NRECORDS and the records (a reader that skips its blocks cannot pass
+ * their records on).  Version 1 has no LONG, no key table:
  * its blocks have no filter (zidx.lsec is -1), and a query reads from the
  * first block it needs to the end.  Version 2 has LONG and, at the end of
  * each block line, "NKEYS KEYS": that block's fingerprints, 8 hex digits
@@ -63,7 +79,8 @@
  * query reads the whole index.
  *
  * Contract of zidx_load: the index is accepted only if its head parses,
- * its hash is right, its blocks tile both files exactly (offsets
+ * its hash is right, its records are records of blocks that exist, in
+ * block order, its blocks tile both files exactly (offsets
  * contiguous from 0, lengths adding up to SRCSIZE and ZSIZE), ZSIZE is the
  * size the caller gives (the compressed file's, from fstat) and the file
  * is as long as the head says: anything else is a stale or corrupt index,
@@ -79,7 +96,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#define ZIDX_VERSION 3
+#define ZIDX_VERSION 4
 #define ZIDX_BUCKET 256		/* entries a bucket, about */
 #define ZIDX_LONG 300		/* seconds: ctzip -L default */
 
@@ -94,14 +111,23 @@ struct zblock {
 	const char *keys;	/* as 8 * NFP hex digits */
 };
 
+/* version 4: a coverage record of the log, in the block it is in */
+struct zrec {
+	size_t blk;
+	const char *p;		/* the line, without its newline */
+	size_t n;
+};
+
 struct zidx {
 	int version;
 	long long srcsize, zsize;
 	long long lsec;		/* LONG, seconds; -1: version 1, no filters */
 	size_t n;
 	struct zblock *b;
-	char *text;		/* zidx_load: the text (version 3: the head) */
-	/* version 3: the key table */
+	char *text;		/* zidx_load: the text (version 3, 4: the head) */
+	struct zrec *rec;	/* version 4: the records, in file order */
+	size_t nrec;		/* (zidx_format: spans the caller keeps) */
+	/* version 3, 4: the key table */
 	uint64_t *keys;		/* zidx_format: fp << 32 | block, ascending */
 	size_t nkeys, nbkt;	/* entries, buckets */
 	size_t *count;		/* entries per bucket (zidx_load, _parse) */
@@ -122,15 +148,16 @@ uint64_t zidx_hash(uint64_t h, const void *p, size_t n);
 uint32_t zidx_fp(const char *key, size_t n);
 
 /*
- * zidx_format: the whole index text (version 3) in a malloc'd buffer, from
- * x's blocks and its x->keys[0..x->nkeys); NULL: no memory
+ * zidx_format: the whole index text (version 4) in a malloc'd buffer, from
+ * x's blocks, its records x->rec[0..x->nrec) and its keys
+ * x->keys[0..x->nkeys); NULL: no memory
  */
 char *zidx_format(const struct zidx *x, size_t *len);
 
 /*
- * zidx_load: read the head of path (version 3; all of versions 1 and 2)
- * and check it against zsize; 0, or -1 (see above).  A version 3 index
- * stays open for zidx_key until zidx_free.
+ * zidx_load: read the head of path (versions 3, 4; all of versions 1 and
+ * 2) and check it against zsize; 0, or -1 (see above).  A version 3 or 4
+ * index stays open for zidx_key until zidx_free.
  */
 int zidx_load(struct zidx *x, const char *path, long long zsize);
 
@@ -142,7 +169,7 @@ int zidx_load(struct zidx *x, const char *path, long long zsize);
 int zidx_parse(struct zidx *x, char *t, size_t n, long long zsize);
 
 /*
- * zidx_key: look up fingerprint fp in the key table (version 3): the
+ * zidx_key: look up fingerprint fp in the key table (versions 3, 4): the
  * blocks that name it in x->kblk[0..x->nkblk).  0, or -1: the bucket is
  * bad (a corrupt index; see above) or cannot be read.  Nothing to do for
  * versions 1 and 2 (0): zidx_select reads their filters itself.
@@ -168,13 +195,16 @@ struct zquery {
 	uint32_t fp;		/* its fingerprint */
 	int hasend;		/* 1: the reader stops at END (below) */
 	int64_t end;		/* its last instant that matters, plus skew */
+	size_t first, cut;	/* set by zidx_select: blocks before first
+				   and from cut on are not read whatever
+				   the key; [first, cut) are its choice */
 };
 
 /*
  * zidx_select: which blocks a query must decompress, in sel[0..x->n)
  * (1: read it); returns how many.  Without a key or without filters
  * (version 1): every block from zidx_first(start) on.  With a key, a
- * version 3 index must have had zidx_key(x, q->fp).  See zidx.c for
+ * version 3 or 4 index must have had zidx_key(x, q->fp).  See zidx.c for
  * the rule with a key and why no answer changes.  With hasend, the first
  * block whose TMIN is after END, and every block after it, are not read:
  * the caller stops reading at its first line later than some instant E
@@ -183,7 +213,10 @@ struct zquery {
  * at most the skew), so the caller would stop at the first of them it
  * sees (whatever it filters) and use none.
  */
-size_t zidx_select(const struct zidx *x, const struct zquery *q,
+size_t zidx_select(const struct zidx *x, struct zquery *q,
     unsigned char *sel);
+
+/* zidx_isrecord: the line p[0..n) is a record that version 4 keeps */
+int zidx_isrecord(const char *p, size_t n);
 
 #endif

@@ -18,6 +18,7 @@ struct zopen {
 	int64_t t0;		/* its start */
 	uint32_t fp, blk;	/* NAT key fingerprint, start block */
 	uint32_t knext, nnext;	/* chains by key, by NAT key (free list) */
+	int snap;		/* seen in an open record of another block */
 };
 
 /* the key fields of flow.h, hashed in this order */
@@ -267,6 +268,8 @@ zmark_line(struct zmark *m, const char *line, size_t n, int64_t t,
 		start = 1;
 	else if (f[F_EVENT].n == 4 && memcmp(f[F_EVENT].p, "stop", 4) == 0)
 		start = 0;
+	else if (f[F_EVENT].n == 4 && memcmp(f[F_EVENT].p, "open", 4) == 0)
+		start = 2;
 	else
 		return;
 	h = keyhash(f);
@@ -274,7 +277,21 @@ zmark_line(struct zmark *m, const char *line, size_t n, int64_t t,
 	fp = zidx_fp(f[F_NAT].p, (size_t)(f[F_NATPORT].p + f[F_NATPORT].n -
 	    f[F_NAT].p));
 	i = find(m, h, f);
-	if (start) {
+	if (start == 2 && i != 0) {
+		/*
+		 * A snapshot's view of a flow already open.  In another block
+		 * than its start, a reader that reads that block alone takes
+		 * the record for the start: the flow counts as long (both
+		 * marked, and its stop's block when it stops).
+		 */
+		if (m->o[i].blk != blk) {
+			mark(m, m->o[i].blk, fp);
+			mark(m, blk, fp);
+			m->o[i].snap = 1;
+		}
+		return;
+	}
+	if (start) {		/* a start, or an open record that starts */
 		if (i != 0) {	/* ends an open flow: its stop was lost */
 			mark(m, m->o[i].blk, fp);
 			mark(m, blk, fp);
@@ -295,7 +312,7 @@ zmark_line(struct zmark *m, const char *line, size_t n, int64_t t,
 		return;
 	}
 	sblk = m->o[i].blk;
-	if (t - m->o[i].t0 > m->lusec) {
+	if (t - m->o[i].t0 > m->lusec || m->o[i].snap) {
 		mark(m, sblk, fp);
 		mark(m, blk, fp);
 		drop(m, i);

@@ -1,19 +1,26 @@
 /*
  * zmark.h - which NAT keys each block of a log must name in its long-flow
- * filter (zidx.h, version 2), found by pairing start and stop lines.
+ * key table (zidx.h), found by pairing start, open and stop lines.
  *
  * ctzip feeds every line of the log, in order, with its block number.
  * Lines pair as lib/flow.h pairs them (the same key: id and the whole
  * tuple; a stop closes the open flow with its key; a start ends an open
- * flow with its key, whose stop was lost), but nothing is copied: an open
- * flow keeps a pointer to its start line, which the caller keeps mapped.
+ * flow with its key, whose stop was lost; an open record, a snapshot's
+ * entry (csv.h), is the start of a flow when no flow with its key is
+ * open, and else the same flow seen again, and ignored), but nothing is
+ * copied: an open flow keeps a pointer to its start line (or open
+ * record), which the caller keeps mapped.  A flow first seen in an open
+ * record starts, for L, at that record's time: a reader that skips the
+ * blocks before it sees the same start.
  * A (block, NAT key) pair is "marked" when the block must be read for
  * that key even far from the time asked about:
  *   1. the start and the end of a long flow: its stop minus its start
  *      exceeds L, or it has no stop in the file (open at the end), or it
  *      was ended by a start of the same key (a lost stop: doubtful), or
- *      its stop has no start in the file (began in an earlier file): every
- *      doubtful case counts as long;
+ *      its stop has no start in the file (began in an earlier file), or
+ *      an open record of it is in another block than its start (a reader
+ *      of that block alone takes the record for its start; the record's
+ *      block is marked too): every doubtful case counts as long;
  *   2. closure: a flow that starts in a marked block and stops in another
  *      marks the stop's block, so a reader that sees the start of a short
  *      flow also sees its stop.  When the flow stops, its start block may
@@ -22,10 +29,10 @@
  *      at once (this errs only by marking too much).
  * A mark can only be too much, never missing: that is what lets a reader
  * skip the far blocks that do not name its key (see zidx_select).
- * Lines that cttime itself ignores (no time, fewer than 14 fields, events
- * other than start and stop) take no part.
+ * Lines that a flow reader ignores (no time, fewer than 14 fields, events
+ * other than start, stop and open) take no part.
  *
- * Memory: one entry (40 bytes) per open flow, 8 bytes (16 reserved) per
+ * Memory: one entry (56 bytes) per open flow, 8 bytes (16 reserved) per
  * mark; the log itself is the caller's.
  */
 #ifndef CT_ZMARK_H

@@ -89,3 +89,30 @@ mkday() {	# mkday DAY: a small log file for that day, mode 0640
 	expect_eq msg "$output" "ctcompress: 2026-11-23.csv: compression failed, left as it was"
 	[ -f "$TMP/2026-11-23.csv" ]
 }
+
+@test "the files are ctcat -l's: other names, a name with a newline, compressed files are not touched" {
+	for d in 2026-11-20 2026-11-21; do mkday $d; done
+	cp "$TMP/2026-11-20.csv" "$TMP/cur.csv-20261119"
+	cp "$TMP/2026-11-20.csv" "$TMP/2026-11-19.csv
+x"
+	cp "$TMP/2026-11-20.csv" "$TMP/2026-11-18.csv.txt"
+	touch -d '2026-11-20 12:00Z' "$TMP"/cur.csv-20261119 "$TMP"/2026-11-19.csv* "$TMP/2026-11-18.csv.txt"
+	CTCOMPRESS_NOW=$NOW run "$CTC" -d "$TMP"
+	[ "$status" -eq 0 ] || fail "$output"
+	expect_eq warning "$output" "ctcat: ./2026-11-19.csv?x: a file name with control characters, left out"
+	# (ls: the newline of the name as a blank too)
+	expect_eq files "$(cd "$TMP" && ls | tr '\n' ' ')" "2026-11-18.csv.txt 2026-11-19.csv x 2026-11-20.csv.gz 2026-11-21.csv.gz cur.csv-20261119 "
+	# a file ctcat cannot read: said, the others still compressed, exit 1
+	mkday 2026-11-22
+	printf '\037\213junk' >"$TMP/cur.csv.3.gz"
+	CTCOMPRESS_NOW=$NOW run "$CTC" -d "$TMP"
+	expect_eq status "$status" 1
+	[[ "$output" == *"cur.csv.3.gz"* ]] || fail "$output"
+	[ -f "$TMP/2026-11-22.csv.gz" ] && [ ! -e "$TMP/2026-11-22.csv" ]
+	# no ctcat: nothing is done, exit 2
+	mkday 2026-11-23
+	CTCAT=no-such-ctcat CTCOMPRESS_NOW=$NOW run "$CTC" -d "$TMP"
+	expect_eq "no ctcat: status" "$status" 2
+	[[ "$output" == *"ctcompress: no-such-ctcat -l failed: is ctcat installed?" ]] || fail "$output"
+	[ -f "$TMP/2026-11-23.csv" ]
+}

@@ -1,5 +1,5 @@
 #!/usr/bin/env bats
-# ctzip's long-flow filter (index version 2) and cttime -n: which keys go
+# ctzip's long-flow filter (the index's key table) and cttime -n: which keys go
 # into which block, no false negatives (the same flows with the index, the
 # whole file and the plain file), blocks really skipped, cttrace's answers
 # unchanged, old, corrupt and stale indexes.
@@ -122,7 +122,7 @@ blocks() {
 	touch -d '1 hour ago' "$TMP/f.csv"
 	size=$(wc -c <"$TMP/f.csv")
 	ctzip -k -b 1 -L 60 "$TMP/f.csv"
-	expect_eq header "$(head -n 1 "$TMP/f.csv.gz.idx" | cut -d' ' -f1-6)" "ctzip-index 3 $size $(wc -c <"$TMP/f.csv.gz") 13 60"
+	expect_eq header "$(head -n 1 "$TMP/f.csv.gz.idx" | cut -d' ' -f1-6)" "ctzip-index 4 $size $(wc -c <"$TMP/f.csv.gz") 13 60"
 	# block by block: what it names, and why
 	want() { for k in "$@"; do fp "$k"; done | sort; }
 	expect_eq "0: never stops" "$(keys 0)" "$(want "$k1")"
@@ -144,6 +144,39 @@ blocks() {
 	expect_eq "-L 0: 5" "$(keys 5)" "$(want "$k3")"
 	run perl "$TOP/t/zidxcheck.pl" "$TMP/f.csv" "$TMP/f.csv.gz" "$TMP/f.csv.gz.idx"
 	[ "$status" -eq 0 ] || fail "$output"
+}
+
+@test "open records (snapshots): a start when no flow of the key is open; seen again in another block, long" {
+	# one line a block (-b 1), L = 60 s; seconds after 10:00
+	k1='192.0.2.1;1001' k2='192.0.2.1;1002' k3='192.0.2.1;1003'
+	while read -r s ev port id; do
+		printf '2026-11-27T10:%02d:%02d.000000Z;%s;udp;10.0.0.1;5;198.51.100.1;53;192.0.2.1;%s;%s;;;;;2026-11-27T09:00:00Z;\n' \
+		    $((s / 60)) $((s % 60)) "$ev" "$port" "$id"
+	done >"$TMP/f.csv" <<-'END'
+	0 open 1001 1
+	1 start 1002 2
+	2 open 1002 2
+	5 stop 1002 2
+	6 open 1003 3
+	9 stop 1003 3
+	100 stop 1001 1
+	END
+	touch -d '1 hour ago' "$TMP/f.csv"
+	ctzip -k -b 1 -L 60 "$TMP/f.csv"
+	want() { for k in "$@"; do fp "$k"; done | sort; }
+	expect_eq "0: an open record that starts a long flow" "$(keys 0)" "$(want "$k1")"
+	expect_eq "1: start of a short flow" "$(keys 1)" "$(want "$k2")"
+	expect_eq "2: seen again by a snapshot, in another block" "$(keys 2)" "$(want "$k2")"
+	expect_eq "3: its stop" "$(keys 3)" "$(want "$k2")"
+	expect_eq "4, 5: an open record that starts a short flow, its stop" "$(keys 4)$(keys 5)" ""
+	expect_eq "6: the long flow's stop" "$(keys 6)" "$(want "$k1")"
+	# the same flow seen again in the block of its start: nothing more
+	printf '%s\n' '2026-11-27T10:00:00.000000Z;start;udp;10.0.0.1;5;198.51.100.1;53;192.0.2.1;1004;4;;;;;;' \
+	    '2026-11-27T10:00:01.000000Z;open;udp;10.0.0.1;5;198.51.100.1;53;192.0.2.1;1004;4;;;;;2026-11-27T10:00:00Z;' \
+	    '2026-11-27T10:00:05.000000Z;stop;udp;10.0.0.1;5;198.51.100.1;53;192.0.2.1;1004;4;1;1;1;1;;' >"$TMP/g.csv"
+	touch -d '1 hour ago' "$TMP/g.csv"
+	ctzip -k -L 60 "$TMP/g.csv"
+	expect_eq "same block" "$(perl "$TOP/t/zidxtool.pl" keys "$TMP/g.csv.gz.idx" 0)" ""
 }
 
 @test "closure: a short flow that starts in a block named only later (a long flow still open)" {

@@ -82,9 +82,41 @@ day() {
 	expect_eq nonl "$(sed -n '2,3p' "$TMP/nonl.csv.gz.idx" | cut -d' ' -f3- | tr '\n' '|')" \
 	    "0 79 1 1795773600000001 1795773600000001 1795773600000001 1795773600000001|79 10 1 - - - -|"
 	# the start without a stop names its block: one key, in one bucket
-	expect_eq "nonl keys" "$(sed -n '1p' "$TMP/nonl.csv.gz.idx" | cut -d' ' -f7-)" "1 1"
+	expect_eq "nonl keys" "$(sed -n '1p' "$TMP/nonl.csv.gz.idx" | cut -d' ' -f7-)" "1 1 0"
 	expect_eq "nonl table" "$(tail -n 1 "$TMP/nonl.csv.gz.idx" | cut -c17-)" "68daf16d0"
 	expect_eq junk "$(sed -n 2p "$TMP/junk.csv.gz.idx" | cut -d' ' -f5-)" "1 - - - -"
+}
+
+@test "index version 4: the begin, end, snapshot, restart and lost records, verbatim, with their blocks" {
+	# 16 and 14 fields; alive left out; not records: too few fields, an
+	# event that only resembles one
+	cat >"$TMP/f.csv" <<-'END'
+	2026-11-27T10:00:00.000000Z;begin;;;;;;;;60;;;;;2026-11-27T10:00:00.000000Z;
+	2026-11-27T10:00:01.000000Z;start;udp;10.0.0.1;5;198.51.100.1;53;192.0.2.1;1001;1;;;;;;
+	2026-11-27T10:01:00.000000Z;alive;;;;;;;;60;;;;;2026-11-27T10:00:00.000000Z;
+	2026-11-27T10:01:02.000000Z;lost;;;;;;;;7;;;;
+	2026-11-27T10:01:03.000000Z;lost;;;;
+	2026-11-27T10:01:04.000000Z;losted;;;;;;;;;;;;;;
+	2026-11-27T10:02:00.000000Z;open;udp;10.0.0.1;5;198.51.100.1;53;192.0.2.1;1001;1;;;;;2026-11-27T10:00:01Z;
+	2026-11-27T10:02:00.000000Z;snapshot;;;;;;;;1;;;;;2026-11-27T10:00:00.000000Z;
+	2026-11-27T10:03:00.000000Z;restart;;;;;;;;;;;;;2026-11-27T10:02:50.000000Z;
+	2026-11-27T10:04:00.000000Z;end;;;;;;;;;;;;;2026-11-27T10:00:00.000000Z;
+	END
+	cp "$TMP/f.csv" "$TMP/orig"
+	touch -d '1 hour ago' "$TMP/f.csv"
+	ctzip -b 200 "$TMP/f.csv"
+	run perl "$TOP/t/zidxcheck.pl" "$TMP/orig" "$TMP/f.csv.gz" "$TMP/f.csv.gz.idx"
+	[ "$status" -eq 0 ] || fail "$output"
+	expect_eq head "$(head -n 1 "$TMP/f.csv.gz.idx" | cut -d' ' -f1,2,5,9)" "ctzip-index 4 3 5"
+	expect_eq records "$(perl "$TOP/t/zidxtool.pl" records "$TMP/f.csv.gz.idx")" "0 $(sed -n 1p "$TMP/orig")
+1 $(sed -n 4p "$TMP/orig")
+2 $(sed -n 8p "$TMP/orig")
+2 $(sed -n 9p "$TMP/orig")
+2 $(sed -n 10p "$TMP/orig")"
+	# the records are in the hashed head: one changed, the index is not used
+	sed -i 's/;restart;/;restart;x/' "$TMP/f.csv.gz.idx"
+	run --separate-stderr cttime -t 2026-11-27T10:02:00Z "$TMP/f.csv.gz"
+	expect_eq "changed" "$stderr" "cttime: $TMP/f.csv.gz.idx: stale or corrupt index, reading the whole file"
 }
 
 @test "zstd: -z zstd writes FILE.zst and its index" {

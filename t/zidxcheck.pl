@@ -3,9 +3,10 @@
 # index of ctzip(1) names and check it: the member at COFF/CLEN decompresses
 # alone to the text at UOFF/ULEN of PLAIN, which has LINES lines and these
 # first, last, least and greatest times (all times in the log are UTC 'Z',
-# as gen.pl writes them); the hash and the sizes; a well-formed key table
-# (zidxtool.pl check; which keys is checked by ctzip-filter.bats).  Prints
-# "ok N".
+# as gen.pl writes them) and its begin, end, snapshot, restart and lost
+# records (version 4), in order; the hash and the sizes; a well-formed key
+# table (zidxtool.pl check; which keys is checked by ctzip-filter.bats).
+# Prints "ok N".
 use strict;
 use warnings;
 no warnings 'portable';	# 64-bit hex
@@ -18,7 +19,8 @@ my ($p, $c, $x) = (slurp($plain), slurp($z), slurp($idx));
 # the head, up to its hash line, then the key table (zidxtool.pl check)
 $x =~ /\A(.*?\n)(fnv1a64 [0-9a-f]{16})\n/s or die "no hash line\n";
 my ($body, $sum) = ($1, $2);
-my @l = split /\n/, $body;
+my @l = split /\n/, $body, -1;
+pop @l;		# after the last newline
 pop @l;		# the counts of the key table's buckets
 my $h = 0xcbf29ce484222325;
 {
@@ -27,14 +29,17 @@ my $h = 0xcbf29ce484222325;
 }
 $sum eq sprintf('fnv1a64 %016x', $h) or die "hash: $sum\n";
 my @hd = split / /, shift @l;
-$hd[0] eq 'ctzip-index' && $hd[1] == 3 && @hd == 8 && $hd[5] =~ /^\d+$/
+$hd[0] eq 'ctzip-index' && $hd[1] == 4 && @hd == 9 && $hd[5] =~ /^\d+$/
     or die "header\n";
+my @rec = splice(@l, $hd[4]);
+@rec == $hd[8] or die "records: ", scalar(@rec), ", header $hd[8]\n";
 $hd[2] == length($p) && $hd[3] == length($c) && $hd[4] == @l or die "sizes\n";
 (my $tool = $0) =~ s/zidxcheck\.pl$/zidxtool.pl/;
 open(my $ck, '-|', 'perl', $tool, 'check', $idx) or die "$tool: $!";
 my $ckout = do { local $/; <$ck> };
 close($ck) && $ckout =~ /^ok \d+$/ or die "key table\n";
-my ($co, $uo) = (0, 0);
+my ($co, $uo, $bn) = (0, 0, 0);
+my @want;	# the records the blocks hold, "BLOCK LINE"
 for my $r (@l) {
 	my ($coff, $clen, $uoff, $ulen, $n, @t) = split / /, $r;
 	@t == 4 or die "block line: $r\n";
@@ -45,6 +50,9 @@ for my $r (@l) {
 	$d eq $text or die "block at $coff does not decompress to its text\n";
 	my @times;
 	for my $line (split /\n/, $text) {
+		my @f = split /;/, $line, -1;
+		push @want, "$bn $line"
+		    if @f >= 14 && $f[1] =~ /^(begin|end|snapshot|restart|lost)$/;
 		push @times, timegm($6, $5, $4, $3, $2 - 1, $1) * 1000000 + $7
 		    if $line =~ /^(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d):(\d\d)\.(\d{6})Z;/;
 	}
@@ -56,7 +64,9 @@ for my $r (@l) {
 	"@t" eq $want or die "times [@t], want [$want]\n";
 	$co += $clen;
 	$uo += $ulen;
+	$bn++;
 }
+join("\n", @rec) eq join("\n", @want) or die "records differ\n";
 unlink "$idx.member";
 $co == length($c) && $uo == length($p) or die "blocks do not cover the files\n";
 print "ok ", scalar(@l), "\n";

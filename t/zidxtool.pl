@@ -4,11 +4,14 @@
 #
 #   zidxtool.pl keys IDX N     the fingerprints naming block N, sorted,
 #                              one a line (8 hex digits)
-#   zidxtool.pl old V <IDX     the same index as version V (1 or 2)
+#   zidxtool.pl records IDX    the records of a version 4 index, one a
+#                              line: "BLOCK RECORD"
+#   zidxtool.pl old V <IDX     the same index as version V (1, 2 or 3)
 #   zidxtool.pl rehash <IDX    the hashes redone (head and every bucket),
 #                              after a test changed something on purpose
 #   zidxtool.pl check IDX      exit 0 if IDX is a well-formed version 3
-#                              index: hashes, counts, buckets, order
+#                              or 4 index: hashes, counts, buckets,
+#                              order, records
 use strict;
 use warnings;
 no warnings 'portable';	# 64-bit hex
@@ -21,20 +24,25 @@ sub fnv {
 }
 my $H0 = 0xcbf29ce484222325;
 
-# parse: (header fields, block lines, counts, bucket lines) of version 3
+# parse: (header fields, block lines, counts, bucket lines, head, hash,
+# records) of version 3 or 4 (a version 3 index has no records)
 sub parse {
 	my ($x) = @_;
 	$x =~ /\A(.*?\n)fnv1a64 ([0-9a-f]{16})\n(.*)\z/s or die "no hash line\n";
 	my ($head, $sum, $table) = ($1, $2, $3);
-	my @l = split /\n/, $head;
+	my @l = split /\n/, $head, -1;
+	pop @l;		# after the last newline
 	my @hd = split / /, shift @l;
-	$hd[0] eq 'ctzip-index' && $hd[1] == 3 && @hd == 8 or die "header\n";
+	$hd[0] eq 'ctzip-index' && ($hd[1] == 3 && @hd == 8 || $hd[1] == 4 && @hd == 9)
+	    or die "header\n";
 	my @cnt = split / /, pop @l;
+	my @rec = $hd[1] == 4 ? splice(@l, $hd[4]) : ();
 	@l == $hd[4] && @cnt == $hd[7] or die "counts\n";
+	@rec == ($hd[8] // 0) or die "records\n";
 	my @b = split /\n/, $table, -1;
 	pop @b;		# after the last newline
 	@b == @cnt or die "buckets\n";
-	return (\@hd, \@l, \@cnt, \@b, $head, $sum);
+	return (\@hd, \@l, \@cnt, \@b, $head, $sum, \@rec);
 }
 
 sub bw {
@@ -79,6 +87,16 @@ if ($cmd eq 'keys') {
 		push @k, map { sprintf "%08x", $_->[0] } grep { $_->[1] == $n } entries($b->[$j], $j, scalar(@$b), $w);
 	}
 	print "$_\n" for sort @k;
+} elsif ($cmd eq 'records') {
+	my ($hd, $bl, $cnt, $b, $head, $sum, $rec) = parse(slurp($ARGV[0]));
+	print "$_\n" for @$rec;
+} elsif ($cmd eq 'old' && $ARGV[0] == 3) {
+	# version 3: the head without NRECORDS and the records
+	my $x = do { local $/; <STDIN> };
+	my ($hd, $bl, $cnt, $b) = parse($x);
+	my $h = "ctzip-index 3 @$hd[2 .. 7]\n" . join('', map { "$_\n" } @$bl, join(' ', @$cnt));
+	printf "%sfnv1a64 %016x\n", $h, fnv($H0, $h);
+	print "$_\n" for @$b;
 } elsif ($cmd eq 'old') {
 	my ($v) = @ARGV;
 	my ($hd, $bl, $cnt, $b) = parse(do { local $/; <STDIN> });
@@ -101,8 +119,14 @@ if ($cmd eq 'keys') {
 		printf "%016x%s\n", fnv($H0 ^ $j, $e), $e;
 	}
 } elsif ($cmd eq 'check') {
-	my ($hd, $bl, $cnt, $b, $head, $sum) = parse(slurp($ARGV[0]));
+	my ($hd, $bl, $cnt, $b, $head, $sum, $rec) = parse(slurp($ARGV[0]));
 	$sum eq sprintf('%016x', fnv($H0, $head)) or die "head hash\n";
+	my $lb = 0;
+	for (@$rec) {
+		/^(\d+) [^;]*;(begin|end|snapshot|restart|lost);/ or die "record: $_\n";
+		$1 >= $lb && $1 < $hd->[4] or die "record block: $_\n";
+		$lb = $1;
+	}
 	my $w = bw($hd->[4]);
 	my ($nb, $n) = (scalar(@$cnt), 0);
 	my $shift = bshift($nb);

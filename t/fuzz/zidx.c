@@ -4,9 +4,11 @@
  * says, with filters of the length their count says (version 2; none in
  * version 1); a key of a filter (when its digits are hex and ascend) is
  * found in it; a key of the table (version 3) that zidx_key accepts names
- * blocks that exist, ascending, and zidx_has finds them; a selection never
- * chooses a block before zidx_first's or from the cut of END on, nor, for
- * a key, fewer than the near blocks and those that name it.  The
+ * blocks that exist, ascending, and zidx_has finds them; the records of
+ * version 4 are records (zidx_isrecord) of blocks that exist, in block
+ * order, without newlines; a selection never chooses a block before
+ * zidx_first's or from the cut of END on, nor, for a key, fewer than the
+ * near blocks and those that name it, and tells that first and cut.  The
  * compressed size the caller would give is taken from the text's own
  * header.
  */
@@ -71,6 +73,14 @@ LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
 		}
 		if (coff != x.zsize || uoff != x.srcsize || x.zsize != zsize)
 			abort();
+		if (x.version != 4 && x.nrec > 0)
+			abort();
+		for (i = 0; i < x.nrec; i++)
+			if (x.rec[i].blk >= x.n || (i > 0 &&
+			    x.rec[i - 1].blk > x.rec[i].blk) ||
+			    memchr(x.rec[i].p, '\n', x.rec[i].n) != NULL ||
+			    !zidx_isrecord(x.rec[i].p, x.rec[i].n))
+				abort();
 		if (zidx_first(&x, INT64_MIN) > x.n ||
 		    zidx_first(&x, 0) > x.n || zidx_first(&x, INT64_MAX) > x.n)
 			abort();
@@ -80,7 +90,7 @@ LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
 			;
 		if (i < x.n && hex(x.b[i].keys, &fp[0]) < 0)
 			fp[0] = 0;
-		if (x.version == 3 && x.table != NULL && x.nkeys > 0 &&
+		if (x.version >= 3 && x.table != NULL && x.nkeys > 0 &&
 		    x.headlen + 17 + 8 <= (long long)n) {
 			for (i = 0, j = 0; x.count[i] == 0; i++)
 				j += 17;
@@ -88,7 +98,7 @@ LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
 				fp[0] = 0;
 		}
 		keyok = zidx_key(&x, fp[0]) == 0;
-		if (x.version == 3 && keyok) {
+		if (x.version >= 3 && keyok) {
 			/* the blocks of the key: in range, ascending, found */
 			for (j = 0; j < x.nkblk; j++)
 				if (x.kblk[j] >= x.n ||
@@ -123,7 +133,9 @@ LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
 					    (!q.haskey || x.lsec < 0 ||
 					    zidx_has(&x, i, q.fp))))
 						abort();
-				if (j != nsel)
+				if (j != nsel || q.cut != cut || (q.first !=
+				    first && !(first == x.n && x.n > 0 &&
+				    q.first == x.n - 1)))
 					abort();
 			}
 		}

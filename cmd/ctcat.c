@@ -1,0 +1,433 @@
+/*
+ * ctcat - the lines of a log that a question about a time reads.
+ *
+ *	ctcat -n 192.0.2.7:40123 -t '2026-11-27 10:06:49' |
+ *	    ctgrep -N 192.0.2.7:40123 |
+ *	    cttime -a -P -R 86400 -t '2026-11-27 10:06:49'
+ *
+ * The log is the files of a directory (lib/logdir.h: their names, their
+ * order, which of them a range of time needs) or the files given.  ctcat
+ * writes, in log order and unchanged, every line that "cttime -a -P" with
+ * the same -t (or -f), -w, -k, -A and -R would read if it were given the
+ * whole log, and possibly more (whole blocks, a bisection's margin),
+ * never fewer: for each question, from its window less the flows' age
+ * less the skew (START) to the first line past its window plus the
+ * read-on plus two skews (END: cttime has stopped by then, see cttime.c's
+ * past()).  Reading a file is lib/tin's: plain files are bisected, gzip
+ * and zstd files decompressed by children, and of a file with a ctzip
+ * index only the blocks that can matter (to one NAT key with -n).
+ *
+ * What ctcat knows of the log and the lines do not say, it says with the
+ * records that only readers add (csv.h), so that a reader never takes
+ * for covered a time that was not read:
+ *	nolog	at START, when no file holds lines that early;
+ *	unread	where a file or part of one could not be read (after the
+ *		last line written, or at START), with a message naming it;
+ *	eof	after the last line of the log, when ctcat read the last
+ *		file to its end.
+ * And the coverage records of the blocks an index let it skip (index
+ * version 4: zidx.h), where those blocks were.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "csv.h"
+#include "err.h"
+#include "logdir.h"
+#include "query.h"
+#include "rd.h"
+#include "tin.h"
+#include "tm.h"
+#include "wr.h"
+
+#define VERSION "ctcat 1.0"
+#define MAXLINE (64 * 1024)	/* log lines are < 512 bytes: longer is junk */
+#define WARNMAX 100		/* warnings about lines before going quiet */
+#define MAXSEC 1000000000LL	/* bound of -w, -k, -A, -R: no overflow */
+#define LOGDIR "/var/log/conntrack"
+#define USAGE "usage: ctcat [-d logdir] [-k skew] [-A maxage] " \
+	"[-w seconds] [-R readon] [-n natip:port] {-t time | -f queries} " \
+	"[file ...]\n       ctcat -l [-d logdir] [file ...]\n"
+
+static const char *dflag;	/* -d logdir: the log's directory */
+static int64_t kflag = 60 * TM_USEC;	/* -k skew: how far times step back */
+static int64_t Aflag = 86400 * TM_USEC;	/* -A maxage: oldest flow start */
+static int64_t wflag = 10 * TM_USEC;	/* -w seconds: tolerance */
+static int64_t Rflag = -1;	/* -R readon: after the window; -1: maxage */
+static char Nkey[QUERY_KEYMAX];	/* -n natip:port: "nat;natport" */
+static int64_t tflag;		/* -t time */
+static int tset;
+static const char *fflag;	/* -f queries */
+static int lflag;		/* -l: list the files */
+
+/* a range of time that a question reads; lo, hi: its window */
+struct range {
+	struct logrange r;	/* [START, END] */
+	int64_t lo, hi;
+};
+
+static unsigned long nwarn;
+static struct tmfmt tf;
+
+static _Noreturn void
+usage(void)
+{
+	fputs(USAGE, stderr);
+	exit(EXIT_TROUBLE);
+}
+
+/* secarg: "SECONDS[.fraction]" of option c as microseconds (cttime's) */
+static int64_t
+secarg(int c, const char *s)
+{
+	int64_t v = 0, f = 0;
+	int k = 0;
+	const char *p = s;
+
+	for (; *p >= '0' && *p <= '9' && v <= MAXSEC; p++)
+		v = v * 10 + (*p - '0');
+	if (p == s || v > MAXSEC)
+		goto bad;
+	if (*p == '.')
+		for (p++; *p >= '0' && *p <= '9'; p++, k++)
+			if (k < 6)
+				f = f * 10 + (*p - '0');
+	for (; k < 6; k++)
+		f *= 10;
+	if (*p == '\0')
+		return v * TM_USEC + f;
+bad:
+	die(EXIT_TROUBLE, "-%c %s: not a number of seconds (0 to %lld)", c,
+	    s, MAXSEC);
+}
+
+/* record: a record that readers add (csv.h), 16 fields, at t */
+static void
+record(struct wr *out, enum csvevent ev, int64_t t)
+{
+	char ts[TM_FMTMAX];
+
+	wr_put(out, ts, tm_fmt(&tf, ts, t));
+	wr_putc(out, ';');
+	wr_put(out, csv_evname(ev), strlen(csv_evname(ev)));
+	wr_put(out, ";;;;;;;;;;;;;;\n", 15);
+}
+
+static int
+rangecmp(const void *a, const void *b)
+{
+	const struct range *x = a, *y = b;
+
+	return (x->r.start > y->r.start) - (x->r.start < y->r.start);
+}
+
+/*
+ * ranges: the range of each question, sorted and merged where they
+ * overlap, into rg; how many.  A question at T reads from T-w-A-skew to
+ * T+w+R+2 skews.  A line of -f that is not a question is warned about
+ * (query_load) and counted in *bad: cttime -f leaves it out too.
+ */
+static size_t
+ranges(struct range **rg, unsigned long *bad)
+{
+	struct qline *ql = NULL, one;
+	size_t nq, i, n = 0;
+	struct range *r;
+
+	*bad = 0;
+	if (fflag != NULL)
+		nq = query_load(fflag, &ql, bad);
+	else {
+		one.t = tflag;
+		ql = &one;
+		nq = 1;
+	}
+	if ((r = calloc(nq + 1, sizeof(*r))) == NULL)
+		die(EXIT_TROUBLE, "out of memory:");
+	for (i = 0; i < nq; i++) {
+		r[i].lo = ql[i].t - wflag;
+		r[i].hi = ql[i].t + wflag;
+		r[i].r.start = r[i].lo - Aflag - kflag;
+		r[i].r.end = r[i].hi + Rflag + 2 * kflag;
+	}
+	if (fflag != NULL)
+		free(ql);
+	qsort(r, nq, sizeof(*r), rangecmp);
+	for (i = 0; i < nq; i++) {
+		if (n > 0 && r[i].r.start <= r[n - 1].r.end) {
+			if (r[i].r.end > r[n - 1].r.end)
+				r[n - 1].r.end = r[i].r.end;
+			if (r[i].lo < r[n - 1].lo)
+				r[n - 1].lo = r[i].lo;
+			if (r[i].hi > r[n - 1].hi)
+				r[n - 1].hi = r[i].hi;
+		} else
+			r[n++] = r[i];
+	}
+	*rg = r;
+	return n;
+}
+
+/* list: -l, the files in log order: FIRSTTIME FORM PATH */
+static int
+list(const struct logdir *d, struct wr *out)
+{
+	const struct logfile *f;
+	char ts[TM_FMTMAX];
+	size_t i;
+	int trouble = 0;
+
+	for (i = 0; i < d->n; i++) {
+		f = &d->f[i];
+		if (f->state == LOG_TIME)
+			wr_put(out, ts, tm_fmt(&tf, ts, f->first));
+		else
+			wr_putc(out, '-');
+		wr_putc(out, ' ');
+		wr_put(out, logdir_formname(f->form),
+		    strlen(logdir_formname(f->form)));
+		if (f->idx)
+			wr_put(out, "+idx", 4);
+		wr_putc(out, ' ');
+		wr_put(out, f->path, strlen(f->path));
+		wr_putc(out, '\n');
+		trouble |= f->state == LOG_BAD;
+	}
+	wr_flush(out);
+	return trouble ? EXIT_TROUBLE : d->n > 0 ? EXIT_MATCH : EXIT_NOMATCH;
+}
+
+/* the state of a run, across files */
+struct cat {
+	struct wr *out;
+	int wrote;		/* a line of the log was written */
+	int trouble;
+	int haslast;		/* a line with a time was written: */
+	int64_t last;		/* its time */
+	int64_t start;		/* the first range's START */
+};
+
+/* unread: part of the log could not be read, after what was written */
+static void
+unread(struct cat *c)
+{
+	record(c->out, EV_UNREAD, c->haslast ? c->last : c->start);
+	c->trouble = 1;
+}
+
+/*
+ * catfile: write the lines of file f that ranges rg[f->r0 .. f->r1]
+ * read, and the records of the blocks skipped; islast: f is the log's
+ * last file, whose end is the log's (eof)
+ */
+static void
+catfile(struct cat *c, const struct logfile *f, const struct range *rg,
+    int islast)
+{
+	struct tin in;
+	struct tin_opt o;
+	struct span l, s;
+	char *tail = NULL;
+	size_t irun, ntail = 0;
+	int64_t t;
+	int r, stopped = 0, failed = 0;
+
+	memset(&o, 0, sizeof(o));
+	o.start = rg[f->r0].r.start;
+	o.lo = rg[f->r0].lo;
+	o.hi = rg[f->r0].hi;
+	o.end = rg[f->r0].r.end;
+	for (irun = f->r0 + 1; irun <= f->r1; irun++) {
+		o.lo = rg[irun].lo < o.lo ? rg[irun].lo : o.lo;
+		o.hi = rg[irun].hi > o.hi ? rg[irun].hi : o.hi;
+		o.end = rg[irun].r.end > o.end ? rg[irun].r.end : o.end;
+	}
+	o.hasend = 1;
+	o.key = Nkey;
+	o.recs = 1;
+	o.maxline = MAXLINE;
+	o.out = c->out;
+	if (tin_open(&in, f->path, &o) < 0) {	/* it said why */
+		unread(c);
+		return;
+	}
+	s = tin_records(&in, 0);
+	wr_put(c->out, s.p, s.n);
+	while ((r = rd_line(&in.r, &l)) != 0) {
+		irun = in.irun;
+		tin_advance(&in, l.n);
+		if (r < 0) {
+			warn("read error on %s:", f->path);
+			failed = 1;
+			break;
+		}
+		if (r == 2) {
+			if (++nwarn <= WARNMAX)
+				warn("%s: a line over %d bytes, left out",
+				    f->path, MAXLINE);
+			continue;
+		}
+		wr_put(c->out, l.p, l.n);
+		wr_putc(c->out, '\n');
+		c->wrote = 1;
+		if (tin_time(l, &t) == 0) {
+			c->last = t;
+			c->haslast = 1;
+			if (t > o.end) {	/* every later line is past */
+				stopped = 1;
+				break;
+			}
+		}
+		if (in.irun != irun) {	/* the blocks skipped before it */
+			s = tin_records(&in, in.irun);
+			wr_put(c->out, s.p, s.n);
+		}
+	}
+	if (!stopped && !failed && in.nrun > 0) {	/* kept past the close */
+		s = tin_records(&in, in.nrun);
+		if ((tail = malloc(s.n + 1)) == NULL)
+			die(EXIT_TROUBLE, "out of memory:");
+		memcpy(tail, s.p, s.n);
+		ntail = s.n;
+	}
+	islast = islast && in.toend;
+	if (in.haslast && islast) {
+		c->last = in.tlast;	/* its last line, if a block skipped */
+		c->haslast = 1;
+	}
+	if (tin_close(&in) < 0 || failed)	/* a decompressor said why */
+		unread(c);
+	else if (!stopped) {
+		if (ntail > 0)
+			wr_put(c->out, tail, ntail);
+		if (islast && c->haslast)
+			record(c->out, EV_EOF, c->last);
+	}
+	free(tail);
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct logdir d;
+	struct range *rg = NULL;
+	struct logrange *lr = NULL;
+	struct cat c;
+	struct wr out;
+	char why[256];
+	size_t nrg = 0, i, lastfile, nbad;
+	unsigned long bad = 0;
+	int ch;
+
+	err_init(argv[0]);
+	while ((ch = getopt(argc, argv, ":A:d:f:hk:ln:R:t:Vw:")) != -1)
+		switch (ch) {
+		case 'A':
+			Aflag = secarg(ch, optarg);
+			break;
+		case 'd':
+			dflag = optarg;
+			break;
+		case 'f':
+			fflag = optarg;
+			break;
+		case 'k':
+			kflag = secarg(ch, optarg);
+			break;
+		case 'l':
+			lflag = 1;
+			break;
+		case 'n':
+			if (query_natarg(optarg, Nkey, why, sizeof(why)) < 0)
+				die(EXIT_TROUBLE, "-n %s: %s", optarg, why);
+			break;
+		case 'R':
+			Rflag = secarg(ch, optarg);
+			break;
+		case 't':
+			if (tm_parsearg(optarg, &tflag, why, sizeof(why)) < 0)
+				die(EXIT_TROUBLE, "%s", why);
+			if (tflag > QUERY_MAXTIME || tflag < -QUERY_MAXTIME)
+				die(EXIT_TROUBLE, "-t: time out of range");
+			tset = 1;
+			break;
+		case 'w':
+			wflag = secarg(ch, optarg);
+			break;
+		case 'h':
+			fputs(USAGE, stdout);
+			return EXIT_MATCH;
+		case 'V':
+			puts(VERSION);
+			return EXIT_MATCH;
+		default:	/* a bad option, or one missing its argument */
+			usage();
+		}
+	argc -= optind;
+	argv += optind;
+	if ((lflag ? tset || fflag != NULL || Nkey[0] != '\0' :
+	    tset == (fflag != NULL) || (fflag != NULL && Nkey[0] != '\0')) ||
+	    (dflag != NULL && argc > 0))
+		usage();
+	if (Rflag < 0)
+		Rflag = Aflag;
+	tm_fmtinit(&tf, 0);
+	if (!lflag) {
+		if ((nrg = ranges(&rg, &bad)) == 0) {	/* no question */
+			free(rg);
+			return bad > 0 ? EXIT_TROUBLE : EXIT_NOMATCH;
+		}
+		if ((lr = calloc(nrg, sizeof(*lr))) == NULL)
+			die(EXIT_TROUBLE, "out of memory:");
+		for (i = 0; i < nrg; i++)
+			lr[i] = rg[i].r;
+	}
+	wr_init(&out, STDOUT_FILENO, "standard output");
+
+	/* the files and their order: far days are not opened (logdir.h) */
+	logdir_init(&d, lr, nrg);
+	for (i = 0; i < (size_t)argc; i++)
+		logdir_add(&d, argv[i]);
+	if (argc == 0 && logdir_scan(&d, dflag != NULL ? dflag : LOGDIR) < 0)
+		die(EXIT_TROUBLE, "%s:", dflag != NULL ? dflag : LOGDIR);
+	logdir_sort(&d);
+	if (lflag) {
+		ch = list(&d, &out);
+		wr_free(&out);
+		logdir_free(&d);
+		return ch;
+	}
+	logdir_choose(&d);
+
+	memset(&c, 0, sizeof(c));
+	c.trouble = bad > 0;
+	c.out = &out;
+	c.start = rg[0].r.start;
+	/*
+	 * A file that could not be placed may hold any time: part of the
+	 * log unread from START (not "nolog": that would claim too much).
+	 * Else nolog when the first file read begins after START.
+	 */
+	for (i = 0, lastfile = d.n, nbad = 0; i < d.n; i++) {
+		if (d.f[i].state == LOG_BAD && nbad++ == 0)
+			unread(&c);
+		if (d.f[i].state == LOG_TIME)
+			lastfile = i;
+	}
+	for (i = 0; i < d.n && !d.f[i].use; i++)
+		;
+	if (nbad == 0 && (i == d.n || d.f[i].first > c.start))
+		record(&out, EV_NOLOG, c.start);
+	for (; i < d.n; i++)
+		if (d.f[i].use)
+			catfile(&c, &d.f[i], rg, i == lastfile);
+	wr_flush(&out);
+	wr_free(&out);
+	logdir_free(&d);
+	free(lr);
+	free(rg);
+	return c.trouble ? EXIT_TROUBLE : c.wrote ? EXIT_MATCH : EXIT_NOMATCH;
+}

@@ -1,0 +1,99 @@
+/*
+ * logdir.h - which files make up a log, in which order, and which of them
+ * a question about some ranges of time must read.  The one place that
+ * knows the names of a log directory; reading a file is lib/tin's job.
+ *
+ * Names (of a directory's entries; files given by name are taken as
+ * they are):
+ *	YYYY-MM-DD.csv		a day, as ctparse -o DIR/%Y-%m-%d.csv writes
+ *	NAME.csv		one file, rotated by logrotate(8) to
+ *	NAME.csv-DATE		dateext: DATE of digits and '-'
+ *				(YYYY-MM-DD, YYYYMMDD)
+ *	NAME.csv.N		a number
+ * each plain or with .gz or .zst (compressed by gzip, zstd or ctzip(1),
+ * whose index FILE.idx may be beside it).  Every other name is not the
+ * log's: indexes, *.tmp (a compression under way), anything else.  A
+ * name holding a control character is warned about and left out (it
+ * once made a shell front end read another file).  When a plain file and
+ * a compressed one of the same name are both there (a compression
+ * stopped between its rename and its remove), the plain one is the log;
+ * of a .gz and a .zst, the .gz.  Only regular files (symbolic links
+ * followed) count.
+ *
+ * Time: a file's place is the time of its first line with a time (tin.h:
+ * tin_time), from its index's first block with a time when a valid index
+ * is beside it, else from its first LOGDIR_HEAD bytes of text (read, or
+ * decompressed through the program: tin_open runs it as a child, which
+ * ends by SIGPIPE when tin_close closes its pipe early, and is reaped
+ * there); a file covers from its first line to the next file's first
+ * line.  The log's order is the files' order by
+ * that time (then by name); files without any time come last, by name:
+ * they hold no line a question about time reads.
+ *
+ * Ranges: a question reads the lines of some ranges of time [start, end]
+ * (microseconds; the caller has taken its skews into them).  A file named
+ * as a day (YYYY-MM-DD, its midnight UTC D) holds lines of that local day
+ * only, so when D is after every range's end plus a day, or D plus two
+ * days is before every range's start, it is not opened at all (nor
+ * placed): that saves decompressing the head of every day of a year.
+ * logdir_choose() marks the files that can hold a line of a range: file
+ * i, covering [F(i), F(i+1)), when F(i) <= end and F(i+1) >= start.
+ *
+ * Errors: a directory that cannot be read is -1 with errno; a file that
+ * cannot be opened or whose head cannot be decompressed is warned about
+ * (naming it) and kept with state LOG_BAD, so that its reader can say a
+ * part of the log was not read.  Out of memory is fatal.
+ */
+#ifndef CT_LOGDIR_H
+#define CT_LOGDIR_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define LOGDIR_HEAD (4 * 1024 * 1024)	/* text looked at for a time */
+
+enum logform { LOG_PLAIN, LOG_GZIP, LOG_ZSTD };
+enum logstate { LOG_TIME, LOG_NOTIME, LOG_BAD };
+
+struct logrange {
+	int64_t start, end;	/* the first and last instants read */
+};
+
+struct logfile {
+	char *path;
+	enum logform form;	/* by its first bytes (by name if LOG_BAD) */
+	int idx;		/* a valid ctzip index is beside it */
+	enum logstate state;	/* LOG_TIME: first is its time */
+	int64_t first;		/* the time of its first line with one */
+	int use;		/* logdir_choose: it can hold a range's line */
+	size_t r0, r1;		/* then: the first and last such ranges */
+};
+
+struct logdir {
+	struct logfile *f;	/* in log order after logdir_sort */
+	size_t n, cap;
+	const struct logrange *r;	/* the ranges, by start; none: all */
+	size_t nr;
+};
+
+/* logdir_init: no files yet; ranges r[0..nr) sorted by start, or none */
+void logdir_init(struct logdir *d, const struct logrange *r, size_t nr);
+
+/* logdir_scan: add the log files of directory dir (by their names) */
+int logdir_scan(struct logdir *d, const char *dir);
+
+/* logdir_add: add the file path, whatever its name */
+void logdir_add(struct logdir *d, const char *path);
+
+/* logdir_sort: the files in log order (the far days left out) */
+void logdir_sort(struct logdir *d);
+
+/* logdir_choose: set use, r0 and r1 of each file (see above) */
+void logdir_choose(struct logdir *d);
+
+/* logdir_formname: "plain", "gzip" or "zstd" */
+const char *logdir_formname(enum logform form);
+
+void logdir_free(struct logdir *d);
+
+#endif
