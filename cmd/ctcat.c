@@ -423,7 +423,7 @@ main(int argc, char *argv[])
 		record(&out, EV_NOLOG, c.start);
 	for (; i < d.n; i++)
 		if (d.f[i].use)
-			catfile(&c, &d.f[i], rg, i == lastfile);
+			catfile(&c, &d.f[i], rg, i == lastfile && !d.later);
 	wr_flush(&out);
 	wr_free(&out);
 	logdir_free(&d);

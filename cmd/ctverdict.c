@@ -152,7 +152,7 @@ columns(const struct flow *fl, struct cols *c)
 	else
 		strcpy(c->start, "?");
 	if (!fl->has1) {
-		strcpy(c->stop, "not read");
+		strcpy(c->stop, "not-read");
 		strcpy(c->bytes, "-");
 		return;
 	}

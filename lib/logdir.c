@@ -219,8 +219,11 @@ add(struct logdir *d, const char *path, int z, const char *name,
 	struct logfile *f;
 	int64_t day;
 
-	if (name != NULL && daily(name, base, &day) && far(d, day))
+	if (name != NULL && daily(name, base, &day) && far(d, day)) {
+		if (day > d->r[d->nr - 1].start)	/* after the ranges */
+			d->later = 1;
 		return;
+	}
 	if (d->n == d->cap) {
 		d->cap = d->cap * 2 + 32;
 		d->f = xrealloc(d->f, d->cap * sizeof(*d->f));

@@ -74,6 +74,8 @@ struct logdir {
 	size_t n, cap;
 	const struct logrange *r;	/* the ranges, by start; none: all */
 	size_t nr;
+	int later;		/* a far day after the ranges was left out:
+				   the last file placed is not the log's */
 };
 
 /* logdir_init: no files yet; ranges r[0..nr) sorted by start, or none */

@@ -183,31 +183,6 @@ x.csv"
 	expect_eq "-f files" "$output" "1 2 4 5 6 "
 }
 
-@test "cttrace's file choice and ctcat's agree on a mixed directory (cttrace saw no .zst)" {
-	command -v zstd >/dev/null || skip "no zstd"
-	mixed
-	# a ctgrep that keeps what cttrace's pipeline read (keep(): ctgrep -N)
-	mkdir "$TMP/shim"
-	printf '#!/bin/sh\nif [ "$1" = -N ]; then tee -a "$LOG" | %s "$@"; exit; fi\nexec %s "$@"\n' \
-	    "$TOP/cmd/ctgrep" "$TOP/cmd/ctgrep" >"$TMP/shim/ctgrep"
-	chmod +x "$TMP/shim/ctgrep"
-	n=0
-	for t in 2026-11-20T06:00:30Z 2026-11-21T00:30:30Z 2026-11-22T12:00:30Z 2026-11-23T12:00:30Z \
-	    2026-11-24T00:00:30Z 2026-11-24T23:59:30Z 2026-11-26T12:00:30Z 2026-11-27T20:00:30Z 2026-11-29T00:00:30Z; do
-		for port in 1000 1002; do
-			: >"$TMP/seen"
-			LOG=$TMP/seen PATH=$TMP/shim:$PATH run cttrace -d "$TMP/log" 192.0.2.1 $port $t
-			[ "$status" -ne 2 ] || fail "cttrace $t: $output"
-			old=$(tags <"$TMP/seen" | tr '\n' ' ')
-			new=$(ctcat -d "$TMP/log" -w 10 -k 60 -A 86400 -R 0 -n 192.0.2.1:$port -t $t | tags | tr '\n' ' ')
-			# the day in zstd (tag 4) is the one file cttrace could not see
-			expect_eq "$t $port" "$(printf '%s\n' $new | grep -vx 4 | tr '\n' ' ')" "$old"
-			case " $new " in *" 4 "*) n=$((n + 1)) ;; esac
-		done
-	done
-	[ "$n" -ge 2 ] || fail "the zstd day was never read"
-}
-
 @test "unread: a truncated .gz, a corrupt block, a file that cannot be read; the others are still read" {
 	mixed
 	d=$TMP/log

@@ -23,6 +23,12 @@ setup_file() {
 		cp "$D/plain/$name.csv" "$D/idx/"
 		ctzip -f -b 64k "$D/idx/$name.csv"
 	done
+	# the log goes on before and after the two days (a log without
+	# coverage records covers what its files hold)
+	for dir in plain gz idx; do
+		echo '2026-11-24T00:00:00Z;start;tcp;10.9.9.9;1;198.51.100.9;1;192.0.2.9;1;1;;;;' >"$D/$dir/2026-11-24.csv"
+		echo '2026-11-29T00:00:00Z;start;tcp;10.9.9.9;1;198.51.100.9;1;192.0.2.9;1;1;;;;' >"$D/$dir/2026-11-29.csv"
+	done
 	awk -F';' 'BEGIN { srand(3) } ($2 == "start" || $2 == "stop") && rand() < 0.0007 {
 		cmd = "date -u -d " substr($1, 1, 19) " +%s"
 		cmd | getline s; close(cmd)
@@ -81,10 +87,10 @@ blocks() {
 	    '192.76.8.23 80 yesterday' >"$TMP/c"
 	run --separate-stderr cttrace -d "$D/plain" -b "$TMP/c"
 	[ "$status" -eq 2 ] || fail "exit $status"
-	expect_eq stderr "$stderr" "cttrace: $TMP/c:2: no time after the port
-cttrace: $TMP/c:3: 192.76.8.300: not an IPv4 or IPv6 address
-cttrace: $TMP/c:6: 99999: bad port (1-65535)
-cttrace: $TMP/c:7: yesterday: bad time; use 2026-11-27T10:06:49Z, 2026-11-27T10:06:49+01:00, '2026-11-27 10:06:49' (local) or @EPOCH"
+	expect_eq stderr "$stderr" "ctverdict: $TMP/c:2: no time after the port
+ctverdict: $TMP/c:3: 192.76.8.300: not an IPv4 or IPv6 address
+ctverdict: $TMP/c:6: 99999: bad port (1-65535)
+ctverdict: $TMP/c:7: yesterday: bad time; use 2026-11-27T10:06:49Z, 2026-11-27T10:06:49+01:00, '2026-11-27 10:06:49' (local) or @EPOCH"
 	expect_eq blocks "$(grep '^line' <<<"$output" | cut -d: -f1 | tr '\n' ' ')" \
 	    "line 1 line 2 line 3 line 5 line 6 line 7 "
 	[ "$(grep -c '^verdict: error: ' <<<"$output")" -eq 4 ]
@@ -112,12 +118,12 @@ cttrace: $TMP/c:7: yesterday: bad time; use 2026-11-27T10:06:49Z, 2026-11-27T10:
 	cttrace -d "$D/idx" -b "$D/c" >"$TMP/txt"
 	n=$(grep -c '^[0-9]' "$D/c")
 	expect_eq rows "$(wc -l <"$TMP/tsv")" $((n + 1))
-	expect_eq header "$(head -n 1 "$TMP/tsv")" "$(printf 'line\tnat\tport\ttime\tverdict\thosts\tflows\tinside\tdestination\tproto\tstart\tstop\tbytes\tgaps\tnote')"
-	awk -F'\t' 'NR > 1 && NF != 15 { exit 1 }' "$TMP/tsv" || fail "not 15 fields"
+	expect_eq header "$(head -n 1 "$TMP/tsv")" "$(printf 'line\tnat\tport\ttime\tverdict\thosts\tflows\tinside\tdestination\tproto\tstart\tstop\tbytes\tgaps\tnote\tcoverage')"
+	awk -F'\t' 'NR > 1 && NF != 16 { exit 1 }' "$TMP/tsv" || fail "not 16 fields"
 	rm -rf "$TMP/b"
 	blocks "$TMP/txt" "$TMP/b"
 	# (| for the tab: read joins adjacent tabs, empty fields would go)
-	tail -n +2 "$TMP/tsv" | tr '\t' '|' | while IFS='|' read -r line nat port time v hosts flows inside dest proto start stop bytes gaps note; do
+	tail -n +2 "$TMP/tsv" | tr '\t' '|' | while IFS='|' read -r line nat port time v hosts flows inside dest proto start stop bytes gaps note coverage; do
 		b=$TMP/b/$line
 		[ -f "$b" ] || fail "no block for line $line"
 		verdict=$(grep '^verdict:' "$b")
@@ -139,5 +145,5 @@ cttrace: $TMP/c:7: yesterday: bad time; use 2026-11-27T10:06:49Z, 2026-11-27T10:
 	# one complaint alone: line "-"
 	run cttrace -d "$D/idx" -o tsv 192.0.2.1 50001 '2026-11-27 12:00:00'
 	[ "$status" -eq 1 ]
-	expect_eq single "${lines[1]}" "$(printf -- '-\t192.0.2.1\t50001\t2026-11-27T12:00:00.000000Z\tnone\t\t0\t\t\t\t\t\t\t0\t')"
+	expect_eq single "${lines[1]}" "$(printf -- '-\t192.0.2.1\t50001\t2026-11-27T12:00:00.000000Z\tnone\t\t0\t\t\t\t\t\t\t0\t\tlegacy')"
 }

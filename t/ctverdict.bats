@@ -68,7 +68,7 @@ verdict() {
 	[[ "${lines[2]}" == "1  10.0.0.1:40000"* ]] || fail "$output"
 }
 
-@test "snapshot flows: the start they know, or '<' the snapshot; a flow not stopped: 'not read'" {
+@test "snapshot flows: the start they know, or '<' the snapshot; a flow not stopped: not-read" {
 	{
 		rec 10:00:00 begin 60 10:00:00
 		flow 10:00:00.5 open 10.0.0.5 61234 198.51.100.2 09:00:00
@@ -78,9 +78,9 @@ verdict() {
 	} >"$TMP/log"
 	verdict "$K 61234 ${D}T10:05:00Z"
 	expect_eq status "$status" 0
-	[[ "${lines[2]}" == *" ${D}T09:00:00Z "*" not read "* ]] || fail "$output"
+	[[ "${lines[2]}" == *" ${D}T09:00:00Z "*" not-read "* ]] || fail "$output"
 	verdict "$K 61235 ${D}T10:05:00Z"
-	[[ "${lines[2]}" == *" <${D}T10:00:00.6Z "*" not read "* ]] || fail "$output"
+	[[ "${lines[2]}" == *" <${D}T10:00:00.6Z "*" not-read "* ]] || fail "$output"
 	expect_eq verdict "${lines[-1]}" "verdict: one answer: 10.0.0.6"
 }
 
@@ -110,7 +110,7 @@ verdict: error: 1.2.3: not an IPv4 or IPv6 address"* ]] || fail "$output"
 	[[ "$output" == *"line 4: $K port 61299"*"verdict: none"* ]] || fail "$output"
 	OPTS='-b -o tsv' verdict "# complaints" "$K 61234 ${D}T10:05:30Z" "1.2.3 80 @0" "$K 61299 ${D}T10:05:30Z"
 	expect_eq header "${lines[0]}" "$(printf 'line\tnat\tport\ttime\tverdict\thosts\tflows\tinside\tdestination\tproto\tstart\tstop\tbytes\tgaps\tnote\tcoverage')"
-	expect_eq row2 "${lines[1]}" "$(printf '2\t%s\t61234\t%sT10:05:30.000000Z\tseveral\t10.0.0.2,10.0.0.1\t2\t10.0.0.2:40000\t203.0.113.9:443\ttcp\t%sT10:05:01Z\tnot read\t-\t0\t\tcomplete' $K $D $D)"
+	expect_eq row2 "${lines[1]}" "$(printf '2\t%s\t61234\t%sT10:05:30.000000Z\tseveral\t10.0.0.2,10.0.0.1\t2\t10.0.0.2:40000\t203.0.113.9:443\ttcp\t%sT10:05:01Z\tnot-read\t-\t0\t\tcomplete' $K $D $D)"
 	expect_eq row3 "${lines[2]}" "$(printf '3\t\t\t\terror\t\t0\t\t\t\t\t\t\t0\t1.2.3: not an IPv4 or IPv6 address\t')"
 	[[ "${lines[3]}" == "4"*"none"*"complete" ]] || fail "${lines[3]}"
 	OPTS=-1 verdict "$K 61234 ${D}T10:05:30Z"
