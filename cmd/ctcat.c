@@ -37,6 +37,7 @@
 #include "csv.h"
 #include "err.h"
 #include "logdir.h"
+#include "natkey.h"
 #include "query.h"
 #include "rd.h"
 #include "tin.h"
@@ -318,6 +319,8 @@ main(int argc, char *argv[])
 	struct cat c;
 	struct wr out;
 	char why[256];
+	const char *e;
+	struct natkey nk;
 	size_t nrg = 0, i, lastfile, nbad;
 	unsigned long bad = 0;
 	int ch;
@@ -341,8 +344,12 @@ main(int argc, char *argv[])
 			lflag = 1;
 			break;
 		case 'n':
-			if (query_natarg(optarg, Nkey, why, sizeof(why)) < 0)
-				die(EXIT_TROUBLE, "-n %s: %s", optarg, why);
+			if ((e = natkey_parse(&nk, optarg, 0)) != NULL)
+				die(EXIT_TROUBLE, "-n %s: %s", optarg, e);
+			if (nk.mapped)
+				warn("-n %s: taken as the IPv4 address %s", optarg,
+				    nk.addr);
+			natkey_log(&nk, Nkey, sizeof(Nkey));
 			break;
 		case 'R':
 			Rflag = secarg(ch, optarg);

@@ -84,46 +84,6 @@ query_parse(char *s, struct qline *q, char *why, size_t whyn)
 	return 0;
 }
 
-int
-query_natarg(const char *arg, char *key, char *why, size_t whyn)
-{
-	unsigned char bin[16];
-	char a[INET6_ADDRSTRLEN + 8], nat[INET6_ADDRSTRLEN], *port, *e;
-	int af = AF_INET;
-	long v;
-
-	if (strlen(arg) >= sizeof(a))
-		goto form;
-	strcpy(a, arg);
-	if (a[0] == '[') {
-		if ((port = strchr(a, ']')) == NULL || port[1] != ':')
-			goto form;
-		*port = '\0';
-		port += 2;
-		memmove(a, a + 1, strlen(a + 1) + 1);	/* "80" stays */
-		af = AF_INET6;
-	} else if ((port = strchr(a, ':')) == NULL ||
-	    strchr(port + 1, ':') != NULL)
-		goto form;
-	else
-		*port++ = '\0';
-	if (inet_pton(af, a, bin) != 1 ||
-	    inet_ntop(af, bin, nat, sizeof(nat)) == NULL) {
-		snprintf(why, whyn, "bad IPv%d address", af == AF_INET ? 4 : 6);
-		return -1;
-	}
-	v = strtol(port, &e, 10);
-	if (*port < '0' || *port > '9' || *e != '\0' || v < 1 || v > 65535) {
-		snprintf(why, whyn, "bad port (1-65535)");
-		return -1;
-	}
-	snprintf(key, QUERY_KEYMAX, "%s;%ld", nat, v);
-	return 0;
-form:
-	snprintf(why, whyn, "expected NATIP:PORT or [IPV6]:PORT");
-	return -1;
-}
-
 size_t
 query_load(const char *path, struct qline **qs, unsigned long *nbad)
 {

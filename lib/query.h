@@ -44,12 +44,6 @@ int query_parse(char *s, struct qline *q, char *why, size_t whyn);
  */
 size_t query_load(const char *path, struct qline **qs, unsigned long *nbad);
 
-/*
- * query_natarg: a NATIP:PORT or [IPV6]:PORT argument (ctcat -n) as the
- * key "nat;natport" in key[QUERY_KEYMAX]: 0, or -1 and why in one line
- */
-int query_natarg(const char *arg, char *key, char *why, size_t whyn);
-
 /* query_hash: the hash of a key, as qline.hash */
 uint64_t query_hash(const char *key, size_t n);
 

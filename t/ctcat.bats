@@ -319,7 +319,7 @@ $(sed -n '1,13p' "$f")"
 	-l -t 2026-11-27T10:00:00Z|
 	-f q -n 192.0.2.1:80|
 	-d /tmp -t 2026-11-27T10:00:00Z f|
-	-t 2026-11-27T10:00:00Z -n 192.0.2.1|ctcat: -n 192.0.2.1: expected NATIP:PORT or [IPV6]:PORT
+	-t 2026-11-27T10:00:00Z -n 192.0.2.1|ctcat: -n 192.0.2.1: expected NATIP:PORT
 	-t 2026-11-27T10:00:00Z -n 192.0.2.300:80|ctcat: -n 192.0.2.300:80: bad IPv4 address
 	-t 2026-11-27T10:00:00Z -n [2001:db8::1]:0|ctcat: -n [2001:db8::1]:0: bad port (1-65535)
 	-t 2026-11-27T10:00:00Z -w x|ctcat: -w x: not a number of seconds (0 to 1000000000)
