@@ -107,14 +107,17 @@ bad:
 
 /* record: a record that readers add (csv.h), 16 fields, at t */
 static void
-record(struct wr *out, enum csvevent ev, int64_t t)
+record(struct wr *out, enum csvevent ev, int64_t t, int64_t to)
 {
 	char ts[TM_FMTMAX];
 
 	wr_put(out, ts, tm_fmt(&tf, ts, t));
 	wr_putc(out, ';');
 	wr_put(out, csv_evname(ev), strlen(csv_evname(ev)));
-	wr_put(out, ";;;;;;;;;;;;;;\n", 15);
+	wr_put(out, ";;;;;;;;;;;;;;", 14);
+	if (to != INT64_MIN)
+		wr_put(out, ts, tm_fmt(&tf, ts, to));
+	wr_putc(out, '\n');
 }
 
 static int
@@ -211,22 +214,26 @@ struct cat {
 	int64_t start;		/* the first range's START */
 };
 
-/* unread: part of the log could not be read, after what was written */
+/*
+ * unread: part of the log could not be read, after what was written, up
+ * to the next file (to), when there is one
+ */
 static void
-unread(struct cat *c)
+unread(struct cat *c, int64_t to)
 {
-	record(c->out, EV_UNREAD, c->haslast ? c->last : c->start);
+	record(c->out, EV_UNREAD, c->haslast ? c->last : c->start, to);
 	c->trouble = 1;
 }
 
 /*
  * catfile: write the lines of file f that ranges rg[f->r0 .. f->r1]
  * read, and the records of the blocks skipped; islast: f is the log's
- * last file, whose end is the log's (eof)
+ * last file, whose end is the log's (eof); next: the next file's first
+ * time (or INT64_MIN), where a part of f that cannot be read ends
  */
 static void
 catfile(struct cat *c, const struct logfile *f, const struct range *rg,
-    int islast)
+    int islast, int64_t next)
 {
 	struct tin in;
 	struct tin_opt o;
@@ -252,7 +259,7 @@ catfile(struct cat *c, const struct logfile *f, const struct range *rg,
 	o.maxline = MAXLINE;
 	o.out = c->out;
 	if (tin_open(&in, f->path, &o) < 0) {	/* it said why */
-		unread(c);
+		unread(c, next);
 		return;
 	}
 	s = tin_records(&in, 0);
@@ -300,12 +307,12 @@ catfile(struct cat *c, const struct logfile *f, const struct range *rg,
 		c->haslast = 1;
 	}
 	if (tin_close(&in) < 0 || failed)	/* a decompressor said why */
-		unread(c);
+		unread(c, next);
 	else if (!stopped) {
 		if (ntail > 0)
 			wr_put(c->out, tail, ntail);
 		if (islast && c->haslast)
-			record(c->out, EV_EOF, c->last);
+			record(c->out, EV_EOF, c->last, INT64_MIN);
 	}
 	free(tail);
 }
@@ -321,7 +328,8 @@ main(int argc, char *argv[])
 	char why[256];
 	const char *e;
 	struct natkey nk;
-	size_t nrg = 0, i, lastfile, nbad;
+	size_t nrg = 0, i, j, lastfile, nbad;
+	int64_t to;
 	unsigned long bad = 0;
 	int ch;
 
@@ -420,17 +428,32 @@ main(int argc, char *argv[])
 	 */
 	for (i = 0, lastfile = d.n, nbad = 0; i < d.n; i++) {
 		if (d.f[i].state == LOG_BAD && nbad++ == 0)
-			unread(&c);
+			unread(&c, INT64_MIN);
 		if (d.f[i].state == LOG_TIME)
 			lastfile = i;
 	}
 	for (i = 0; i < d.n && !d.f[i].use; i++)
 		;
-	if (nbad == 0 && (i == d.n || d.f[i].first > c.start))
-		record(&out, EV_NOLOG, c.start);
+	if (nbad == 0 && (i == d.n || d.f[i].first > c.start)) {
+		/*
+		 * up to the first line of the log after START: of the files
+		 * placed, or of a far day left out, which begins at most a
+		 * time zone before its midnight
+		 */
+		for (j = 0; j < d.n && !(d.f[j].state == LOG_TIME &&
+		    d.f[j].first > c.start); j++)
+			;
+		to = j < d.n ? d.f[j].first : INT64_MIN;
+		if (d.later && (to == INT64_MIN ||
+		    d.laterday - LOGDIR_ZONE < to))
+			to = d.laterday - LOGDIR_ZONE;
+		record(&out, EV_NOLOG, c.start, to > c.start ? to : INT64_MIN);
+	}
 	for (; i < d.n; i++)
 		if (d.f[i].use)
-			catfile(&c, &d.f[i], rg, i == lastfile && !d.later);
+			catfile(&c, &d.f[i], rg, i == lastfile && !d.later,
+			    i + 1 < d.n && d.f[i + 1].state == LOG_TIME ?
+			    d.f[i + 1].first : INT64_MIN);
 	wr_flush(&out);
 	wr_free(&out);
 	logdir_free(&d);

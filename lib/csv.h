@@ -56,9 +56,10 @@
  *		before (readers take their skew) to here may be missing.
  * Records a reader adds to what it passes on, never written to a log
  * file (ctcat):
- *   nolog	no log file holds lines from this time to the next record
- *   unread	part of the log could not be read from this time to the
- *		next record (a message names the file)
+ *   nolog	no log file holds lines from this time to "to" (when it
+ *		is known, else to the next line)
+ *   unread	part of the log could not be read from this time to "to"
+ *		(else to the next line; a message names the file)
  *   eof	the log ends here: its last line is at this time
  *
  * So a time is covered when an alive, end or snapshot record at or after

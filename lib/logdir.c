@@ -220,8 +220,11 @@ add(struct logdir *d, const char *path, int z, const char *name,
 	int64_t day;
 
 	if (name != NULL && daily(name, base, &day) && far(d, day)) {
-		if (day > d->r[d->nr - 1].start)	/* after the ranges */
+		if (day > d->r[d->nr - 1].start && (!d->later ||
+		    day < d->laterday)) {	/* after the ranges */
 			d->later = 1;
+			d->laterday = day;
+		}
 		return;
 	}
 	if (d->n == d->cap) {

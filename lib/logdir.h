@@ -36,6 +36,7 @@
  * only, so when D is after every range's end plus a day, or D plus two
  * days is before every range's start, it is not opened at all (nor
  * placed): that saves decompressing the head of every day of a year.
+ * (A local day begins at most LOGDIR_ZONE before its midnight UTC.)
  * logdir_choose() marks the files that can hold a line of a range: file
  * i, covering [F(i), F(i+1)), when F(i) <= end and F(i+1) >= start.
  *
@@ -51,6 +52,7 @@
 #include <stdint.h>
 
 #define LOGDIR_HEAD (4 * 1024 * 1024)	/* text looked at for a time */
+#define LOGDIR_ZONE (14 * 3600 * 1000000LL)	/* UTC+14: the earliest day */
 
 enum logform { LOG_PLAIN, LOG_GZIP, LOG_ZSTD };
 enum logstate { LOG_TIME, LOG_NOTIME, LOG_BAD };
@@ -76,6 +78,7 @@ struct logdir {
 	size_t nr;
 	int later;		/* a far day after the ranges was left out:
 				   the last file placed is not the log's */
+	int64_t laterday;	/* the first such day's midnight (UTC) */
 };
 
 /* logdir_init: no files yet; ranges r[0..nr) sorted by start, or none */

@@ -93,7 +93,7 @@ zipped() {
 
 # reads FILE: "N of M blocks" that cttime reported (CTTIME_DEBUG)
 blocks() {
-	printf '%s\n' "$stderr" | sed -n "s|^cttime: debug: $1: \([0-9]* of [0-9]*\) blocks\$|\1|p"
+	printf '%s\n' "$stderr" | sed -n "s|^[a-z]*: debug: $1: \([0-9]* of [0-9]*\) blocks\$|\1|p" | tail -n 1
 }
 
 @test "the filter: long and doubtful flows, both ends; short ones not; the closure" {
@@ -225,9 +225,9 @@ blocks() {
 			run --separate-stderr cttime -a -P $args -n "$key" -t "$t" "$TMP/gz/$f.gz"
 			expect_eq "$key $t $args: stream status" "$status" "$st"
 			[ "$output" = "$want" ] || fail "$key $t $args: stream differs"
-			# cttrace's way: -c selects the blocks, ctgrep and cttime pair
-			run --separate-stderr sh -c "cttime -c -a $args -n $key -t $t '$TMP/idx/$f.gz' | ctgrep -N $key | cttime -a -P $args -t $t"
-			[ "$output" = "$want" ] || fail "$key $t $args: -c differs"
+			# cttrace's way: ctcat selects the blocks, ctgrep and cttime pair
+			run --separate-stderr sh -c "ctcat $args -n $key -t $t '$TMP/idx/$f.gz' | ctgrep -N $key | cttime -a -P $args -t $t"
+			[ "$output" = "$want" ] || fail "$key $t $args: ctcat differs"
 			n=$((n + 1))
 			[ "$st" -eq 0 ] && some=$((some + 1))
 		done
@@ -250,24 +250,24 @@ blocks() {
 	[ "$n" -ge 20 ] || fail "only $n answers"
 }
 
-@test "blocks skipped: -c -n reads a few blocks, without -n from START on to the end" {
+@test "blocks skipped: ctcat -n reads a few blocks, without -n from START on to the end" {
 	flows 1 5
 	zipped
 	f=$TMP/idx/2026-11-27.csv.gz
 	nb=$(nblocks "$f.idx")
 	t=2026-11-27T18:00:00Z
-	CTTIME_DEBUG=1 run --separate-stderr cttime -c -a -A 86400 -n 192.0.2.1:1007 -t $t "$f"
-	[ "$status" -ne 2 ] || fail "$stderr"	# -c -a: 1, no flow made
+	CTTIME_DEBUG=1 run --separate-stderr ctcat -A 86400 -n 192.0.2.1:1007 -t $t "$f"
+	[ "$status" -eq 0 ] || fail "$stderr"
 	b=$(blocks "$f")
 	echo "-n: $b blocks"
 	[ "${b% of *}" -lt $((nb / 3)) ] && [ "${b#* of }" -eq "$nb" ]
-	CTTIME_DEBUG=1 run --separate-stderr cttime -c -a -A 86400 -t $t "$f"
+	CTTIME_DEBUG=1 run --separate-stderr ctcat -A 86400 -t $t "$f"
 	expect_eq "no -n" "$(blocks "$f")" "$nb of $nb"
 	all=$output
 	# -R 0: the reader stops at T+w+skew, so no block from the first
 	# that begins after T+w+2 skews (18:02:20 here) on; the lines are the
 	# same up to there
-	CTTIME_DEBUG=1 run --separate-stderr cttime -c -a -A 86400 -R 0 -t $t "$f"
+	CTTIME_DEBUG=1 run --separate-stderr ctcat -A 86400 -R 0 -t $t "$f"
 	b=$(blocks "$f")
 	echo "-R 0: $b blocks"
 	[ "${b% of *}" -lt $((nb * 4 / 5)) ] && [ "${b% of *}" -gt $((nb * 7 / 10)) ] || fail "-R 0: $b"
@@ -277,20 +277,15 @@ blocks() {
 	next=$(printf '%s\n' "$all" | sed -n "$((${#lines[@]} + 1))p" | cut -c1-26)
 	[[ "$last" > 2026-11-27T18:00:10 ]] && [[ "$next" > 2026-11-27T18:02:20 ]] || fail "-R 0: ends at $last, next $next"
 	# the key of a v6 address, in any spelling, is the same key
-	CTTIME_DEBUG=1 run --separate-stderr cttime -c -a -n '[2001:DB8:0::1]:1007' -t $t "$f"
+	CTTIME_DEBUG=1 run --separate-stderr ctcat -n '[2001:DB8:0::1]:1007' -t $t "$f"
 	[ "$status" -eq 1 ] || [ "$status" -eq 0 ]
-	expect_eq v6 "$(printf '%s\n' "$stderr" | grep -c debug)" 2
+	[ -n "$(blocks "$f")" ] || fail "v6: $stderr"
 	# -n without -c: only the lines of the key
 	run cttime -w 3600 -n 192.0.2.1:1007 -t $t "$f"
 	[ "$status" -eq 0 ]
 	expect_eq "-n lines" "$(printf '%s\n' "$output" | cut -d';' -f8,9 | sort -u)" "192.0.2.1;1007"
-	# with -c too (and lost lines, below)
-	run cttime -c -a -A 86400 -n 192.0.2.1:1007 -t $t "$f"
-	[ "$status" -ne 2 ] && [ "${#lines[@]}" -gt 2 ]
-	expect_eq "-c -n lines" "$(printf '%s\n' "$output" | cut -d';' -f8,9 | sort -u)" "192.0.2.1;1007"
 	# a time after the day, with a short -A: no block can matter
-	CTTIME_DEBUG=1 run --separate-stderr cttime -c -a -A 60 -n 192.0.2.1:1007 -t 2026-11-29T12:00:00Z "$f"
-	expect_eq "none: status" "$status" 1
+	CTTIME_DEBUG=1 run --separate-stderr ctcat -A 60 -n 192.0.2.1:1007 -t 2026-11-29T12:00:00Z "$f"
 	expect_eq "none: blocks" "$(blocks "$f")" "0 of $nb"
 	[[ "$stderr" == *"$f: 0 bytes read"* ]] || fail "$stderr"
 }
@@ -313,31 +308,14 @@ blocks() {
 		expect_eq "$z: flows" "$output" "$want"
 		CTTIME_ZPARTS=$z run timeout 20 cttime -n 192.0.2.1:1007 -t 2026-11-27T00:05:00Z "$TMP/f.csv.gz"
 		expect_eq "$z: lines status" "$status" 0
-		# killed by SIGPIPE (cttrace's cttime -c): nothing is left behind
-		CTTIME_ZPARTS=$z timeout 20 cttime -c -a -R 0 -n 192.0.2.1:1007 -t 2026-11-27T00:05:00Z "$TMP/f.csv.gz" | head -n 1 >/dev/null
+		# killed by SIGPIPE (cttrace's ctcat): nothing is left behind
+		CTTIME_ZPARTS=$z timeout 20 ctcat -R 0 -n 192.0.2.1:1007 -t 2026-11-27T00:05:00Z "$TMP/f.csv.gz" | head -n 1 >/dev/null
 		sleep 0.5
-		run pgrep -f "cttime .*$TMP/f.csv.gz"
-		[ "$status" -eq 1 ] || fail "$z: left running: $(pgrep -af "cttime .*$TMP/f.csv.gz")"
+		run pgrep -f "ct(time|cat) .*$TMP/f.csv.gz"
+		[ "$status" -eq 1 ] || fail "$z: left running: $(pgrep -af "ct(time|cat) .*$TMP/f.csv.gz")"
 	done
 }
 
-@test "-c -n: the lines of the key and the lost lines, on a plain file as on a compressed one" {
-	a='2026-11-27T10:00:00.000000Z;start;udp;10.0.0.1;5;198.51.100.1;53;192.0.2.1;80;1;;;;'
-	b='2026-11-27T10:00:01.000000Z;start;udp;10.0.0.2;5;198.51.100.1;53;192.0.2.1;81;2;;;;'
-	c='2026-11-27T10:00:02Z;lost;;;;;;;;7;;;;'
-	d='2026-11-27T10:00:03.000000Z;stop;udp;10.0.0.2;5;198.51.100.1;53;192.0.2.1;80;3;1;1;1;1'
-	printf '%s\n' "$a" "$b" "$c" "$d" >"$TMP/f.csv"
-	touch -d '1 hour ago' "$TMP/f.csv"
-	run cttime -c -n 192.0.2.1:80 -t 2026-11-27T10:00:00Z "$TMP/f.csv"
-	expect_eq plain "$output" "$a
-$c
-$d"
-	ctzip -b 1 "$TMP/f.csv"
-	run cttime -c -n 192.0.2.1:80 -t 2026-11-27T10:00:00Z "$TMP/f.csv.gz"
-	expect_eq compressed "$output" "$a
-$c
-$d"
-}
 
 @test "versions 1 and 2, corrupt and stale indexes: read as before, or warned about and ignored" {
 	flows 1 3
@@ -425,13 +403,13 @@ $d"
 		expect_eq "$arg: status" "$status" 2
 		expect_eq "$arg: message" "$output" "$msg"
 	done <<-'END'
-	192.0.2.1|cttime: -n 192.0.2.1: expected NATIP:PORT or [IPV6]:PORT
-	2001:db8::1:80|cttime: -n 2001:db8::1:80: expected NATIP:PORT or [IPV6]:PORT
+	192.0.2.1|cttime: -n 192.0.2.1: expected NATIP:PORT
+	2001:db8::1:80|cttime: -n 2001:db8::1:80: write an IPv6 address in brackets: [2001:db8::1]:61234
 	[2001:db8::1]80|cttime: -n [2001:db8::1]80: expected [IPV6]:PORT
-	192.0.2.300:80|cttime: -n 192.0.2.300: bad IPv4 address
-	192.0.2.1:0|cttime: -n 0: bad port (1-65535)
-	192.0.2.1:65536|cttime: -n 65536: bad port (1-65535)
-	192.0.2.1:x|cttime: -n x: bad port (1-65535)
+	192.0.2.300:80|cttime: -n 192.0.2.300:80: bad IPv4 address
+	192.0.2.1:0|cttime: -n 192.0.2.1:0: bad port (1-65535)
+	192.0.2.1:65536|cttime: -n 192.0.2.1:65536: bad port (1-65535)
+	192.0.2.1:x|cttime: -n 192.0.2.1:x: bad port (1-65535)
 	END
 	printf '2026-11-27T10:00:00.000000Z;start;udp;10.0.0.1;5;198.51.100.1;53;192.0.2.1;80;1;;;;\n' >"$TMP/f.csv"
 	run cttime -t 2026-11-27T10:00:00Z -n 192.0.2.1:080 "$TMP/f.csv"
