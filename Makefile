@@ -81,9 +81,10 @@ check: all t/bmhtest t/actest
 # the end-to-end NAT test, which make check runs.
 SANITIZE = -fsanitize=address,undefined -fno-sanitize-recover=all \
 	-fno-omit-frame-pointer -g -O1
-SANITIZE_TESTS = t/ctcat.bats t/ctgrep.bats t/ctgrep-multi.bats t/ctparse.bats \
-	t/ctparse-faults.bats t/ctparse-real.bats t/cttime.bats \
-	t/cttime-batch.bats t/ctzip.bats t/ctzip-filter.bats
+SANITIZE_TESTS = t/ctcat.bats t/ctgrep.bats t/ctgrep-multi.bats \
+	t/ctparse.bats t/ctparse-faults.bats t/ctparse-real.bats \
+	t/cttime.bats t/cttime-batch.bats t/cttime-cover.bats \
+	t/ctverdict.bats t/ctzip.bats t/ctzip-filter.bats t/natkey.bats
 check-sanitize:
 	$(MAKE) clean
 	$(MAKE) CFLAGS="-std=c11 -Wall -Wextra $(SANITIZE)" \

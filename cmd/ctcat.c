@@ -256,6 +256,7 @@ catfile(struct cat *c, const struct logfile *f, const struct range *rg,
 	o.hasend = 1;
 	o.key = Nkey;
 	o.recs = 1;
+	o.nofollow = f->nofollow;
 	o.maxline = MAXLINE;
 	o.out = c->out;
 	if (tin_open(&in, f->path, &o) < 0) {	/* it said why */

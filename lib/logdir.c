@@ -141,6 +141,7 @@ head(struct logfile *f)
 	int r, found = 0;
 
 	memset(&o, 0, sizeof(o));
+	o.nofollow = f->nofollow;
 	o.all = 1;
 	o.maxline = 64 * 1024;
 	if (tin_open(&in, f->path, &o) < 0) {
@@ -176,8 +177,8 @@ place(struct logfile *f, int z)
 	int fd, kind;
 
 	f->form = z == 1 ? LOG_GZIP : z == 2 ? LOG_ZSTD : LOG_PLAIN;
-	if ((fd = open(f->path, O_RDONLY | O_CLOEXEC)) < 0 ||
-	    fstat(fd, &st) < 0) {
+	if ((fd = open(f->path, O_RDONLY | O_CLOEXEC | (f->nofollow ?
+	    O_NOFOLLOW : 0))) < 0 || fstat(fd, &st) < 0) {
 		warn("%s:", f->path);
 		if (fd >= 0)
 			close(fd);
@@ -234,6 +235,7 @@ add(struct logdir *d, const char *path, int z, const char *name,
 	f = &d->f[d->n++];
 	memset(f, 0, sizeof(*f));
 	f->path = xstrdup(path);
+	f->nofollow = name != NULL;	/* found in a directory */
 	place(f, z);
 }
 
@@ -297,8 +299,13 @@ logdir_scan(struct logdir *d, const char *dir)
 		}
 		if (!logname(e->d_name, &base, &z) ||
 		    (size_t)snprintf(path, sizeof(path), "%s/%s", dir,
-		    e->d_name) >= sizeof(path) || stat(path, &st) < 0 ||
-		    !S_ISREG(st.st_mode))
+		    e->d_name) >= sizeof(path) || lstat(path, &st) < 0)
+			continue;
+		if (S_ISLNK(st.st_mode)) {
+			warn("%s: a symbolic link, left out", path);
+			continue;
+		}
+		if (!S_ISREG(st.st_mode))
 			continue;
 		if (nc == cap) {
 			cap = cap * 2 + 64;

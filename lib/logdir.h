@@ -17,8 +17,11 @@
  * once made a shell front end read another file).  When a plain file and
  * a compressed one of the same name are both there (a compression
  * stopped between its rename and its remove), the plain one is the log;
- * of a .gz and a .zst, the .gz.  Only regular files (symbolic links
- * followed) count.
+ * of a .gz and a .zst, the .gz.  Only regular files count: a symbolic
+ * link in a log directory is warned about and left out, and its files
+ * are opened without following one (O_NOFOLLOW), so that whoever can
+ * write the directory cannot make a reader run as another user (cttrace
+ * under sudo) read a file it cannot.
  *
  * Time: a file's place is the time of its first line with a time (tin.h:
  * tin_time), from its index's first block with a time when a valid index
@@ -67,6 +70,7 @@ struct logfile {
 	int idx;		/* a valid ctzip index is beside it */
 	enum logstate state;	/* LOG_TIME: first is its time */
 	int64_t first;		/* the time of its first line with one */
+	int nofollow;		/* found in a directory: open no link */
 	int use;		/* logdir_choose: it can hold a range's line */
 	size_t r0, r1;		/* then: the first and last such ranges */
 };

@@ -439,7 +439,17 @@ tin_open(struct tin *in, const char *path, const struct tin_opt *o)
 
 	memset(in, 0, sizeof(*in));
 	in->toend = 1;
-	if (rd_open(&in->r, path) < 0) {
+	if (o->nofollow) {	/* a file of a log directory (logdir.h) */
+		int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+
+		if (fd < 0 || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+			if (fd >= 0)
+				close(fd);
+			warn(fd < 0 ? "%s:" : "%s: not a regular file", path);
+			return -1;
+		}
+		rd_fdopen(&in->r, fd, path);
+	} else if (rd_open(&in->r, path) < 0) {
 		warn("%s:", path);
 		return -1;
 	}

@@ -70,6 +70,7 @@ struct tin_opt {
 	int64_t end;		/* after END-skew (index: zidx_select) */
 	const char *key;	/* "nat;natport": index filter; NULL or "" */
 	int recs;		/* 1: keep the records of skipped blocks */
+	int nofollow;		/* 1: a regular file, not a symbolic link */
 	size_t maxline;		/* rd_line: cut longer lines */
 	struct wr *out;		/* flushed before a read that may block;
 				   NULL: nothing to flush */

@@ -374,3 +374,15 @@ $(sed -n '1,13p' "$f")"
 	expect_eq "none: status" "$status" 1
 	expect_eq "none" "$output" ""
 }
+
+@test "a symbolic link in a log directory is left out, with a warning (cttrace under sudo)" {
+	mkdir "$TMP/log"
+	echo '2026-11-27T10:00:00.000000Z;start;tcp;10.0.0.1;1;198.51.100.2;80;192.0.2.1;80;1;;;;' >"$TMP/secret"
+	chmod 600 "$TMP/secret"
+	ln -s "$TMP/secret" "$TMP/log/2026-11-27.csv"
+	run --separate-stderr ctcat -d "$TMP/log" -t 2026-11-27T10:00:00Z
+	[[ "$output" != *"10.0.0.1"* ]] || fail "$output"
+	expect_eq warning "$stderr" "ctcat: $TMP/log/2026-11-27.csv: a symbolic link, left out"
+	run --separate-stderr ctcat -l -d "$TMP/log"
+	expect_eq "-l" "$output" ""
+}
