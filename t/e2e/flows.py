@@ -4,7 +4,8 @@ inside address is known to the server without conntrack.
 
   flows.py server --log FILE [--duration S]       (in PREFIX-srv)
   flows.py client --log FILE --seed N --flows N [--spread S] [--open N]
-                  [--until FILE] [--ports 7001,7002,7003]  (in PREFIX-cli)
+                  [--long N --hold S] [--until FILE]
+                  [--ports 7001,7002,7003]  (in PREFIX-cli)
 
 Every message a client sends names its inside address and port:
 "WHO <src> <sport> <seq>\n".  The server writes one JSON line per message
@@ -15,8 +16,9 @@ with its own time and the address and port it saw (the NAT's):
 A trace at that time for (nat, natport, proto) must name "who".
 
 The client runs short flows (one message), long flows (a message a second
-for some seconds: the server sees the middle of the flow) and flows left
-open until the file --until appears.  Everything stops by itself.
+for some seconds: the server sees the middle of the flow; --long of them
+for --hold seconds each) and flows left open until the file --until
+appears.  Everything stops by itself.
 """
 import argparse
 import json
@@ -157,6 +159,8 @@ def client(a):
         dst = SRV6 if v6 else SRV4
         proto = "tcp" if rnd.random() < 0.6 else "udp"
         hold = rnd.uniform(3, 8) if rnd.random() < 0.2 else 0
+        if i >= a.flows - a.long:
+            hold = a.hold
         jobs.append((rnd.uniform(0, a.spread), proto, src, dst,
                      rnd.choice(ports), hold, i < a.open))
     jobs.sort()
@@ -187,6 +191,8 @@ def main():
     c.add_argument("--open", type=int, default=0)
     c.add_argument("--until", default="/nonexistent")
     c.add_argument("--max-open", type=float, default=120)
+    c.add_argument("--long", type=int, default=0)
+    c.add_argument("--hold", type=float, default=30)
     c.add_argument("--ports", default="7001,7002,7003")
     a = ap.parse_args()
     server(a) if a.cmd == "server" else client(a)

@@ -1,0 +1,208 @@
+#!/usr/bin/env bats
+# End to end, on a real kernel NAT: what the log covers.  The runit run
+# script (examples/runit/ctparse/run: conntrack -E, a dump of the open
+# flows, the events) runs in the lab's router namespace under a
+# supervisor loop, as runsv runs it, piped into ctparse; conntrack is
+# killed and started again four seconds later while clients keep making
+# flows, and some flows began before ctparse started.  Then every
+# message the server saw is a complaint, and cttrace must never answer
+# "none" (the server saw a flow), never name one host that is not the
+# right one, and find the flows that began before logging.  Times after
+# the log and before it are "unknown"; days compressed with ctzip -z zstd
+# answer as the plain ones.  Only the lab's own addresses are used.
+#
+# Needs root, conntrack, nft, ip, python3 and zstd: outside CI it skips
+# without them; with CI=true it fails instead.
+load helper
+
+E2E=$TOP/t/e2e
+
+need() {
+	local why=
+	[ "$(id -u)" -eq 0 ] || why="needs root"
+	for c in conntrack nft ip python3 zstd; do
+		command -v $c >/dev/null || why="${why:+$why, }needs $c"
+	done
+	[ -z "$why" ] && return 0
+	[ "${CI:-}" != true ] || fail "CI must run the end-to-end tests: $why"
+	skip "$why"
+}
+
+teardown() {
+	[ -n "${TMP:-}" ] && touch "$TMP/stop" "$TMP/stoploop"
+	[ -n "${P:-}" ] && "$E2E/natlab.sh" down "$P" >/dev/null 2>&1
+	[ -n "${TMP:-}" ] && rm -rf "$TMP"
+}
+
+# ctpid: the pid of the router's conntrack -E (not -L, not another lab's)
+ctpid() {
+	local pid
+	for pid in $(ip netns pids "$P-rtr"); do
+		if [ "$(cat /proc/$pid/comm 2>/dev/null)" = conntrack ] &&
+		    tr '\0' ' ' </proc/$pid/cmdline | grep -q -- ' -E '; then
+			echo $pid
+			return 0
+		fi
+	done
+	return 1
+}
+
+# verdicts LOGDIR OUT: for each message the server saw, the question, the
+# truth (the inside host that sent it), and cttrace's candidate hosts and
+# verdict: T|PROTO|NAT|NATPORT|TRUTH|HOSTS|VERDICT|STATUS
+verdicts() {
+	python3 -c '
+import json, sys
+for l in open(sys.argv[1]):
+    r = json.loads(l)
+    if r.get("who") is not None:
+        print("%.6f" % r["t"], r["proto"], r["nat"], r["natport"], r["who"])
+' "$TMP/server.jsonl" | while read -r t proto nat natport who; do
+		st=0
+		out=$(cttrace -d "$1" -p "$proto" "$nat" "$natport" "@$t" 2>&1) || st=$?
+		hosts=$(printf '%s\n' "$out" | awk '$1 ~ /^[0-9]+$/ { a = $2; sub(/:[0-9]+$/, "", a)
+		    gsub(/[][]/, "", a); printf "%s ", a }')
+		v=$(printf '%s\n' "$out" | sed -n 's/^verdict: \([a-z]*\).*/\1/p')
+		printf '%s|%s|%s|%s|%s|%s|%s|%s\n' "$t" "$proto" "$nat" "$natport" "$who" "$hosts" "$v" "$st"
+	done >"$2"
+}
+
+@test "e2e: conntrack restarted under a supervisor, flows from before ctparse: never none, never a wrong host" {
+	need
+	P=ctC$$
+	d=$TMP
+	"$E2E/natlab.sh" down "$P" >/dev/null 2>&1
+	NATLAB_RTR_SYSCTL="net.netfilter.nf_conntrack_udp_timeout=3 net.netfilter.nf_conntrack_udp_timeout_stream=5 net.netfilter.nf_conntrack_tcp_timeout_time_wait=2" \
+	    "$E2E/natlab.sh" up "$P" >"$d/lab.out" 2>&1 || fail "lab: $(cat "$d/lab.out")"
+	ip netns exec "$P-srv" timeout 150 python3 "$E2E/flows.py" server \
+	    --log "$d/server.jsonl" --duration 140 >"$d/server.out" 2>&1 &
+	for _ in $(seq 50); do grep -q ready "$d/server.out" && break; sleep 0.1; done
+	grep -q ready "$d/server.out" || fail "server: $(cat "$d/server.out")"
+	# before logging: long flows (a message a second for 40 s) and flows
+	# left open, which ctparse will not see begin
+	ip netns exec "$P-cli" timeout 120 python3 "$E2E/flows.py" client \
+	    --log "$d/before.jsonl" --seed 21 --flows 14 --spread 2 --long 6 \
+	    --hold 45 --open 4 --until "$d/stop" --max-open 100 >/dev/null 2>&1 &
+	sleep 3
+	# the run script as shipped, less the host-wide sysctls, under a
+	# supervisor loop: when conntrack dies, it runs again (after a pause
+	# longer than runsv's, to make a real outage)
+	mkdir "$d/sv" "$d/log"
+	sed '/^sysctl /d' "$TOP/examples/runit/ctparse/run" >"$d/sv/run"
+	(
+		cd "$d/sv" || exit 1
+		while [ ! -e "$d/stoploop" ]; do
+			ip netns exec "$P-rtr" sh ./run
+			[ -e "$d/stoploop" ] || sleep 4
+		done
+	) | ctparse -i 2 -o "$d/log/%Y-%m-%d.csv" 2>"$d/ctparse.err" &
+	cp=$!
+	sleep 2
+	ip netns exec "$P-cli" timeout 100 python3 "$E2E/flows.py" client \
+	    --log "$d/during.jsonl" --seed 27 --flows 80 --spread 40 --long 12 \
+	    --hold 20 >/dev/null 2>&1 &
+	cl=$!
+	sleep 28
+	pid=$(ctpid) || fail "no conntrack -E"
+	kill -KILL "$pid"
+	sleep 6
+	ctpid >/dev/null || fail "conntrack did not come back"
+	wait $cl
+	touch "$d/stop"
+	sleep 2
+	touch "$d/stoploop"
+	kill -TERM "$(ctpid)"
+	for _ in $(seq 100); do kill -0 $cp 2>/dev/null || break; sleep 0.1; done
+	wait $cp || fail "ctparse status $?: $(cat "$d/ctparse.err")"
+	grep -q ' 0 lines rejected' "$d/ctparse.err" || fail "ctparse: $(cat "$d/ctparse.err")"
+	"$E2E/natlab.sh" down "$P" >/dev/null 2>&1
+	cat "$d"/log/*.csv >"$d/all"
+	expect_eq restarts "$(grep -c ';restart;' "$d/all")" 1
+	expect_eq snapshots "$(grep -c ';snapshot;' "$d/all")" 2
+
+	verdicts "$d/log" "$d/plain"
+	n=0 none=0 wrong=0 unknown=0 right=0 early=0
+	b=$(grep ';begin;' "$d/all" | head -n 1 | cut -d';' -f1)
+	b=$(date -u -d "$b" +%s)
+	while IFS='|' read -r t proto nat port who hosts v st; do
+		n=$((n + 1))
+		case $v in
+		none) echo "none: $t $proto $nat $port ($who)" >&2; none=$((none + 1)) ;;
+		one) if [ "$(printf '%s\n' $hosts | sort -u)" = "$who" ]; then
+			right=$((right + 1))
+		     else
+			echo "wrong: $t $proto $nat $port: $who, answered [$hosts]" >&2
+			wrong=$((wrong + 1))
+		     fi ;;
+		several) [[ " $hosts" == *" $who "* ]] || { echo "missing: $t $nat $port $who [$hosts]" >&2; wrong=$((wrong + 1)); } ;;
+		unknown) unknown=$((unknown + 1))
+			[ "$st" -ne 1 ] || { echo "unknown with exit 1: $t" >&2; wrong=$((wrong + 1)); } ;;
+		*) echo "no verdict ($st): $t $nat $port" >&2; wrong=$((wrong + 1)) ;;
+		esac
+	done <"$d/plain"
+	echo "# $n complaints: $right one and right, $unknown unknown" >&3
+	[ "$n" -gt 100 ] || fail "only $n complaints"
+	expect_eq "answered none" "$none" 0
+	expect_eq "wrong or missing" "$wrong" 0
+	# most of the log is complete: those are answered
+	[ $((right * 100)) -ge $((n * 50)) ] || fail "only $right of $n answered"
+	[ "$unknown" -gt 0 ] || fail "the outage made no complaint unknown"
+	# a flow that began before ctparse, asked about once its first dump
+	# is older than the window (and before the outage): one answer, the
+	# right one, found through the dump; and a flow that began during the
+	# outage, asked about once the second dump is: found through it
+	r=$(grep ';restart;' "$d/all" | cut -d';' -f1,15)
+	rfrom=$(date -u -d "${r#*;}" +%s) rat=$(date -u -d "${r%;*}" +%s)
+	python3 -c '
+import json, sys
+def flows(path, lo, hi):
+    s = set()
+    for l in open(path):
+        r = json.loads(l)
+        if r.get("result") == "ok" and r.get("hold", 0) > 10 and lo <= r["t_start"] < hi:
+            s.add((r["src"], r["sport"]))
+    return s
+b, rfrom, rat = (float(x) for x in sys.argv[3:6])
+before = flows(sys.argv[1], 0, b)
+outage = flows(sys.argv[2], rfrom, rat)
+for l in open(sys.argv[7]):
+    r = json.loads(l)
+    k = (r.get("who"), r.get("whoport"))
+    if k in before and b + 14 <= r["t"] <= rfrom - 12:
+        print("before %.6f" % r["t"])
+    if k in outage and r["t"] >= rat + 16:
+        print("outage %.6f" % r["t"])
+' "$d/before.jsonl" "$d/during.jsonl" "$b" "$rfrom" "$rat" - "$d/server.jsonl" >"$d/early"
+	for kind in before outage; do
+		k=0
+		while read -r what t; do
+			[ "$what" = "$kind" ] || continue
+			line=$(grep "^$t|" "$d/plain") || continue
+			IFS='|' read -r _ _ _ _ who hosts v _ <<<"$line"
+			if [ "$kind" = before ]; then
+				[ "$v" = one ] && [ "$(printf '%s\n' $hosts | sort -u)" = "$who" ] ||
+				    fail "began before ctparse: $line"
+			else
+				[[ " $hosts" == *" $who "* ]] || fail "began in the outage, not found: $line"
+			fi
+			k=$((k + 1))
+		done <"$d/early"
+		echo "# $k complaints about flows begun $kind" >&3
+		[ "$k" -gt 0 ] || fail "no complaint about a flow begun $kind"
+	done
+
+	# after the log's last record, and before its first: unknown, exit 2
+	last=$(tail -n 1 "$d/all" | cut -d';' -f1)
+	for t in "@$(($(date -u -d "$last" +%s) + 3600))" "@$((b - 3600))"; do
+		run cttrace -d "$d/log" 198.51.100.1 20000 "$t"
+		expect_eq "$t: status" "$status" 2
+		[[ "${lines[-1]}" == "verdict: unknown: "* ]] || fail "$t: $output"
+	done
+
+	# the same days compressed by ctzip -z zstd: the same answers
+	mkdir "$d/zst"
+	for f in "$d"/log/*.csv; do cp "$f" "$d/zst/"; ctzip -f -z zstd -b 4k "$d/zst/${f##*/}"; done
+	ls "$d"/zst/*.csv.zst.idx >/dev/null
+	verdicts "$d/zst" "$d/zstd"
+	diff "$d/plain" "$d/zstd" || fail "ctzip -z zstd days answer otherwise"
+}
