@@ -468,6 +468,10 @@ main(int argc, char *argv[])
 				nlost++;
 				break;
 			case CT_NOISE:
+			case CT_START:
+			case CT_EXIT:
+			case CT_DUMP:
+			case CT_DUMPEND:
 				break;
 			default:
 				if (++nbad <= WARNMAX)
