@@ -3,6 +3,7 @@
 # The disk-full cases mount a small tmpfs, so they need root: outside CI
 # they skip without it; under CI=true they must run.
 load helper
+load ctlines
 
 
 needroot() {
@@ -25,7 +26,7 @@ teardown() {
 	[ -n "${TMP:-}" ] && rm -rf "$TMP"
 }
 
-whole='^2026-11-2[78]T[0-9:.]+Z;start;udp;10\.0\.[0-9]+\.[0-9]+;[0-9]+;192\.0\.2\.1;53;198\.51\.100\.1;[0-9]+;[0-9]+;;;;$'
+whole='^2026-11-2[78]T[0-9:.]+Z;start;udp;10\.0\.[0-9]+\.[0-9]+;[0-9]+;192\.0\.2\.1;53;198\.51\.100\.1;[0-9]+;[0-9]+;;;;;;$'
 
 @test "disk full: one warning, no half line, nothing lost once space returns" {
 	needroot
@@ -42,9 +43,9 @@ whole='^2026-11-2[78]T[0-9:.]+Z;start;udp;10\.0\.[0-9]+\.[0-9]+;[0-9]+;192\.0\.2
 	sleep 1.5		# retried once a second while waiting for input
 	exec 7>&-
 	wait $pid || fail "status $?: $(cat "$TMP/err")"
-	expect_eq lines "$(wc -l <"$TMP/mnt/log")" 10000
+	expect_eq lines "$(flowlines "$TMP/mnt/log" | wc -l)" 10000
 	expect_eq whole "$(grep -c -E "$whole" "$TMP/mnt/log")" 10000
-	expect_eq ids "$(cut -d';' -f10 "$TMP/mnt/log" | sort -un | wc -l)" 10000
+	expect_eq ids "$(flowlines "$TMP/mnt/log" | cut -d';' -f10 | sort -un | wc -l)" 10000
 	grep -q 'writing .*/mnt/log again' "$TMP/err" || fail "$(cat "$TMP/err")"
 }
 
@@ -67,7 +68,12 @@ whole='^2026-11-2[78]T[0-9:.]+Z;start;udp;10\.0\.[0-9]+\.[0-9]+;[0-9]+;192\.0\.2
 	[ -n "$lost" ] && [ "$lost" -gt 0 ] || fail "no lost record: $(grep -c . "$TMP/mnt/log") lines"
 	expect_eq total "$((events + lost))" 300000
 	grep -q "^ctparse: $events events written, $lost dropped," "$TMP/err" || fail "$(cat "$TMP/err")"
-	expect_eq other "$(grep -v -c -E "$whole|;lost;" "$TMP/mnt/log")" 0
+	expect_eq other "$(grep -v -c -E "$whole|;(lost|begin|end|alive);" "$TMP/mnt/log")" 0
+	# the lost record spans the events dropped: from the first to the last
+	from=$(grep ';lost;' "$TMP/mnt/log" | cut -d';' -f15)
+	at=$(grep ';lost;' "$TMP/mnt/log" | cut -d';' -f1)
+	[ -n "$from" ] && [ "$(epoch "$from")" -le "$(epoch "$at")" ] ||
+		fail "lost from [$from] at [$at]"
 }
 
 @test "the log file removed while running: SIGHUP makes a new one, nothing lost" {
@@ -82,8 +88,8 @@ whole='^2026-11-2[78]T[0-9:.]+Z;start;udp;10\.0\.[0-9]+\.[0-9]+;[0-9]+;192\.0\.2
 	gen 200 100 >&7
 	exec 7>&-
 	wait $pid
-	expect_eq old "$(wc -l <"$TMP/old")" 200
-	expect_eq new "$(wc -l <"$TMP/log")" 100
+	expect_eq old "$(flowlines "$TMP/old" | wc -l)" 200
+	expect_eq new "$(flowlines "$TMP/log" | wc -l)" 100
 	expect_eq mode "$(stat -c %a "$TMP/log")" 640
 }
 
@@ -102,7 +108,7 @@ whole='^2026-11-2[78]T[0-9:.]+Z;start;udp;10\.0\.[0-9]+\.[0-9]+;[0-9]+;192\.0\.2
 	sleep 1.5		# retry reopens the path
 	exec 7>&-
 	wait $pid || fail "status $?: $(cat "$TMP/err")"
-	expect_eq lines "$(cut -d';' -f10 "$TMP/d/log" | tr '\n' ' ')" "10 11 12 13 14 15 16 17 18 19 "
+	expect_eq lines "$(flowlines "$TMP/d/log" | cut -d';' -f10 | tr '\n' ' ')" "10 11 12 13 14 15 16 17 18 19 "
 	grep -q "cannot open $TMP/d/log: No such file or directory" "$TMP/err" || fail "$(cat "$TMP/err")"
 }
 
@@ -126,7 +132,7 @@ whole='^2026-11-2[78]T[0-9:.]+Z;start;udp;10\.0\.[0-9]+\.[0-9]+;[0-9]+;192\.0\.2
 	exec 7>&-
 	wait $pid || fail "status $?: $(tail -3 "$TMP/err")"
 	wait $storm || true
-	cat "$TMP"/old/* "$TMP"/log >"$TMP/all" 2>/dev/null || true
+	cat "$TMP"/old/* "$TMP"/log 2>/dev/null | flowlines /dev/stdin >"$TMP/all"
 	expect_eq lines "$(wc -l <"$TMP/all")" 1000000
 	expect_eq whole "$(grep -c -E "$whole" "$TMP/all")" 1000000
 	expect_eq ids "$(cut -d';' -f10 "$TMP/all" | sort -un | wc -l)" 1000000
@@ -144,7 +150,7 @@ whole='^2026-11-2[78]T[0-9:.]+Z;start;udp;10\.0\.[0-9]+\.[0-9]+;[0-9]+;192\.0\.2
 	} >"$TMP/in"
 	/usr/bin/time -f '%M' -o "$TMP/rss" ctparse "$TMP/in" >"$TMP/out" 2>"$TMP/err" ||
 		fail "status $?"
-	expect_eq lines "$(wc -l <"$TMP/out")" 2
+	expect_eq lines "$(flowlines "$TMP/out" | wc -l)" 2
 	expect_eq whole "$(grep -c -E "$whole" "$TMP/out")" 2
 	grep -q "^ctparse: $TMP/in:2: line too long: xxxx" "$TMP/err" || fail "$(cat "$TMP/err")"
 	[ "$(cat "$TMP/rss")" -lt 30000 ] || fail "max RSS $(cat "$TMP/rss") kB"
