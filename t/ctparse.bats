@@ -345,3 +345,358 @@ reject() {
 	expect_eq out "${output%%;*}" "2026-11-27T00:00:00.000000Z"
 	expect_eq stderr "$(cat "$TMP/err")" ""
 }
+
+# ---- coverage records (lib/csv.h) --------------------------------------
+
+# want FILE: FILE holds exactly the lines on standard input
+want() {
+	diff -u - "$1" >&2 || fail "$1: not as wanted (diff above: - want, + got)"
+}
+
+A=10.30.0.2 B=10.30.0.3 C=10.30.0.4 D=10.30.0.5
+T0=2026-11-27T05:30:00	# 1795757400
+
+@test "files: begin at the first event, alive as the events' time passes -i, end at the last" {
+	{
+		ct_new 1795757400.000001 $A 1001 20001 11
+		ct_new 1795757405.000002 $B 1002 20002 12
+		ct_new 1795757412.000003 $C 1003 20003 13
+		ct_new 1795757430.000004 $D 1004 20004 14
+	} >"$TMP/in"
+	ctparse -i 10 "$TMP/in" >"$TMP/out" 2>/dev/null || fail "status $?"
+	want "$TMP/out" <<-END
+	$T0.000001Z;begin;;;;;;;;10;;;;;$T0.000001Z;
+	$T0.000001Z;start;$(KEY $A 1001 20001 11);;;;;;
+	2026-11-27T05:30:05.000002Z;start;$(KEY $B 1002 20002 12);;;;;;
+	2026-11-27T05:30:12.000003Z;start;$(KEY $C 1003 20003 13);;;;;;
+	2026-11-27T05:30:12.000003Z;alive;;;;;;;;;;;;;$T0.000001Z;
+	2026-11-27T05:30:30.000004Z;start;$(KEY $D 1004 20004 14);;;;;;
+	2026-11-27T05:30:30.000004Z;alive;;;;;;;;;;;;;$T0.000001Z;
+	2026-11-27T05:30:30.000004Z;end;;;;;;;;;;;;;$T0.000001Z;
+	END
+	# -i 0: no heartbeat; begin says so in its id
+	ctparse -i 0 "$TMP/in" 2>/dev/null | records /dev/stdin | cut -d';' -f2,10 >"$TMP/r0"
+	want "$TMP/r0" <<-END
+	begin;0
+	end;
+	END
+}
+
+@test "a dump: open records, then a snapshot; held until the first event's time" {
+	{
+		ct_notice
+		ct_dump $A 1001 20001 11 "Fri Nov 27 05:00:00 2026"
+		ct_dump $B 1002 20002 12
+		ct_dumped 2
+		ct_new 1795757400.000001 $C 1003 20003 13
+		ct_destroy 1795757401.5 $A 1001 20001 11 "Fri Nov 27 05:00:00 2026" "Fri Nov 27 05:30:01 2026" 1801
+	} >"$TMP/in"
+	ctparse "$TMP/in" >"$TMP/out" 2>"$TMP/err" || fail "status $?"
+	want "$TMP/out" <<-END
+	$T0.000001Z;begin;;;;;;;;60;;;;;$T0.000001Z;
+	$T0.000001Z;open;$(KEY $A 1001 20001 11);;;;;2026-11-27T05:00:00Z;
+	$T0.000001Z;open;$(KEY $B 1002 20002 12);;;;;;
+	$T0.000001Z;snapshot;;;;;;;;2;;;;;$T0.000001Z;
+	$T0.000001Z;start;$(KEY $C 1003 20003 13);;;;;;
+	2026-11-27T05:30:01.000005Z;stop;$(KEY $A 1001 20001 11);6;342;4;238;2026-11-27T05:00:00Z;2026-11-27T05:30:01Z
+	2026-11-27T05:30:01.000005Z;end;;;;;;;;;;;;;$T0.000001Z;
+	END
+	grep -q 'ctparse: 2 events written, 0 dropped, 0 lines rejected' "$TMP/err" ||
+		fail "$(cat "$TMP/err")"
+	# an empty table's dump: its summary alone
+	{ ct_notice; ct_dumped 0; ct_new 1795757400.000001 $C 1003 20003 13; } >"$TMP/in0"
+	ctparse "$TMP/in0" 2>/dev/null | grep ';snapshot;' >"$TMP/s0"
+	want "$TMP/s0" <<-END
+	$T0.000001Z;snapshot;;;;;;;;0;;;;;$T0.000001Z;
+	END
+}
+
+@test "dumps that are not whole: cut short by events, a line rejected: no snapshot" {
+	{
+		ct_notice
+		ct_dump $A 1001 20001 11
+		ct_dump $B 1002 20002 12
+		ct_new 1795757400.000001 $C 1003 20003 13
+		ct_dumped 2
+	} >"$TMP/in"
+	ctparse "$TMP/in" >"$TMP/out" 2>"$TMP/err" || fail "status $?"
+	expect_eq "cut short" "$(grep -c ';open;' "$TMP/out"),$(grep -c ';snapshot;' "$TMP/out")" 2,0
+	{
+		ct_notice
+		ct_dump $A 1001 20001 11
+		ct_dump $B 1002 20002 12 | sed 's/src=/sorc=/'
+		ct_dumped 2
+		ct_new 1795757400.000001 $C 1003 20003 13
+	} >"$TMP/in"
+	ctparse "$TMP/in" >"$TMP/out" 2>"$TMP/err" || fail "status $?"
+	expect_eq "a line rejected" "$(grep -c ';open;' "$TMP/out"),$(grep -c ';snapshot;' "$TMP/out")" 1,0
+	grep -q 'a dump of 2 flows was logged as 1 open records: no snapshot' "$TMP/err" ||
+		fail "$(cat "$TMP/err")"
+}
+
+@test "restart: a NOTICE mid-stream, from the previous conntrack's last line" {
+	# the previous conntrack's last event; then its exit summary (files:
+	# at the latest event's time); the new one's time is its first event's
+	for case in "event:" "summary:exited"; do
+		{
+			ct_notice
+			ct_new 1795757400.000001 $A 1001 20001 11
+			ct_new 1795757410.000002 $B 1002 20002 12
+			[ -z "${case#*:}" ] || ct_exited 2
+			ct_notice
+			ct_dump $A 1001 20001 11
+			ct_dumped 1
+			ct_new 1795757425.000003 $C 1003 20003 13
+		} >"$TMP/in"
+		ctparse "$TMP/in" >"$TMP/out" 2>/dev/null || fail "status $?"
+		records "$TMP/out" >"$TMP/rec"
+		want "$TMP/rec" <<-END
+		$T0.000001Z;begin;;;;;;;;60;;;;;$T0.000001Z;
+		2026-11-27T05:30:25.000003Z;restart;;;;;;;;;;;;;2026-11-27T05:30:10.000002Z;
+		2026-11-27T05:30:25.000003Z;snapshot;;;;;;;;1;;;;;$T0.000001Z;
+		2026-11-27T05:30:25.000003Z;end;;;;;;;;;;;;;$T0.000001Z;
+		END
+		expect_eq "$case: open" "$(grep -c ';open;' "$TMP/out")" 1
+	done
+	# a dump after events, without a NOTICE, is a restart too; the first
+	# NOTICE of a run is none
+	{
+		ct_new 1795757400.000001 $A 1001 20001 11
+		ct_dump $A 1001 20001 11
+		ct_dumped 1
+		ct_new 1795757425.000003 $C 1003 20003 13
+	} >"$TMP/in"
+	ctparse "$TMP/in" 2>/dev/null | grep -c ';restart;' >"$TMP/n" || true
+	expect_eq "dump after events" "$(cat "$TMP/n")" 1
+}
+
+@test "lost: conntrack's ENOBUFS, at its last event's time" {
+	{
+		ct_new 1795757400.000001 $A 1001 20001 11
+		ct_enobufs
+		ct_new 1795757402.000002 $B 1002 20002 12
+	} >"$TMP/in"
+	ctparse "$TMP/in" 2>/dev/null | grep ';lost;' >"$TMP/out"
+	want "$TMP/out" <<-END
+	$T0.000001Z;lost;;;;;;;;;;;;;;
+	END
+}
+
+# daily LOG IN: ctparse -o LOG/%Y-%m-%d.csv IN
+daily() {
+	mkdir -p "$1"
+	ctparse -o "$1/%Y-%m-%d.csv" "$2" 2>"$1.err" || fail "status $?: $(cat "$1.err")"
+}
+
+@test "a new day's file starts with a snapshot of the open flows, at midnight" {
+	{
+		ct_notice
+		ct_dump $A 1001 20001 11 "Fri Nov 27 23:00:00 2026"
+		ct_dump $B 1002 20002 12
+		ct_dumped 2
+		ct_new 1795823990.000001 $C 1003 20003 13	# 23:59:50
+		ct_destroy 1795823995.000002 $A 1001 20001 11
+		ct_new 1795824001.000003 $D 1004 20004 14	# 00:00:01
+	} >"$TMP/in"
+	daily "$TMP/log" "$TMP/in"
+	flowlines "$TMP/log/2026-11-28.csv" | grep -v ';start;' | sort >"$TMP/open"
+	sort >"$TMP/want" <<-END
+	2026-11-28T00:00:00.000000Z;open;$(KEY $C 1003 20003 13);;;;;2026-11-27T23:59:50.000001Z;
+	2026-11-28T00:00:00.000000Z;open;$(KEY $B 1002 20002 12);;;;;;
+	END
+	diff -u "$TMP/want" "$TMP/open" || fail "open records"
+	sed -n 3p "$TMP/log/2026-11-28.csv" >"$TMP/snap"
+	want "$TMP/snap" <<-END
+	2026-11-28T00:00:00.000000Z;snapshot;;;;;;;;2;;;;;2026-11-27T23:59:50.000001Z;
+	END
+	expect_eq "the day before has none" "$(grep -c ';open;' "$TMP/log/2026-11-27.csv")" 2
+	# with local days (-l), the first instant of the local day: an hour
+	# earlier in Berlin
+	mkdir "$TMP/l"
+	sed 's/^\[179582399/[179582039/; s/^\[1795824001/[1795820401/' "$TMP/in" >"$TMP/inl"
+	TZ=Europe/Berlin ctparse -l -o "$TMP/l/%Y-%m-%d.csv" "$TMP/inl" 2>/dev/null
+	expect_eq "local midnight" "$(sed -n 3p "$TMP/l/2026-11-28.csv" | cut -d';' -f1,2)" \
+	    "2026-11-28T00:00:00.000000+01:00;snapshot"
+}
+
+@test "no daily snapshot without a trusted table: no dump, a lost, a restart, a dump cut short" {
+	for case in nodump lost restart cut; do
+		{
+			[ $case = nodump ] || ct_notice
+			[ $case = nodump ] || ct_dump $A 1001 20001 11
+			[ $case = nodump ] || [ $case = cut ] || ct_dumped 1
+			ct_new 1795823990.000001 $C 1003 20003 13
+			[ $case != lost ] || ct_enobufs
+			[ $case != restart ] || ct_exited 1
+			[ $case != restart ] || ct_notice
+			ct_new 1795824001.000003 $D 1004 20004 14
+		} >"$TMP/in.$case"
+		daily "$TMP/log.$case" "$TMP/in.$case"
+		expect_eq "$case: records of the new day" \
+		    "$(records "$TMP/log.$case/2026-11-28.csv" | cut -d';' -f2 | grep -v -x -e restart -e lost | tr '\n' ' ')" "end "
+		expect_eq "$case: open" "$(grep -c ';open;' "$TMP/log.$case/2026-11-28.csv")" 0
+	done
+}
+
+@test "-o ktimestamp: the kernel's start and stop, read in the local time zone, a repeated hour resolved" {
+	# TZ=Europe/London: 2026-10-25 01:30 happens at 00:30Z (BST) and 01:30Z
+	p='tcp      6 src=10.0.0.1 dst=192.0.2.1 sport=1 dport=2 packets=1 bytes=2 src=192.0.2.1 dst=192.0.2.9 sport=2 dport=3 packets=3 bytes=4'
+	while IFS='|' read -r ts delta start stop from to; do
+		printf '[%s]\t[DESTROY] %s delta-time=%s [start=%s] [stop=%s] id=1\n' \
+		    "$ts" "$p" "$delta" "$start" "$stop" >"$TMP/in"
+		TZ=Europe/London ctparse "$TMP/in" 2>/dev/null | sed -n 2p |
+		    cut -d';' -f15,16 >"$TMP/got"
+		expect_eq "$ts $start $stop" "$(cat "$TMP/got")" "$from;$to"
+	done <<-END
+	1795757469.000000|12|Fri Nov 27 05:30:57 2026|Fri Nov 27 05:31:09 2026|2026-11-27T05:30:57Z|2026-11-27T05:31:09Z
+	1792891805.000000|0|Sun Oct 25 01:30:00 2026|Sun Oct 25 01:30:00 2026|2026-10-25T01:30:00Z|2026-10-25T01:30:00Z
+	1792888205.000000|0|Sun Oct 25 01:30:00 2026|Sun Oct 25 01:30:00 2026|2026-10-25T00:30:00Z|2026-10-25T00:30:00Z
+	1792891805.000000|3600|Sun Oct 25 01:30:00 2026|Sun Oct 25 01:30:00 2026|2026-10-25T00:30:00Z|2026-10-25T01:30:00Z
+	1792890005.000000|1800|Sun Oct 25 01:30:00 2026|Sun Oct 25 01:00:00 2026|2026-10-25T00:30:00Z|2026-10-25T01:00:00Z
+	1795757469.000000|12|Fri Nov 27 05:30:57 2026|Sat Nov 27 05:31:09 2026|2026-11-27T05:30:57Z|
+	1795757469.000000|12|Fri Nov 27 5:30:57 2026|Fri Nov 32 05:31:09 2026||
+	END
+	# in a dump line, the start is the open record's from; and with -l,
+	# the kernel's times are written in local time
+	{ ct_dump $A 1001 20001 11 "Fri Nov 27 05:00:00 2026"; ct_dumped 1; ct_new 1795757400.000001 $C 1003 20003 13; } >"$TMP/in"
+	TZ=Europe/Berlin ctparse -l "$TMP/in" 2>/dev/null | grep ';open;' | cut -d';' -f15 >"$TMP/got"
+	expect_eq "dump, local" "$(cat "$TMP/got")" "2026-11-27T05:00:00+01:00"
+}
+
+@test "live input: records on the wall clock, alive every -i seconds whether or not events come" {
+	in=$(ct_new 1795757400.000001 $A 1001 20001 11)
+	before=$(date +%s)
+	(printf '%s\n' "$in"; sleep 3.3) | ctparse -i 1 >"$TMP/out" 2>/dev/null
+	after=$(date +%s)
+	records "$TMP/out" | cut -d';' -f2 | uniq -c | awk '{ print $2, $1 }' >"$TMP/kinds"
+	n=$(awk '$1 == "alive" { print $2 }' "$TMP/kinds")
+	[ "${n:-0}" -ge 2 ] && [ "$n" -le 4 ] || fail "alive records: $(cat "$TMP/kinds")"
+	b=$(grep ';begin;' "$TMP/out" | cut -d';' -f1)
+	records "$TMP/out" | while IFS=';' read -r t ev _ _ _ _ _ _ _ id _ _ _ _ from to; do
+		s=$(epoch "$t")
+		[ "$s" -ge "$before" ] && [ "$s" -le "$after" ] || fail "$ev at $t, not in [$before, $after]"
+		expect_eq "$ev from" "$from" "$b"
+	done
+	# the same event from a file: records on the event's clock
+	printf '%s\n' "$in" >"$TMP/in"
+	ctparse -i 1 "$TMP/in" 2>/dev/null | records /dev/stdin | cut -d';' -f1 | sort -u >"$TMP/t"
+	expect_eq "file clock" "$(cat "$TMP/t")" "$T0.000001Z"
+	# and from standard input redirected from that file
+	ctparse -i 1 <"$TMP/in" 2>/dev/null | records /dev/stdin | cut -d';' -f1 | sort -u >"$TMP/t"
+	expect_eq "file on stdin" "$(cat "$TMP/t")" "$T0.000001Z"
+}
+
+@test "live input: restart from conntrack's exit summary, as read; no alive while no conntrack runs" {
+	streaming -i 1 -o "$TMP/log"
+	{ ct_notice; ct_new 1795757400.000001 $A 1001 20001 11; } >&7
+	sleep 1.5
+	w=$(date +%s.%N)
+	ct_exited 1 >&7
+	sleep 0.2
+	x=$(date +%s.%N)
+	sleep 2.5		# no conntrack: no heartbeat
+	ct_notice >&7
+	sleep 0.3
+	y=$(date +%s.%N)
+	ct_new 1795757400.000002 $B 1002 20002 12 >&7
+	sleep 0.2
+	exec 7>&-
+	wait $pid || fail "status $?"
+	records "$TMP/log" | cut -d';' -f1,2,15 | tr ';' ' ' >"$TMP/rec"
+	# times as seconds.microseconds, for awk
+	while read -r t ev from; do
+		echo "$(epoch "$t").${t#*.}" "$ev" "${from:+$(epoch "$from").${from#*.}}"
+	done <"$TMP/rec" | sed 's/Z//g' >"$TMP/num"
+	awk -v w="$w" -v x="$x" -v y="$y" '
+	$2 == "alive" { n++; a[n] = $1 }
+	$2 == "restart" { r++; rt = $1
+		if (!($3 + 0 >= w + 0 && $3 + 0 <= x + 0)) { print "restart from " $3 ", not in [" w ", " x "]"; bad = 1 }
+		if (!($1 + 0 >= x + 0 && $1 + 0 <= y + 0)) { print "restart at " $1 ", not in [" x ", " y "]"; bad = 1 } }
+	END {
+		for (i = 1; i <= n; i++)
+			if (a[i] + 0 > x + 0 && a[i] + 0 < rt + 0) { print "alive while no conntrack ran: " a[i]; bad = 1 }
+		if (n < 1 || r != 1) { print n " alive, " r " restart"; bad = 1 }
+		exit bad }' "$TMP/num" || fail "$(cat "$TMP/rec")"
+	expect_eq last "$(tail -n 1 "$TMP/log" | cut -d';' -f2)" end
+}
+
+@test "end: not after conntrack's own end, never without a begin" {
+	# conntrack -E ended (its summary), then the input went on
+	{ ct_new 1795757400.000001 $A 1001 20001 11; ct_exited 1; } >"$TMP/in"
+	(cat "$TMP/in"; sleep 1.2) | ctparse >"$TMP/out" 2>/dev/null
+	b=$(grep ';begin;' "$TMP/out" | cut -d';' -f1)
+	e=$(grep ';end;' "$TMP/out" | cut -d';' -f1)
+	[ $(( $(epoch "$e") - $(epoch "$b") )) -lt 1 ] || fail "end at $e, begin at $b"
+	# nothing from conntrack (a dump with no event after it, from a
+	# file): no time to give it: nothing is claimed
+	{ ct_notice; ct_dump $A 1001 20001 11; ct_dumped 1; } >"$TMP/in"
+	ctparse "$TMP/in" >"$TMP/out" 2>"$TMP/err" || fail "status $?"
+	expect_eq "no claim" "$(cat "$TMP/out")" ""
+	: | ctparse >"$TMP/out" 2>/dev/null
+	expect_eq "empty input" "$(cat "$TMP/out")" ""
+}
+
+@test "SIGHUP with a trusted table: the new file starts with a snapshot at the reopen time" {
+	streaming -o "$TMP/log"
+	{
+		ct_notice
+		ct_dump $A 1001 20001 11 "Fri Nov 27 05:00:00 2026"
+		ct_dumped 1
+		ct_new 1795757400.000001 $B 1002 20002 12
+		ct_destroy 1795757401.000002 $A 1001 20001 11
+		ct_new 1795757402.000003 $C 1003 20003 13
+	} >&7
+	sleep 0.5
+	mv "$TMP/log" "$TMP/log.1"
+	before=$(date +%s)
+	kill -HUP $pid
+	sleep 0.3
+	ct_new 1795757403.000004 $D 1004 20004 14 >&7
+	exec 7>&-
+	wait $pid || fail "status $?"
+	after=$(date +%s)
+	cut -d';' -f2-10 "$TMP/log" | head -n 3 | sort >"$TMP/top"
+	sort >"$TMP/want" <<-END
+	open;$(KEY $B 1002 20002 12)
+	open;$(KEY $C 1003 20003 13)
+	snapshot;;;;;;;;2
+	END
+	diff -u "$TMP/want" "$TMP/top" || fail "top of the new file"
+	t=$(head -n 1 "$TMP/log" | cut -d';' -f1)
+	[ "$(epoch "$t")" -ge "$before" ] && [ "$(epoch "$t")" -le "$after" ] ||
+		fail "snapshot at $t, not in [$before, $after]"
+	expect_eq "from" "$(grep ';open;' "$TMP/log" | cut -d';' -f15 | sort | tr '\n' ' ')" \
+	    "2026-11-27T05:30:00.000001Z 2026-11-27T05:30:02.000003Z "
+	# a reopen while the file is not new, or the table untrusted: none
+	expect_eq "old file" "$(grep -c ';snapshot;' "$TMP/log.1")" 1
+}
+
+@test "SIGTERM with half a line read: a warning, never logged" {
+	streaming -o "$TMP/log"
+	line=$(ct_new 1795757400.000001 $A 1001 20001 11)
+	printf '%s\n%s' "$line" "${line% id=11}" >&7	# the second cut short
+	sleep 0.3
+	kill -TERM $pid
+	wait $pid || fail "status $?"
+	exec 7>&-
+	expect_eq events "$(flowlines "$TMP/log" | wc -l)" 1
+	grep -q "^ctparse: stdin:2: an unfinished line at SIGTERM, dropped: \[1795757400" "$TMP/err" ||
+		fail "$(cat "$TMP/err")"
+	grep -q "^ctparse: 1 events written, 0 dropped, 1 lines rejected" "$TMP/err" ||
+		fail "$(cat "$TMP/err")"
+}
+
+@test "SIGTERM at random moments: never a line that is not in the input" {
+	gen 0 300000 >"$TMP/base"
+	ctparse "$TMP/base" 2>/dev/null | flowlines /dev/stdin | sort >"$TMP/all"
+	for k in 1 2 3 4 5 6 7 8; do
+		cat "$TMP/base" | ctparse >"$TMP/out" 2>"$TMP/err" &
+		p=$!
+		sleep "0.$(( (k * 37) % 20 ))$(( k % 10 ))"
+		kill -TERM $p 2>/dev/null || true	# it may be done
+		wait $p || fail "run $k: status $?"
+		flowlines "$TMP/out" | sort | comm -23 - "$TMP/all" >"$TMP/extra"
+		[ ! -s "$TMP/extra" ] || fail "run $k: lines not in the input: $(head -3 "$TMP/extra")"
+		expect_eq "run $k: end" "$(tail -n 1 "$TMP/out" | cut -d';' -f2)" end
+	done
+}
