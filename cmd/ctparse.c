@@ -662,47 +662,45 @@ alive(struct run *r, int64_t t)
 	}
 }
 
+static inline char *
+put(char *p, struct span s)
+{
+	if (s.n > 0)	/* an empty span may have a NULL pointer */
+		memcpy(p, s.p, s.n);
+	p[s.n] = ';';
+	return p + s.n + 1;
+}
+
 /* putkey: the key of ev, "proto;src;sport;dst;dport;nat;natport;id;" */
 static char *
 putkey(char *p, const struct ctev *ev)
 {
-	const struct span *f[] = { &ev->proto, &ev->src, &ev->sport,
-		&ev->dst, &ev->dport, &ev->nat, &ev->natport, &ev->id };
-	size_t i;
-
-	for (i = 0; i < sizeof(f) / sizeof(f[0]); i++) {
-		if (f[i]->n > 0)	/* an empty span may have a NULL pointer */
-			memcpy(p, f[i]->p, f[i]->n);
-		p += f[i]->n;
-		*p++ = ';';
-	}
-	return p;
-}
-
-static char *
-put(char *p, struct span s)
-{
-	if (s.n > 0)
-		memcpy(p, s.p, s.n);
-	p[s.n] = ';';
-	return p + s.n + 1;
+	p = put(p, ev->proto);
+	p = put(p, ev->src);
+	p = put(p, ev->sport);
+	p = put(p, ev->dst);
+	p = put(p, ev->dport);
+	p = put(p, ev->nat);
+	p = put(p, ev->natport);
+	return put(p, ev->id);
 }
 
 /* event: an event at t: its line, then the table */
 static void
 event(struct run *r, const struct ctev *ev, int64_t t)
 {
-	static const char *const name[] = {
-		[CTEV_NEW] = "start", [CTEV_UPDATE] = "update",
-		[CTEV_DESTROY] = "stop",
+	static const struct span name[] = {
+		[CTEV_NEW] = { "start;", 6 }, [CTEV_UPDATE] = { "update;", 7 },
+		[CTEV_DESTROY] = { "stop;", 5 },
 	};
-	char key[OUTLINE], *ke = putkey(key, ev), *p;
-	size_t kn = (size_t)(ke - key);
+	char scratch[OUTLINE], *key, *p;
+	size_t kn;
 
 	if ((p = out(r, t, 1)) != NULL) {
-		p = puts_(p, name[ev->type]);
-		memcpy(p, key, kn);
-		p += kn;
+		memcpy(p, name[ev->type].p, name[ev->type].n);
+		key = p += name[ev->type].n;
+		p = putkey(p, ev);
+		kn = (size_t)(p - key);
 		if (ev->type == CTEV_DESTROY) {
 			p = put(p, ev->opkts);
 			p = put(p, ev->obytes);
@@ -717,6 +715,9 @@ event(struct run *r, const struct ctev *ev, int64_t t)
 		}
 		*p++ = '\n';
 		done(&r->l, p);
+	} else if (r->tab == T_ON) {	/* dropped: the table still learns */
+		key = scratch;
+		kn = (size_t)(putkey(key, ev) - key);
 	}
 	if (r->tab != T_ON)
 		return;
@@ -1105,7 +1106,7 @@ main(int argc, char *argv[])
 				r->ctseen = 1;
 				r->phase = P_EVENTS;
 				nev++;	/* less droptotal: written */
-				if (!r->live)
+				if (!r->live && r->clock >= r->beat + iflag * TM_USEC)
 					alive(r, r->clock);
 				break;
 			case CT_DUMP:

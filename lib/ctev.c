@@ -301,26 +301,6 @@ kinstant(int64_t wall, int64_t ref, int nearest)
 	return sol[0] * TM_USEC;
 }
 
-/* ktimes: ev->kstart and kstop from the local times read, see ctev.h */
-static void
-ktimes(struct ctev *ev, int64_t wstart, int64_t wstop, int64_t delta)
-{
-	int64_t ref;
-
-	ev->kstart = ev->kstop = CTEV_NOTIME;
-	if (wstart == NOWALL && wstop == NOWALL)
-		return;
-	ref = ev->hasts ? ev->usec / TM_USEC : (int64_t)time(NULL);
-	if (wstop != NOWALL)
-		ev->kstop = kinstant(wstop, ref, 0);
-	if (wstart != NOWALL) {
-		if (ev->kstop != CTEV_NOTIME)
-			ref = ev->kstop / TM_USEC;
-		ev->kstart = delta >= 0 ? kinstant(wstart, ref - delta, 1) :
-		    kinstant(wstart, ref, 0);
-	}
-}
-
 /* deltaof: the value of delta-time= (seconds), or -1 */
 static int64_t
 deltaof(struct span v)
@@ -336,6 +316,30 @@ deltaof(struct span v)
 		d = d * 10 + (v.p[i] - '0');
 	}
 	return d;
+}
+
+/*
+ * ktimes: ev->kstart and kstop from the local times read (see ctev.h);
+ * dspan is delta-time='s value (n == 0: none)
+ */
+static void
+ktimes(struct ctev *ev, int64_t wstart, int64_t wstop, struct span dspan)
+{
+	int64_t ref, delta;
+
+	ev->kstart = ev->kstop = CTEV_NOTIME;
+	if (wstart == NOWALL && wstop == NOWALL)
+		return;
+	ref = ev->hasts ? ev->usec / TM_USEC : (int64_t)time(NULL);
+	if (wstop != NOWALL)
+		ev->kstop = kinstant(wstop, ref, 0);
+	if (wstart != NOWALL) {
+		if (ev->kstop != CTEV_NOTIME)
+			ref = ev->kstop / TM_USEC;
+		delta = deltaof(dspan);
+		ev->kstart = delta >= 0 ? kinstant(wstart, ref - delta, 1) :
+		    kinstant(wstart, ref, 0);
+	}
 }
 
 /* isl3l4: w can open a dump line: a layer-3 or layer-4 name */
@@ -538,7 +542,8 @@ ctev_parse_ref(const char *s, size_t n, struct ctev *ev, const char **why)
 	struct tuple t[2];
 	struct span w, k, v, num;
 	int nt = 0, l4, family = 0, intuple = 0, state = 0, key, kw, kind;
-	int64_t wstart = NOWALL, wstop = NOWALL, wall, delta = -1;
+	int64_t wstart = NOWALL, wstop = NOWALL, wall;
+	struct span delta = { NULL, 0 };
 	const char *eqp, *q;
 
 	memset(ev, 0, sizeof(*ev));
@@ -728,7 +733,7 @@ ctev_parse_ref(const char *s, size_t n, struct ctev *ev, const char **why)
 			}
 			ev->id = v;	/* the last id= is the conntrack id */
 		} else if (EQ(k, "delta-time"))
-			delta = deltaof(v);
+			delta = v;
 		/* mark, secctx, zone, delta-time, helper, use, labels: unused */
 	}
 
@@ -876,7 +881,7 @@ fast(const char *s, size_t n, struct ctev *ev)
 	struct tuple t[2];
 	struct span w;
 	int64_t sec = 0, us = 0, wstart = NOWALL, wstop = NOWALL, wall;
-	int64_t delta = -1;
+	struct span delta = { NULL, 0 };
 	const char *q;
 	int nd, family = 0, kw;
 
@@ -934,7 +939,7 @@ fast(const char *s, size_t n, struct ctev *ev)
 		if (!LIT(p, e, " "))
 			return -1;
 		w = val(&p, e);
-		if ((kw = kword(w)) != 0) {	/* -o ktimestamp */
+		if (w.p[0] == '[' && (kw = kword(w)) != 0) {	/* ktimestamp */
 			if ((q = memchr(w.p, ']', (size_t)(e - w.p))) == NULL ||
 			    ctimewall(w.p + kw, (size_t)(q - w.p) - kw,
 			    &wall) < 0)
@@ -954,9 +959,8 @@ fast(const char *s, size_t n, struct ctev *ev)
 			if (!isnum(ev->id, 10))
 				return -1;
 		} else if (w.n > 11 && memcmp(w.p, "delta-time=", 11) == 0) {
-			w.p += 11;
-			w.n -= 11;
-			delta = deltaof(w);
+			delta.p = w.p + 11;
+			delta.n = w.n - 11;
 		} else if (!(w.n > 5 && memcmp(w.p, "mark=", 5) == 0))
 			return -1;	/* anything else: the general parser */
 	}
@@ -983,7 +987,10 @@ fast(const char *s, size_t n, struct ctev *ev)
 	ev->obytes = t[0].bytes;
 	ev->rpkts = t[1].pkts;
 	ev->rbytes = t[1].bytes;
-	ktimes(ev, wstart, wstop, delta);
+	if (wstart == NOWALL && wstop == NOWALL)
+		ev->kstart = ev->kstop = CTEV_NOTIME;
+	else
+		ktimes(ev, wstart, wstop, delta);
 	return CT_EVENT;
 }
 
