@@ -28,7 +28,8 @@
 # Environment: BENCH_DIR (default /tmp/ctbench), BENCH_OUT (where the
 # timed runs write, default BENCH_DIR: e.g. /dev/shm), BENCH_CPU (default
 # 1), BENCH_RUNS (default 5), BASE (path of an older ctparse to compare),
-# DAY (the 4 M-line day if already made).
+# DAY (the 4 M-line day if already made), CT (the ctparse to time,
+# default: cmd/ctparse, built).
 set -u
 cd "$(dirname "$0")/../.." || exit 2
 ROOT=$(pwd)
@@ -38,7 +39,7 @@ CPU=${BENCH_CPU-1}
 RUNS=${BENCH_RUNS:-5}
 BASE=${BASE:-}
 OUT=${BENCH_OUT:-$DIR}
-CT=$ROOT/cmd/ctparse
+CT=${CT:-}
 
 die() {
 	echo "ctparse-table.sh: $*" >&2
@@ -47,7 +48,10 @@ die() {
 
 case $DIR in "$ROOT"/*) die "BENCH_DIR must be outside the repository" ;; esac
 mkdir -p "$DIR" "$OUT" || die "cannot make $DIR or $OUT"
-make -s cmd/ctparse >/dev/null || die "build failed"
+if [ -z "$CT" ]; then
+	make -s cmd/ctparse >/dev/null || die "build failed"
+	CT=$ROOT/cmd/ctparse
+fi
 pin=
 [ -n "$CPU" ] && taskset -c "$CPU" true 2>/dev/null && pin="taskset -c $CPU"
 
