@@ -66,7 +66,7 @@
 #define PENDMAX (16 * 1024 * 1024)	/* lines kept while writes fail */
 #define OUTLINE 512		/* room for one CSV line (fields are bounded) */
 #define WARNMAX 100		/* rejected lines shown before going quiet */
-#define TABMAX (2 * 1024 * 1024)	/* open flows kept (about 250 MB) */
+#define TABMAX (2 * 1024 * 1024)	/* open flows kept (~125 B each) */
 #define NOTIME INT64_MIN
 
 static int hflag;		/* -H: header line at the top of each new file */

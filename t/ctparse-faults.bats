@@ -155,3 +155,21 @@ whole='^2026-11-2[78]T[0-9:.]+Z;start;udp;10\.0\.[0-9]+\.[0-9]+;[0-9]+;192\.0\.2
 	grep -q "^ctparse: $TMP/in:2: line too long: xxxx" "$TMP/err" || fail "$(cat "$TMP/err")"
 	[ "$(cat "$TMP/rss")" -lt 30000 ] || fail "max RSS $(cat "$TMP/rss") kB"
 }
+
+@test "disk full at exit: the summary counts only the events that reached the file" {
+	needroot
+	mountsmall 1M
+	streaming -o "$TMP/mnt/log"
+	gen 0 5000 >&7		# ~500 KB: far more than the 8 KiB left
+	sleep 0.5
+	exec 7>&-		# the end, the disk still full
+	st=0
+	wait $pid || st=$?
+	expect_eq status "$st" 2
+	n=$(flowlines "$TMP/mnt/log" | wc -l)
+	[ "$n" -lt 5000 ] || fail "all $n written"
+	grep -q "^ctparse: $n events written, $((5000 - n)) dropped, 0 lines rejected" "$TMP/err" ||
+		fail "$n in the file: $(cat "$TMP/err")"
+	grep -q "events) and 0 dropped events could not be written to $TMP/mnt/log" "$TMP/err" ||
+		fail "$(cat "$TMP/err")"
+}

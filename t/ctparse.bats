@@ -700,3 +700,20 @@ daily() {
 		expect_eq "run $k: end" "$(tail -n 1 "$TMP/out" | cut -d';' -f2)" end
 	done
 }
+
+@test "the man page's examples" {
+	# ctparse -H examples/sample/conntrack.txt
+	run ctparse -H "$TOP/examples/sample/conntrack.txt"
+	[ "$status" -eq 0 ]
+	expect_eq header "${lines[0]}" "$(printf '%s' 'time;event;proto;src;sport;dst;dport;nat;natport;id;opkts;obytes;rpkts;rbytes;from;to')"
+	expect_eq begin "$(cut -d';' -f2 <<<"${lines[1]}")" begin
+	expect_eq events "$(grep -c -E ';(start|stop);' <<<"$output")" 127
+	# ... 2>&1 | ctparse -i 10 | grep ';alive;' (with -i 1 here)
+	(ct_notice; sleep 2.5) | ctparse -i 1 2>/dev/null | grep ';alive;' >"$TMP/alive"
+	n=$(wc -l <"$TMP/alive")
+	[ "$n" -ge 1 ] && [ "$n" -le 3 ] || fail "$n alive records"
+	# ... | ctparse -l -o current.csv, logrotate: mv, then SIGHUP
+	printf '%s\n' "$(ct_new 1795757400.000001 $A 1001 20001 11)" >"$TMP/in"
+	TZ=Europe/Berlin ctparse -l -o "$TMP/current.csv" "$TMP/in" 2>/dev/null
+	expect_eq local "$(sed -n 2p "$TMP/current.csv" | cut -d';' -f1)" "2026-11-27T06:30:00.000001+01:00"
+}
