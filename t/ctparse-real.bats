@@ -16,7 +16,7 @@ events() {	# the number of event lines in a capture
 		n=$(events "$f")
 		grep -q "^ctparse: $n events written, 0 dropped, 0 lines rejected" "$TMP/err" ||
 			fail "$f: want $n events: $(cat "$TMP/err")"
-		expect_eq "$f lines" "$(flowlines "$TMP/out" | wc -l)" "$n"
+		expect_eq "$f lines" "$(grep -c -E '^[^;]*;(start|stop|update);' "$TMP/out")" "$n"
 		expect_eq "$f begins" "$(grep -c ';begin;' "$TMP/out")" 1
 		expect_eq "$f ends" "$(tail -n 1 "$TMP/out" | cut -d';' -f2)" end
 	done
@@ -70,4 +70,21 @@ ev() {
 	expect_eq natport "$(cut -d';' -f9 "$TMP/icmp")" "$rid"
 	expect_eq id "$(cut -d';' -f10 "$TMP/icmp")" "$cid"
 	[ "$oid" != "$rid" ] || fail "capture has no rewritten id"
+}
+
+@test "the run script's real output: two dumps, two snapshots, a restart between" {
+	f=$D/capture-dump.txt
+	ctparse -i 0 "$f" >"$TMP/out" 2>"$TMP/err" || fail "status $?"
+	grep -q ' 0 lines rejected' "$TMP/err" || fail "$(cat "$TMP/err")"
+	expect_eq open "$(grep -c ';open;' "$TMP/out")" "$(grep -c '^ipv' "$f")"
+	expect_eq records "$(records "$TMP/out" | cut -d';' -f2,10 | tr '\n' ' ')" \
+	    "begin;0 snapshot;6 restart; snapshot;29 end; "
+	# the restart's from: the first conntrack's last line (files: its
+	# last event's time, which the summary after it takes)
+	last=$(awk '/flow events have been shown/ { print p; exit } /^\[/ { p = $1 }' "$f" | tr -d '[]')
+	from=$(grep ';restart;' "$TMP/out" | cut -d';' -f15)
+	expect_eq from "$(epoch "$from").${from#*.}" "${last%.*}.${last#*.}Z"
+	# every dump line's kernel start is the open record's from
+	expect_eq "kernel starts" "$(grep ';open;' "$TMP/out" | cut -d';' -f15 | grep -c 'Z$')" \
+	    "$(grep -c '\[start=' <(grep '^ipv' "$f"))"
 }
