@@ -938,8 +938,8 @@ fast(const char *s, size_t n, struct ctev *ev)
 	while (p < e) {
 		if (!LIT(p, e, " "))
 			return -1;
-		w = val(&p, e);
-		if (w.p[0] == '[' && (kw = kword(w)) != 0) {	/* ktimestamp */
+		w = val(&p, e);		/* empty after a trailing blank */
+		if (w.n > 0 && w.p[0] == '[' && (kw = kword(w)) != 0) {
 			if ((q = memchr(w.p, ']', (size_t)(e - w.p))) == NULL ||
 			    ctimewall(w.p + kw, (size_t)(q - w.p) - kw,
 			    &wall) < 0)
