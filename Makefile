@@ -23,11 +23,11 @@ BIN = cmd/ctgrep cmd/ctparse cmd/cttime cmd/ctzip
 SCRIPT = cmd/cttrace
 MAN = cmd/ctgrep.1 cmd/ctparse.1 cmd/cttime.1 cmd/cttrace.1 cmd/ctzip.1
 LIBHDR = lib/ac.h lib/bmh.h lib/csv.h lib/ctev.h lib/err.h lib/flow.h \
-	lib/otab.h lib/proc.h lib/query.h lib/rd.h lib/span.h lib/tin.h lib/tm.h lib/tmpfd.h \
-	lib/wr.h lib/zidx.h lib/zmark.h
+	lib/logf.h lib/otab.h lib/proc.h lib/query.h lib/rd.h lib/span.h \
+	lib/tin.h lib/tm.h lib/tmpfd.h lib/wr.h lib/zidx.h lib/zmark.h
 LIBOBJ = lib/ac.o lib/bmh.o lib/csv.o lib/ctev.o lib/err.o lib/flow.o \
-	lib/otab.o lib/proc.o lib/query.o lib/rd.o lib/tin.o lib/tm.o lib/tmpfd.o lib/wr.o \
-	lib/zidx.o lib/zmark.o
+	lib/logf.o lib/otab.o lib/proc.o lib/query.o lib/rd.o lib/tin.o \
+	lib/tm.o lib/tmpfd.o lib/wr.o lib/zidx.o lib/zmark.o
 LIB = lib/libct.a
 
 all: $(BIN)

@@ -1,23 +1,21 @@
 /*
  * ctparse - rewrite `conntrack -E` event text as the compact CSV log.
  *
- *	conntrack -E -eNEW,DESTROY --src-nat -otimestamp,extended,id,ktimestamp \
- *	    --buffer-size=104857600 2>&1 | ctparse -o /var/log/conntrack/%Y-%m-%d.csv
+ *	conntrack -E -eNEW,DESTROY --src-nat \
+ *	    -otimestamp,extended,id,ktimestamp --buffer-size=104857600 2>&1 |
+ *	ctparse -o /var/log/conntrack/%Y-%m-%d.csv
  *
  * One event line of input becomes one line of output (schema in lib/csv.h);
  * conntrack's own messages are recognised (the ENOBUFS warning becomes an
  * in-band "lost" record); anything else is warned about and skipped.
  *
- * The log is evidence, so the output side never loses or splits a line:
- * - lines are written whole, in blocks, and a write that stops short (disk
- *   full) is cut back to its last whole line with ftruncate(2);
- * - while writes fail, lines wait in a bounded buffer and writes are
- *   retried; once the buffer is full, events are counted and dropped, and a
- *   "lost" record with their number is written when writing works again;
- * - SIGHUP (logrotate) flushes, closes and reopens the path; SIGTERM and
- *   SIGINT stop reading, write out everything already read, and exit 0.
- * Output is flushed whenever the next read would block, so the log is never
- * more than a moment behind at low rates.
+ * The log is evidence, so the output side (lib/logf) never loses or splits
+ * a line: lines are written whole, a short write is cut back, lines wait
+ * while writes fail, and what must be dropped is counted in a "lost"
+ * record.  SIGHUP (logrotate) reopens the path; SIGTERM and SIGINT stop
+ * reading, write out everything already read, and exit 0.  Output is
+ * flushed whenever the next read would block, so the log is never more
+ * than a moment behind at low rates.
  *
  * And it never claims more than it saw.  The coverage records (csv.h) say
  * which times the log answers for:
@@ -40,7 +38,6 @@
  *   make it trusted again).
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <getopt.h>
 #include <poll.h>
 #include <signal.h>
@@ -48,54 +45,29 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/select.h>
-#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
-#include "csv.h"
 #include "ctev.h"
 #include "err.h"
+#include "logf.h"
 #include "otab.h"
 #include "rd.h"
 #include "tm.h"
-#include "wr.h"	/* writeall */
 
 #define VERSION "ctparse 1.1"
 #define MAXLINE CTEV_MAXLINE
-#define FLUSHAT (64 * 1024)	/* write in blocks of about this much */
-#define PENDMAX (16 * 1024 * 1024)	/* lines kept while writes fail */
-#define OUTLINE 512		/* room for one CSV line (fields are bounded) */
 #define WARNMAX 100		/* rejected lines shown before going quiet */
 #define TABMAX (2 * 1024 * 1024)	/* open flows kept (~125 B each) */
-#define NOTIME INT64_MIN
+#define NOTIME LOGF_NOTIME
 
-static int hflag;		/* -H: header line at the top of each new file */
+static int hflag;		/* -H: header line at the top of each file */
 static long iflag = 60;		/* -i: seconds between alive records, 0: none */
 static int lflag;		/* -l: local time with offset */
 static int sflag;		/* -s: whole seconds */
 static const char *oflag;	/* -o FILE: the log (strftime path: daily) */
 
 static volatile sig_atomic_t gothup, gotterm;
-
-/* the log: a path template, the open file, and whole lines waiting */
-struct log {
-	const char *tmpl;	/* -o, or NULL for standard output */
-	int daily;		/* tmpl has % conversions */
-	int fd;			/* -1 when not open */
-	int fresh;		/* the file was empty when opened */
-	char path[4096];
-	int64_t day;		/* day number of path (daily) */
-	char *buf;		/* whole lines not written yet */
-	size_t len;
-	int failing;		/* in an episode of write errors */
-	time_t retry;		/* next write attempt while failing */
-	unsigned long long dropped;	/* events lost since the last write */
-	unsigned long long droptotal;	/* events lost in all */
-	unsigned long long recdrops;	/* records lost in all */
-	int64_t dropfrom, dropto;	/* times of the first and last of them */
-	struct tmfmt tf;
-	struct tmfmt tfs;	/* whole seconds: the kernel's times */
-};
 
 /* what the conntrack of the moment has shown */
 enum phase {
@@ -120,7 +92,7 @@ struct held {
 };
 
 struct run {
-	struct log l;
+	struct logf l;
 	int live;		/* this input is not a regular file */
 	int begun;		/* begin written or waiting */
 	int64_t begin;		/* its time, or NOTIME while it waits */
@@ -135,9 +107,9 @@ struct run {
 	int phase;		/* enum phase */
 	int tab;		/* enum tabstate */
 	int tabfull;		/* the table was given up as full (warned) */
-	unsigned long long ndump;	/* open records of the dump in progress */
+	unsigned long long ndump;	/* open records of this dump */
 	int dumpbad;		/* some were not logged: no snapshot */
-	unsigned long long snapmark;	/* l.recdrops at a snapshot's first open */
+	unsigned long long snapmark;	/* l.recdrops at a snapshot's start */
 	int64_t maxday;		/* the latest day a file was opened for */
 	struct otab ot;
 	struct held *held;	/* records waiting (files) */
@@ -172,226 +144,6 @@ now(void)
 	return (int64_t)ts.tv_sec * TM_USEC + ts.tv_nsec / 1000;
 }
 
-/* the day an instant falls in, in the log's time zone */
-static int64_t
-dayof(int64_t usec)
-{
-	int64_t s = usec / TM_USEC;
-
-	if (lflag)
-		s += tm_offset(s);
-	return (s - (s % 86400 + 86400) % 86400) / 86400;
-}
-
-/*
- * daystart: the first instant of day d.  Found by bisection on dayof,
- * which never decreases: a local midnight that a clock change skips, or
- * an offset of a day's worth, need no rule of their own.
- */
-static int64_t
-daystart(int64_t d)
-{
-	int64_t lo = (d * 86400 - 2 * 86400), hi = (d * 86400 + 2 * 86400);
-
-	while (lo < hi) {	/* the first second lo of day >= d */
-		int64_t mid = lo + (hi - lo) / 2;
-
-		if (dayof(mid * TM_USEC) >= d)
-			hi = mid;
-		else
-			lo = mid + 1;
-	}
-	return lo * TM_USEC;
-}
-
-/* log_path: the daily file's name for instant t */
-static void
-log_path(struct log *l, int64_t t)
-{
-	struct tm tm;
-	time_t s = (time_t)(t / TM_USEC);
-
-	if ((lflag ? localtime_r(&s, &tm) : gmtime_r(&s, &tm)) == NULL ||
-	    strftime(l->path, sizeof(l->path), l->tmpl, &tm) == 0)
-		die(EXIT_TROUBLE, "%s: bad file name template", l->tmpl);
-	l->day = dayof(t);
-}
-
-/* log_open: open the log file: append, created 0640 (personal data) */
-static int
-log_open(struct log *l)
-{
-	struct stat st;
-	size_t done;
-
-	l->fresh = 0;
-	if (l->tmpl == NULL)
-		return 0;
-	if (l->path[0] == '\0')	/* daily, nothing logged yet */
-		log_path(l, now());
-	l->fd = open(l->path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
-	if (l->fd < 0) {
-		if (!l->failing)
-			warn("cannot open %s:", l->path);
-		l->failing = 1;
-		return -1;
-	}
-	l->fresh = fstat(l->fd, &st) == 0 && st.st_size == 0;
-	if (hflag && l->fresh &&
-	    writeall(l->fd, CSV_HEADER "\n", sizeof(CSV_HEADER), &done) < 0 &&
-	    ftruncate(l->fd, 0) < 0)	/* no half header: retried next open */
-		warn("cannot truncate %s:", l->path);
-	return 0;
-}
-
-static void
-log_close(struct log *l)
-{
-	if (l->tmpl != NULL && l->fd >= 0)
-		close(l->fd);
-	l->fd = -1;
-}
-
-/*
- * log_write: write the waiting lines.  A short write is cut back to its
- * last whole line so the file never holds half a line; what is not written
- * stays waiting.  Returns 0 when everything was written.
- */
-static int
-log_write(struct log *l)
-{
-	size_t done, keep;
-	const char *nl;
-	struct stat st;
-
-	if (l->len == 0)
-		return 0;
-	if (l->fd < 0 && log_open(l) < 0)
-		return -1;
-	if (writeall(l->fd, l->buf, l->len, &done) == 0) {
-		l->len = 0;
-		return 0;
-	}
-	if (l->tmpl == NULL) {	/* standard output: a filter, errors fatal */
-		if (errno == EPIPE)
-			exit(EXIT_TROUBLE);
-		die(EXIT_TROUBLE, "write error on standard output:");
-	}
-	if (!l->failing)
-		warn("write error on %s (will retry; nothing is lost until "
-		    "%d MiB wait):", l->path, PENDMAX >> 20);
-	l->failing = 1;
-	nl = done > 0 ? memrchr(l->buf, '\n', done) : NULL;
-	keep = nl != NULL ? (size_t)(nl + 1 - l->buf) : 0;
-	if (done > keep && (fstat(l->fd, &st) < 0 ||
-	    ftruncate(l->fd, st.st_size - (off_t)(done - keep)) < 0))
-		warn("cannot cut %s back to its last whole line:", l->path);
-	memmove(l->buf, l->buf + keep, l->len - keep);
-	l->len -= keep;
-	return -1;
-}
-
-/* puts_: append s and ';' */
-static char *
-puts_(char *p, const char *s)
-{
-	size_t n = strlen(s);
-
-	memcpy(p, s, n);
-	p[n] = ';';
-	return p + n + 1;
-}
-
-/* putt: append instant t in the log's format (empty for NOTIME) and ';' */
-static char *
-putt(char *p, struct tmfmt *tf, int64_t t)
-{
-	if (t != NOTIME)
-		p += tm_fmt(tf, p, t);
-	*p++ = ';';
-	return p;
-}
-
-/*
- * putrec: a coverage record at p, after its time: proto .. natport empty,
- * id n (empty when n < 0), from (empty when NOTIME), to empty.
- */
-static char *
-putrec(struct log *l, char *p, const char *name, long long n, int64_t from)
-{
-	p = puts_(p, name);
-	memcpy(p, ";;;;;;;", 7);	/* proto .. natport */
-	p += 7;
-	if (n >= 0)
-		p += sprintf(p, "%lld", n);
-	memcpy(p, ";;;;;", 5);		/* id, opkts .. rbytes */
-	p = putt(p + 5, &l->tf, from);
-	*p++ = '\n';
-	return p;
-}
-
-/*
- * log_lost: append the "lost" record of the events ctparse dropped: at
- * the time of the last, from the time of the first (csv.h)
- */
-static void
-log_lost(struct log *l)
-{
-	char *p = putt(l->buf + l->len, &l->tf, l->dropto);
-
-	p = putrec(l, p, "lost", (long long)l->dropped, l->dropfrom);
-	l->len = (size_t)(p - l->buf);
-}
-
-/* log_flush: write what waits; while failing, at most once a second */
-static void
-log_flush(struct log *l)
-{
-	time_t t = time(NULL);
-
-	if (l->failing && t < l->retry)
-		return;
-	if (log_write(l) < 0) {
-		l->retry = t + 1;
-		return;
-	}
-	if (l->dropped > 0) {
-		log_lost(l);
-		l->dropped = 0;
-		if (log_write(l) < 0) {
-			l->retry = t + 1;
-			return;
-		}
-	}
-	if (l->failing)
-		warn("writing %s again", l->path);
-	l->failing = 0;
-}
-
-/*
- * log_room: room for one more line (1), or it is dropped (0): an event is
- * counted for the "lost" record, a record in recdrops (a record claims,
- * so a missing one loses nothing; a snapshot whose open records were not
- * all kept is not written).
- */
-static int
-log_room(struct log *l, int64_t t, int event)
-{
-	if (l->len >= FLUSHAT)
-		log_flush(l);
-	if (l->len + 2 * OUTLINE <= PENDMAX)	/* keep room for "lost" */
-		return 1;
-	if (!event)
-		l->recdrops++;
-	else {
-		if (l->dropped++ == 0)
-			l->dropfrom = t;
-		l->dropto = t;
-		l->droptotal++;
-	}
-	return 0;
-}
-
 static void writesnap(struct run *r, int64_t t);
 
 /*
@@ -403,16 +155,12 @@ static void writesnap(struct run *r, int64_t t);
 static void
 newday(struct run *r, int64_t t)
 {
-	struct log *l = &r->l;
-	int64_t d = dayof(t);
+	int64_t d = tm_day(t, lflag);
 
-	log_flush(l);
-	log_close(l);
-	log_path(l, t);
-	log_open(l);
+	logf_reopen(&r->l, t);
 	if (d > r->maxday) {
 		if (r->maxday != INT64_MIN && r->tab == T_ON)
-			writesnap(r, daystart(d));
+			writesnap(r, tm_daystart(d, lflag));
 		r->maxday = d;
 	}
 }
@@ -426,32 +174,19 @@ newday(struct run *r, int64_t t)
 static char *
 out(struct run *r, int64_t t, int event)
 {
-	struct log *l = &r->l;
-	char *p;
-
-	if (l->daily && dayof(t) != l->day && !(r->phase == P_DUMP &&
-	    r->ndump > 0))
+	if (logf_otherday(&r->l, t) && !(r->phase == P_DUMP && r->ndump > 0))
 		newday(r, t);
-	if (!log_room(l, t, event))
-		return NULL;
-	p = l->buf + l->len;
-	return putt(p, &l->tf, t);
+	return logf_line(&r->l, t, event);
 }
 
-static void
-done(struct log *l, char *p)
-{
-	l->len = (size_t)(p - l->buf);
-}
-
-/* rec: write a coverage record (see putrec) */
+/* rec: write a coverage record (see logf_rec) */
 static void
 rec(struct run *r, int64_t t, const char *name, long long n, int64_t from)
 {
 	char *p = out(r, t, 0);
 
 	if (p != NULL)
-		done(&r->l, putrec(&r->l, p, name, n, from));
+		logf_done(&r->l, logf_rec(&r->l, p, name, n, from));
 }
 
 /* openrec: an open record of key (proto .. id) from from (kern: whole s) */
@@ -463,12 +198,12 @@ openrec(struct run *r, int64_t t, const char *key, size_t n, int64_t from,
 
 	if (p == NULL)
 		return;
-	p = puts_(p, "open");
-	memcpy(p, key, n);
-	memcpy(p + n, ";;;;;", 5);	/* id, opkts .. rbytes */
-	p = putt(p + n + 5, kern ? &r->l.tfs : &r->l.tf, from);
+	memcpy(p, "open;", 5);
+	memcpy(p + 5, key, n);
+	memcpy(p + 5 + n, ";;;;;", 5);	/* id, opkts .. rbytes */
+	p = logf_time(p + n + 10, kern ? &r->l.tfs : &r->l.tf, from);
 	*p++ = '\n';
-	done(&r->l, p);
+	logf_done(&r->l, p);
 }
 
 /* snaprec: a snapshot of n open records, unless one of them was dropped */
@@ -693,7 +428,7 @@ event(struct run *r, const struct ctev *ev, int64_t t)
 		[CTEV_NEW] = { "start;", 6 }, [CTEV_UPDATE] = { "update;", 7 },
 		[CTEV_DESTROY] = { "stop;", 5 },
 	};
-	char scratch[OUTLINE], *key, *p;
+	char scratch[LOGF_LINEMAX], *key, *p;
 	size_t kn;
 
 	if ((p = out(r, t, 1)) != NULL) {
@@ -706,7 +441,7 @@ event(struct run *r, const struct ctev *ev, int64_t t)
 			p = put(p, ev->obytes);
 			p = put(p, ev->rpkts);
 			p = put(p, ev->rbytes);
-			p = putt(p, &r->l.tfs, ev->kstart);
+			p = logf_time(p, &r->l.tfs, ev->kstart);
 			if (ev->kstop != NOTIME)
 				p += tm_fmt(&r->l.tfs, p, ev->kstop);
 		} else {
@@ -714,7 +449,7 @@ event(struct run *r, const struct ctev *ev, int64_t t)
 			p += 5;
 		}
 		*p++ = '\n';
-		done(&r->l, p);
+		logf_done(&r->l, p);
 	} else if (r->tab == T_ON) {	/* dropped: the table still learns */
 		key = scratch;
 		kn = (size_t)(putkey(key, ev) - key);
@@ -731,7 +466,7 @@ event(struct run *r, const struct ctev *ev, int64_t t)
 static void
 dumpline(struct run *r, const struct ctev *ev)
 {
-	char key[OUTLINE];
+	char key[LOGF_LINEMAX];
 	size_t kn = (size_t)(putkey(key, ev) - key) - 1;
 
 	if (r->phase == P_EVENTS || r->phase == P_EXITED)
@@ -816,7 +551,7 @@ static int
 idle(void *arg, int fd)
 {
 	struct run *r = arg;
-	struct log *l = &r->l;
+	struct logf *l = &r->l;
 	sigset_t block, old;
 	fd_set rfds;
 	struct timespec ts, *tsp = NULL;
@@ -825,7 +560,7 @@ idle(void *arg, int fd)
 
 	drained(r, fd);
 	alive(r, r->seen);
-	log_flush(l);
+	logf_flush(l);
 	sigemptyset(&block);
 	sigaddset(&block, SIGHUP);
 	sigaddset(&block, SIGTERM);
@@ -878,22 +613,17 @@ excerpt(struct span s)
 static void
 reopen(struct run *r)
 {
-	struct log *l = &r->l;
 	int64_t t = r->live ? (r->last > r->seen ? r->last : r->seen) :
 	    r->clock;
 
 	if (t == NOTIME || t == 0)
 		t = now();
-	if (l->daily && dayof(t) != l->day) {
+	if (logf_otherday(&r->l, t)) {
 		newday(r, t);
 		return;
 	}
-	log_flush(l);
-	log_close(l);
-	if (l->daily)
-		log_path(l, t);
-	log_open(l);
-	if (l->fresh && r->tab == T_ON && (r->live || r->known))
+	logf_reopen(&r->l, t);
+	if (r->l.fresh && r->tab == T_ON && (r->live || r->known))
 		writesnap(r, t);
 }
 
@@ -928,26 +658,6 @@ finish(struct run *r, int eof)
 	rec(r, t, "end", -1, r->begin);
 }
 
-/* unwritten: the events among the lines still waiting (not logged) */
-static unsigned long long
-unwritten(const struct log *l)
-{
-	const char *p = l->buf, *e = l->buf + l->len, *q;
-	unsigned long long n = 0;
-
-	for (; p < e; p = q + 1) {
-		q = memchr(p, '\n', (size_t)(e - p));
-		if (q == NULL)
-			q = e;
-		p = memchr(p, ';', (size_t)(q - p));
-		if (p != NULL && (strncmp(p, ";start;", 7) == 0 ||
-		    strncmp(p, ";stop;", 6) == 0 ||
-		    strncmp(p, ";update;", 8) == 0))
-			n++;
-	}
-	return n;
-}
-
 int
 main(int argc, char *argv[])
 {
@@ -963,7 +673,7 @@ main(int argc, char *argv[])
 	};
 	static struct run run;
 	struct run *r = &run;
-	struct log *l = &run.l;
+	struct logf *l = &run.l;
 	struct sigaction sa;
 	struct rd in;
 	struct span line;
@@ -1011,23 +721,9 @@ main(int argc, char *argv[])
 	if (oflag != NULL && *oflag == '\0')
 		usage();
 
-	l->tmpl = oflag;
-	l->daily = oflag != NULL && strchr(oflag, '%') != NULL;
-	l->fd = oflag == NULL ? STDOUT_FILENO : -1;
-	if (oflag != NULL && !l->daily)
-		snprintf(l->path, sizeof(l->path), "%s", oflag);
-	l->day = INT64_MIN;
-	tm_fmtinit(&l->tf, (lflag ? TM_LOCAL : 0) | (sflag ? TM_SECONDS : 0));
-	tm_fmtinit(&l->tfs, (lflag ? TM_LOCAL : 0) | TM_SECONDS);
-	if ((l->buf = malloc(PENDMAX)) == NULL)
-		die(EXIT_TROUBLE, "out of memory:");
-	if (oflag != NULL && !l->daily && log_open(l) < 0 &&
-	    errno != ENOSPC && errno != EDQUOT)
-		die(EXIT_TROUBLE, "cannot open %s:", l->path);
-	if (hflag && oflag == NULL) {
-		memcpy(l->buf, CSV_HEADER "\n", sizeof(CSV_HEADER));
-		l->len = sizeof(CSV_HEADER);
-	}
+	if (logf_init(l, oflag, (lflag ? TM_LOCAL : 0) |
+	    (sflag ? TM_SECONDS : 0), hflag) < 0)
+		die(EXIT_TROUBLE, "cannot open %s:", oflag);
 	r->begin = r->last = r->ctlast = r->clock = NOTIME;
 	r->maxday = INT64_MIN;
 	ot_init(&r->ot, TABMAX);
@@ -1106,7 +802,8 @@ main(int argc, char *argv[])
 				r->ctseen = 1;
 				r->phase = P_EVENTS;
 				nev++;	/* less droptotal: written */
-				if (!r->live && r->clock >= r->beat + iflag * TM_USEC)
+				if (!r->live &&
+				    r->clock >= r->beat + iflag * TM_USEC)
 					alive(r, r->clock);
 				break;
 			case CT_DUMP:
@@ -1164,20 +861,19 @@ main(int argc, char *argv[])
 
 	finish(r, eof);
 	l->failing = 0;		/* a last try, now */
-	log_flush(l);
-	nwait = unwritten(l);
+	logf_flush(l);
+	nwait = logf_unwritten(l);
 	if (l->len > 0 || l->dropped > 0) {
 		warn("%zu bytes (%llu events) and %llu dropped events could "
 		    "not be written to %s", l->len, nwait, l->dropped, l->path);
 		status = EXIT_TROUBLE;
 	}
-	log_close(l);
-	free(l->buf);
+	logf_free(l);
 	ot_clear(&r->ot);
 	free(r->held);
 	free(r->hkeys);
-	fprintf(stderr, "ctparse: %llu events written, %llu dropped, %llu lines "
-	    "rejected, %llu conntrack losses\n", nev - l->droptotal - nwait,
-	    l->droptotal + nwait, nbad, nlost);
+	fprintf(stderr, "ctparse: %llu events written, %llu dropped, "
+	    "%llu lines rejected, %llu conntrack losses\n",
+	    nev - l->droptotal - nwait, l->droptotal + nwait, nbad, nlost);
 	return status;
 }

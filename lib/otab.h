@@ -6,12 +6,12 @@
  * natport;id exactly as a log line writes them (the id keeps apart the
  * flows of a reused tuple), and the instant it began ("from": the time of
  * its start line, or the kernel's start from a dump, whole seconds: kern
- * is set), OT_NOTIME when not known.  Two flows never share a key: a put with the key of an open flow
- * replaces it (two live conntrack entries never share id and tuple, so
- * the old one's stop was lost).
+ * is set), OT_NOTIME when not known.  Two flows never share a key: a
+ * put with the key of an open flow replaces it (two live conntrack
+ * entries never share id and tuple, so the old one's stop was lost).
  *
  * Memory: one malloc(3) of the key and 32 bytes per flow, and a pointer
- * per flow for the buckets (about 110 bytes a flow with an IPv4 key).  The
+ * per flow for the buckets (about 125 bytes a flow, measured).  The
  * caller bounds it: ot_put refuses a flow beyond max and leaves the table
  * as it was.  Iteration order is the buckets', not the order of puts.
  */

@@ -419,3 +419,28 @@ tm_fromlocal(int64_t wall, int64_t sol[2])
 	}
 	return n;
 }
+
+int64_t
+tm_day(int64_t usec, int local)
+{
+	int64_t s = floordiv(usec, TM_USEC);
+
+	if (local)
+		s += tm_offset(s);
+	return floordiv(s, 86400);
+}
+
+int64_t
+tm_daystart(int64_t d, int local)
+{
+	int64_t lo = d * 86400 - 2 * 86400, hi = d * 86400 + 2 * 86400, mid;
+
+	while (lo < hi) {	/* the first second of a day >= d */
+		mid = lo + (hi - lo) / 2;
+		if (tm_day(mid * TM_USEC, local) >= d)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return lo * TM_USEC;
+}

@@ -60,6 +60,15 @@ int tm_parsearg(const char *s, int64_t *usec, char *why, size_t whylen);
 long tm_offset(int64_t sec);
 
 /*
+ * tm_day: the day (days since 1970-01-01) an instant (microseconds) falls
+ * in, UTC or local (per TZ); tm_daystart: the first instant of day d,
+ * found by bisection on tm_day, so that a local midnight a clock change
+ * skips needs no rule of its own.
+ */
+int64_t tm_day(int64_t usec, int local);
+int64_t tm_daystart(int64_t d, int local);
+
+/*
  * tm_fromlocal: the instants (seconds) at which the local clock, per TZ,
  * read wall (seconds since 1970-01-01T00:00 of that clock), in increasing
  * order in sol; returns how many: 1, 2 for a time repeated when clocks go
