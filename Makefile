@@ -57,12 +57,16 @@ t/bmhtest: t/bmhtest.c $(LIB)
 	$(CC) $(CFLAGS) $(CT_CPPFLAGS) $(CPPFLAGS) $(LDFLAGS) -o $@ t/bmhtest.c \
 	    $(LIB)
 
+t/otabtest: t/otabtest.c $(LIB)
+	$(CC) $(CFLAGS) $(CT_CPPFLAGS) $(CPPFLAGS) $(LDFLAGS) -o $@ t/otabtest.c \
+	    $(LIB)
+
 t/actest: t/actest.c $(LIB)
 	$(CC) $(CFLAGS) $(CT_CPPFLAGS) $(CPPFLAGS) $(LDFLAGS) -o $@ t/actest.c \
 	    $(LIB)
 
 # TESTS: the suites to run (default: every t/*.bats)
-check: all t/bmhtest t/actest
+check: all t/bmhtest t/actest t/otabtest
 	LC_ALL=C TZ=UTC BATS=$(BATS) sh t/run.sh $(TESTS)
 
 # The suites of the C tools built with AddressSanitizer and
@@ -125,7 +129,7 @@ uninstall:
 	for f in $(MAN); do rm -f $(DESTDIR)$(MANDIR)/$${f#cmd/}; done
 
 clean:
-	rm -f $(BIN) $(BIN:=.o) $(LIBOBJ) $(LIB) t/bmhtest t/actest
+	rm -f $(BIN) $(BIN:=.o) $(LIBOBJ) $(LIB) t/bmhtest t/actest t/otabtest
 	rm -rf t/fuzz/bin
 
 .PHONY: all check check-sanitize fuzz demo bench install uninstall clean

@@ -717,3 +717,11 @@ daily() {
 	TZ=Europe/Berlin ctparse -l -o "$TMP/current.csv" "$TMP/in" 2>/dev/null
 	expect_eq local "$(sed -n 2p "$TMP/current.csv" | cut -d';' -f1)" "2026-11-27T06:30:00.000001+01:00"
 }
+
+@test "the table of open flows: every operation against a naive one, and its bound (t/otabtest)" {
+	for seed in 1 2 3; do
+		run "$BATS_TEST_DIRNAME/otabtest" $seed 200000
+		[ "$status" -eq 0 ] || fail "seed $seed: $output"
+		expect_eq "seed $seed" "$output" "200000 operations, 0 failed"
+	done
+}
