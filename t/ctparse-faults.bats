@@ -173,3 +173,30 @@ whole='^2026-11-2[78]T[0-9:.]+Z;start;udp;10\.0\.[0-9]+\.[0-9]+;[0-9]+;192\.0\.2
 	grep -q "events) and 0 dropped events could not be written to $TMP/mnt/log" "$TMP/err" ||
 		fail "$(cat "$TMP/err")"
 }
+
+@test "more open flows than the table holds: a warning, the dump's snapshot, no daily snapshot" {
+	mkdir "$TMP/log"
+	n=2097153	# TABMAX + 1
+	# live input: the dump on today's clock, then an event of tomorrow:
+	# the first line of a new day, where a trusted table would be written
+	tomorrow=$(( $(date +%s) + 86400 ))
+	{
+		ct_notice
+		awk -v n=$n 'BEGIN { for (i = 0; i < n; i++)
+			printf "tcp      6 1 src=10.%d.%d.%d dst=192.0.2.1 sport=%d dport=2 src=192.0.2.1 dst=198.51.100.1 sport=2 dport=%d id=%d\n",
+			    i % 200, int(i / 200) % 250, int(i / 50000) + 1, 1024 + i % 60000, 1024 + i % 64000, i }'
+		ct_dumped $n
+		ct_new "$tomorrow.000001" 10.30.0.4 1003 20003 13
+	} | /usr/bin/time -f '%M' -o "$TMP/rss" ctparse -o "$TMP/log/%Y-%m-%d.csv" 2>"$TMP/err" ||
+		fail "status $?: $(cat "$TMP/err")"
+	grep -q "^ctparse: more than 2097152 open flows: no snapshots until the next complete dump" "$TMP/err" ||
+		fail "$(cat "$TMP/err")"
+	# the dump's own snapshot holds: its open records are all there
+	grep ';snapshot;' "$TMP"/log/*.csv | cut -d';' -f2,10 >"$TMP/snaps"
+	expect_eq snapshots "$(cut -d: -f2- "$TMP/snaps")" "snapshot;$n"
+	f=$TMP/log/$(date -u -d "@$tomorrow" +%Y-%m-%d).csv
+	expect_eq "the next day" "$(grep -c ";" "$f"),$(grep -c ";open;" "$f")" 1,0	# the event
+	# the table's memory was given back: what is left is the bound's worth
+	[ "$(cat "$TMP/rss")" -lt 400000 ] || fail "max RSS $(cat "$TMP/rss") kB"
+	rm -rf "$TMP/log"
+}
