@@ -632,6 +632,13 @@ daily() {
 	{ ct_notice; ct_dump $A 1001 20001 11; ct_dumped 1; } >"$TMP/in"
 	ctparse "$TMP/in" >"$TMP/out" 2>"$TMP/err" || fail "status $?"
 	expect_eq "no claim" "$(cat "$TMP/out")" ""
+	# after an event, a dump with none after it is dropped with a warning
+	{ ct_new 1795757400.000001 $A 1001 20001 11; ct_notice; ct_dump $B 1002 20002 12; ct_dumped 1; } >"$TMP/in"
+	ctparse "$TMP/in" >"$TMP/out" 2>"$TMP/err" || fail "status $?"
+	grep -q '^ctparse: 1 lines of a dump with no event after them: their time is not known, not logged' "$TMP/err" ||
+		fail "$(cat "$TMP/err")"
+	expect_eq "restart, end" "$(records "$TMP/out" | cut -d';' -f1,2,15 | tr '\n' ' ')" \
+	    "$T0.000001Z;begin;$T0.000001Z $T0.000001Z;restart;$T0.000001Z $T0.000001Z;end;$T0.000001Z "
 	: | ctparse >"$TMP/out" 2>/dev/null
 	expect_eq "empty input" "$(cat "$TMP/out")" ""
 }
