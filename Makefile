@@ -24,12 +24,12 @@ SCRIPT = cmd/cttrace
 MAN = cmd/ctcat.1 cmd/ctgrep.1 cmd/ctparse.1 cmd/cttime.1 cmd/cttrace.1 \
 	cmd/ctverdict.1 cmd/ctzip.1
 LIBHDR = lib/ac.h lib/bmh.h lib/cover.h lib/csv.h lib/ctev.h lib/err.h \
-	lib/flow.h lib/logdir.h lib/natkey.h lib/proc.h lib/query.h lib/rd.h \
-	lib/span.h lib/tin.h lib/tm.h lib/tmpfd.h lib/wr.h lib/zidx.h \
-	lib/zmark.h
+	lib/flow.h lib/logdir.h lib/logf.h lib/natkey.h lib/otab.h lib/proc.h \
+	lib/query.h lib/rd.h lib/span.h lib/tin.h lib/tm.h lib/tmpfd.h \
+	lib/wr.h lib/zidx.h lib/zmark.h
 LIBOBJ = lib/ac.o lib/bmh.o lib/cover.o lib/csv.o lib/ctev.o lib/err.o \
-	lib/flow.o lib/logdir.o lib/natkey.o lib/proc.o lib/query.o lib/rd.o \
-	lib/tin.o lib/tm.o lib/tmpfd.o lib/wr.o \
+	lib/flow.o lib/logdir.o lib/logf.o lib/natkey.o lib/otab.o lib/proc.o \
+	lib/query.o lib/rd.o lib/tin.o lib/tm.o lib/tmpfd.o lib/wr.o \
 	lib/zidx.o lib/zmark.o
 LIB = lib/libct.a
 
@@ -66,19 +66,24 @@ t/bmhtest: t/bmhtest.c $(LIB)
 	$(CC) $(CFLAGS) $(CT_CPPFLAGS) $(CPPFLAGS) $(LDFLAGS) -o $@ t/bmhtest.c \
 	    $(LIB)
 
+t/otabtest: t/otabtest.c $(LIB)
+	$(CC) $(CFLAGS) $(CT_CPPFLAGS) $(CPPFLAGS) $(LDFLAGS) -o $@ t/otabtest.c \
+	    $(LIB)
+
 t/actest: t/actest.c $(LIB)
 	$(CC) $(CFLAGS) $(CT_CPPFLAGS) $(CPPFLAGS) $(LDFLAGS) -o $@ t/actest.c \
 	    $(LIB)
 
 # TESTS: the suites to run (default: every t/*.bats)
-check: all t/bmhtest t/actest
+check: all t/bmhtest t/actest t/otabtest
 	LC_ALL=C TZ=UTC BATS=$(BATS) sh t/run.sh $(TESTS)
 
 # The suites of the C tools built with AddressSanitizer and
 # UndefinedBehaviorSanitizer (in-tree, so the normal build is cleaned before
-# and after).  Left out, to keep CI under its time: the shell front ends'
-# suites (cttrace, ctcompress, make), whose C paths the others drive, and
-# the end-to-end NAT test, which make check runs.
+# and after); TESTS, when given, instead of SANITIZE_TESTS.  Left out, to
+# keep CI under its time: the shell front ends' suites (cttrace, ctcompress,
+# make), whose C paths the others drive, and the end-to-end NAT test, which
+# make check runs.
 SANITIZE = -fsanitize=address,undefined -fno-sanitize-recover=all \
 	-fno-omit-frame-pointer -g -O1
 SANITIZE_TESTS = t/ctcat.bats t/ctgrep.bats t/ctgrep-multi.bats \
@@ -87,8 +92,8 @@ SANITIZE_TESTS = t/ctcat.bats t/ctgrep.bats t/ctgrep-multi.bats \
 	t/ctverdict.bats t/ctzip.bats t/ctzip-filter.bats t/natkey.bats
 check-sanitize:
 	$(MAKE) clean
-	$(MAKE) CFLAGS="-std=c11 -Wall -Wextra $(SANITIZE)" \
-		LDFLAGS="$(SANITIZE)" TESTS="$(SANITIZE_TESTS)" check; \
+	t="$(TESTS)"; $(MAKE) CFLAGS="-std=c11 -Wall -Wextra $(SANITIZE)" \
+		LDFLAGS="$(SANITIZE)" TESTS="$${t:-$(SANITIZE_TESTS)}" check; \
 		s=$$?; $(MAKE) clean; exit $$s
 
 # libFuzzer harnesses (t/fuzz/NAME.c over lib/), each run FUZZTIME seconds
@@ -135,7 +140,7 @@ uninstall:
 	for f in $(MAN); do rm -f $(DESTDIR)$(MANDIR)/$${f#cmd/}; done
 
 clean:
-	rm -f $(BIN) $(BIN:=.o) $(LIBOBJ) $(LIB) t/bmhtest t/actest
+	rm -f $(BIN) $(BIN:=.o) $(LIBOBJ) $(LIB) t/bmhtest t/actest t/otabtest
 	rm -rf t/fuzz/bin
 
 .PHONY: all check check-sanitize fuzz demo bench install uninstall clean

@@ -54,6 +54,8 @@
  *   lost	conntrack reported that it lost events (ENOBUFS) at this
  *		time; id: how many, when known.  Events from a little
  *		before (readers take their skew) to here may be missing.
+ *		With "from" set, ctparse itself had to drop id events
+ *		(writes failing), from "from" to this time
  * Records a reader adds to what it passes on, never written to a log
  * file (ctcat):
  *   nolog	no log file holds lines from this time to "to" (when it
@@ -64,9 +66,10 @@
  *
  * So a time is covered when an alive, end or snapshot record at or after
  * it has "from" at or before it, and no restart, lost, nolog, unread or
- * eof record takes it away (lib/cover.h).  A log without any begin,
- * alive, end or snapshot record (written before they existed) covers what
- * its files hold, less the lost records.
+ * eof record takes it away (lib/cover.h; a lost record takes away from
+ * its "from", or from a little before it without one, to its time).  A
+ * log without any begin, alive, end or snapshot record (written before
+ * they existed) covers what its files hold, less the lost records.
  */
 #ifndef CT_CSV_H
 #define CT_CSV_H

@@ -2,11 +2,13 @@
 #include <arpa/inet.h>
 #include <stdint.h>
 #include <string.h>
+#include <time.h>
 #ifdef __SSE2__
 #include <emmintrin.h>
 #endif
 
 #include "ctev.h"
+#include "tm.h"
 
 /* how a protocol's tuples name their ports */
 enum l4kind { L4_OTHER, L4_PORTS, L4_ICMP, L4_GRE };
@@ -169,20 +171,189 @@ classify(struct span name, struct span num)
 	return -1;
 }
 
-/* conntrack's messages on stderr, merged into the stream by 2>&1 */
+/*
+ * conntrack's messages on stderr, merged into the stream by 2>&1 (see
+ * ctev.h).  The summaries are "conntrack vX (conntrack-tools): " and the
+ * count (old versions print the count alone).
+ */
 static int
-message(const char *p, const char *e)
+message(const char *p, const char *e, struct ctev *ev)
 {
+	static const char entries[] = " flow entries have been shown.";
+	const size_t en = sizeof(entries) - 1;
+	const char *q, *d;
+
 	if (startswith(p, e, "WARNING: We have hit ENOBUFS!"))
 		return CT_LOST;
-	if (startswith(p, e, "NOTICE: Netlink socket buffer size") ||
-	    startswith(p, e, "This message means that the current netlink") ||
+	if (startswith(p, e, "NOTICE: Netlink socket buffer size"))
+		return CT_START;
+	if (startswith(p, e, "This message means that the current netlink") ||
 	    startswith(p, e, "Please, check --buffer-size"))
 		return CT_NOISE;
-	if ((startswith(p, e, "conntrack v") || isdig((unsigned char)*p)) &&
-	    memmem(p, (size_t)(e - p), "flow events have been shown", 27))
-		return CT_NOISE;
+	if (!startswith(p, e, "conntrack v") && !isdig((unsigned char)*p))
+		return CT_BAD;
+	if (memmem(p, (size_t)(e - p), "flow events have been shown", 27))
+		return CT_EXIT;
+	if ((size_t)(e - p) > en && memcmp(e - en, entries, en) == 0) {
+		for (q = d = e - en; d > p && isdig((unsigned char)d[-1]); d--)
+			;
+		if (d < q && q - d <= 10 && (d == p || d[-1] == ' ')) {
+			ev->id.p = d;
+			ev->id.n = (size_t)(q - d);
+			return CT_DUMPEND;
+		}
+	}
 	return CT_BAD;
+}
+
+/*
+ * -o ktimestamp.  libnetfilter_conntrack writes "[start=%s]" with ctime(3)
+ * of the kernel's time in seconds: "Fri Nov 27 06:21:07 2026", the day of
+ * the month padded with a blank ("Nov  7").
+ */
+#define NOWALL INT64_MIN
+
+/* kword: 7 or 6 for a word that opens [start= or [stop=, else 0 */
+static int
+kword(struct span w)
+{
+	if (w.n >= 7 && memcmp(w.p, "[start=", 7) == 0)
+		return 7;
+	if (w.n >= 6 && memcmp(w.p, "[stop=", 6) == 0)
+		return 6;
+	return 0;
+}
+
+static int
+num2(const char *p, int *v)
+{
+	if (!isdig((unsigned char)p[0]) || !isdig((unsigned char)p[1]))
+		return -1;
+	*v = (p[0] - '0') * 10 + (p[1] - '0');
+	return 0;
+}
+
+/*
+ * ctimewall: ctime's text, exactly p[0..n), as seconds of the local clock
+ * since 1970-01-01T00:00 (tm_fromlocal); -1 if it is not that text.  The
+ * weekday must be the date's, so little else passes for a time.
+ */
+static int
+ctimewall(const char *p, size_t n, int64_t *wall)
+{
+	static const char mon[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
+	static const char wday[] = "SunMonTueWedThuFriSat";
+	const char *e = p + n, *q;
+	int m, d, h, mi, s, y, yl, mdays;
+	int64_t days;
+
+	if (n < 24 || n > 25 || p[3] != ' ' || p[7] != ' ')
+		return -1;
+	for (m = 0; m < 12 && memcmp(p + 4, mon + 3 * m, 3) != 0; m++)
+		;
+	if (m == 12)
+		return -1;
+	q = p + 8;
+	if (*q == ' ')
+		q++;
+	if (!isdig((unsigned char)*q))
+		return -1;
+	d = *q++ - '0';
+	if (isdig((unsigned char)*q))
+		d = d * 10 + (*q++ - '0');
+	if (e - q != 14 || q[0] != ' ' || num2(q + 1, &h) < 0 || q[3] != ':' ||
+	    num2(q + 4, &mi) < 0 || q[6] != ':' || num2(q + 7, &s) < 0 ||
+	    q[9] != ' ' || num2(q + 10, &y) < 0 || num2(q + 12, &yl) < 0)
+		return -1;
+	y = y * 100 + yl;
+	mdays = m == 1 ? 28 + (y % 4 == 0 && (y % 100 != 0 || y % 400 == 0)) :
+	    30 + ((m + (m > 6)) % 2 == 0);
+	if (d < 1 || d > mdays || h > 23 || mi > 59 || s > 60)
+		return -1;
+	days = tm_days(y, m + 1, d);
+	if (memcmp(p, wday + 3 * ((days % 7 + 11) % 7), 3) != 0)
+		return -1;
+	*wall = days * 86400 + h * 3600 + mi * 60 + (s == 60 ? 59 : s);
+	return 0;
+}
+
+/*
+ * kinstant: the instant (microseconds) of local time wall: of two (a
+ * repeated hour), the one nearest to ref (seconds) when nearest, else the
+ * latest at or before ref (or the earlier when both are after it).
+ */
+static int64_t
+kinstant(int64_t wall, int64_t ref, int nearest)
+{
+	int64_t sol[2];
+	int n = tm_fromlocal(wall, sol);
+
+	if (n == 0)
+		return CTEV_NOTIME;
+	if (n == 2) {
+		if (nearest) {
+			if ((sol[1] > ref ? sol[1] - ref : ref - sol[1]) <
+			    (sol[0] > ref ? sol[0] - ref : ref - sol[0]))
+				sol[0] = sol[1];
+		} else if (sol[1] <= ref)
+			sol[0] = sol[1];
+	}
+	return sol[0] * TM_USEC;
+}
+
+/* deltaof: the value of delta-time= (seconds), or -1 */
+static int64_t
+deltaof(struct span v)
+{
+	int64_t d = 0;
+	size_t i;
+
+	if (v.n == 0 || v.n > 10)
+		return -1;
+	for (i = 0; i < v.n; i++) {
+		if (!isdig((unsigned char)v.p[i]))
+			return -1;
+		d = d * 10 + (v.p[i] - '0');
+	}
+	return d;
+}
+
+/*
+ * ktimes: ev->kstart and kstop from the local times read (see ctev.h);
+ * dspan is delta-time='s value (n == 0: none)
+ */
+static void
+ktimes(struct ctev *ev, int64_t wstart, int64_t wstop, struct span dspan)
+{
+	int64_t ref, delta;
+
+	ev->kstart = ev->kstop = CTEV_NOTIME;
+	if (wstart == NOWALL && wstop == NOWALL)
+		return;
+	ref = ev->hasts ? ev->usec / TM_USEC : (int64_t)time(NULL);
+	if (wstop != NOWALL)
+		ev->kstop = kinstant(wstop, ref, 0);
+	if (wstart != NOWALL) {
+		if (ev->kstop != CTEV_NOTIME)
+			ref = ev->kstop / TM_USEC;
+		delta = deltaof(dspan);
+		ev->kstart = delta >= 0 ? kinstant(wstart, ref - delta, 1) :
+		    kinstant(wstart, ref, 0);
+	}
+}
+
+/* isl3l4: w can open a dump line: a layer-3 or layer-4 name */
+static int
+isl3l4(struct span w)
+{
+	static const char *const names[] = { "ipv4", "ipv6", "tcp", "udp",
+		"udplite", "sctp", "dccp", "icmp", "icmpv6", "gre", "unknown" };
+	size_t i;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (eq(w, names[i], strlen(names[i])))
+			return 1;
+	return 0;
 }
 
 /*
@@ -370,10 +541,13 @@ ctev_parse_ref(const char *s, size_t n, struct ctev *ev, const char **why)
 	struct lex lx;
 	struct tuple t[2];
 	struct span w, k, v, num;
-	int nt = 0, l4, family = 0, intuple = 0, state = 0, key;
-	const char *eqp;
+	int nt = 0, l4, family = 0, intuple = 0, state = 0, key, kw, kind;
+	int64_t wstart = NOWALL, wstop = NOWALL, wall;
+	struct span delta = { NULL, 0 };
+	const char *eqp, *q;
 
 	memset(ev, 0, sizeof(*ev));
+	ev->kstart = ev->kstop = CTEV_NOTIME;
 	memset(t, 0, sizeof(t));
 	if (n > CTEV_MAXLINE) {
 		*why = "line too long";
@@ -393,21 +567,27 @@ ctev_parse_ref(const char *s, size_t n, struct ctev *ev, const char **why)
 		ev->hasts = 1;
 		w = word(&p, &lx);
 	}
+	/* an event's tag, a message, or the first word of a dump line */
+	kind = CT_EVENT;
 	if (EQ(w, "[NEW]"))
 		ev->type = CTEV_NEW;
 	else if (EQ(w, "[DESTROY]"))
 		ev->type = CTEV_DESTROY;
 	else if (EQ(w, "[UPDATE]"))
 		ev->type = CTEV_UPDATE;
-	else {
-		if (!ev->hasts && message(w.p, e) != CT_BAD)
-			return message(w.p, e);
+	else if (!ev->hasts && (kind = message(w.p, e, ev)) != CT_BAD)
+		return kind;
+	else if (!ev->hasts && isl3l4(w)) {
+		ev->type = CTEV_DUMP;
+		kind = CT_DUMP;
+	} else {
 		*why = "not a conntrack event";
 		return CT_BAD;
 	}
 
 	/* [l3name l3num] l4name l4num */
-	w = word(&p, &lx);
+	if (kind == CT_EVENT)
+		w = word(&p, &lx);
 	num = word(&p, &lx);
 	if (EQ(w, "ipv4") || EQ(w, "ipv6")) {
 		family = EQ(w, "ipv4") ? 4 : 6;
@@ -438,6 +618,18 @@ ctev_parse_ref(const char *s, size_t n, struct ctev *ev, const char **why)
 			intuple = 0;
 			if (EQ(w, "[USERSPACE]"))
 				break;	/* portid=, progname= to the end */
+			if ((kw = kword(w)) != 0) {	/* -o ktimestamp */
+				q = memchr(w.p, ']', (size_t)(e - w.p));
+				if (q == NULL) {
+					*why = "unterminated [";
+					return CT_BAD;
+				}
+				if (ctimewall(w.p + kw, (size_t)(q - w.p) - kw,
+				    &wall) == 0)
+					*(kw == 7 ? &wstart : &wstop) = wall;
+				p = q + 1;
+				continue;
+			}
 			if (w.p[w.n - 1] == ']')
 				continue;	/* [UNREPLIED], [ASSURED], ... */
 			while (p < e && *p != ']')	/* [start=Fri Nov 27 ...] */
@@ -540,7 +732,8 @@ ctev_parse_ref(const char *s, size_t n, struct ctev *ev, const char **why)
 				return CT_BAD;
 			}
 			ev->id = v;	/* the last id= is the conntrack id */
-		}
+		} else if (EQ(k, "delta-time"))
+			delta = v;
 		/* mark, secctx, zone, delta-time, helper, use, labels: unused */
 	}
 
@@ -597,7 +790,8 @@ ctev_parse_ref(const char *s, size_t n, struct ctev *ev, const char **why)
 	ev->obytes = t[0].bytes;
 	ev->rpkts = t[1].pkts;
 	ev->rbytes = t[1].bytes;
-	return CT_EVENT;
+	ktimes(ev, wstart, wstop, delta);
+	return kind;
 }
 
 /*
@@ -686,8 +880,10 @@ fast(const char *s, size_t n, struct ctev *ev)
 	const char *p = s, *e = s + n;
 	struct tuple t[2];
 	struct span w;
-	int64_t sec = 0, us = 0;
-	int nd, family = 0;
+	int64_t sec = 0, us = 0, wstart = NOWALL, wstop = NOWALL, wall;
+	struct span delta = { NULL, 0 };
+	const char *q;
+	int nd, family = 0, kw;
 
 	if (n < 20 || *p++ != '[')
 		return -1;
@@ -742,7 +938,16 @@ fast(const char *s, size_t n, struct ctev *ev)
 	while (p < e) {
 		if (!LIT(p, e, " "))
 			return -1;
-		w = val(&p, e);
+		w = val(&p, e);		/* empty after a trailing blank */
+		if (w.n > 0 && w.p[0] == '[' && (kw = kword(w)) != 0) {
+			if ((q = memchr(w.p, ']', (size_t)(e - w.p))) == NULL ||
+			    ctimewall(w.p + kw, (size_t)(q - w.p) - kw,
+			    &wall) < 0)
+				return -1;
+			*(kw == 7 ? &wstart : &wstop) = wall;
+			p = q + 1;
+			continue;
+		}
 		if (w.n >= 2 && w.p[0] == '[' && w.p[w.n - 1] == ']') {
 			if (w.n == 11 && memcmp(w.p, "[USERSPACE]", 11) == 0)
 				break;
@@ -753,8 +958,10 @@ fast(const char *s, size_t n, struct ctev *ev)
 			ev->id.n = w.n - 3;
 			if (!isnum(ev->id, 10))
 				return -1;
-		} else if (!(w.n > 11 && memcmp(w.p, "delta-time=", 11) == 0) &&
-		    !(w.n > 5 && memcmp(w.p, "mark=", 5) == 0))
+		} else if (w.n > 11 && memcmp(w.p, "delta-time=", 11) == 0) {
+			delta.p = w.p + 11;
+			delta.n = w.n - 11;
+		} else if (!(w.n > 5 && memcmp(w.p, "mark=", 5) == 0))
 			return -1;	/* anything else: the general parser */
 	}
 	if (!isaddr(t[0].src, family) || !isaddr(t[0].dst, family) ||
@@ -780,6 +987,10 @@ fast(const char *s, size_t n, struct ctev *ev)
 	ev->obytes = t[0].bytes;
 	ev->rpkts = t[1].pkts;
 	ev->rbytes = t[1].bytes;
+	if (wstart == NOWALL && wstop == NOWALL)
+		ev->kstart = ev->kstop = CTEV_NOTIME;
+	else
+		ktimes(ev, wstart, wstop, delta);
 	return CT_EVENT;
 }
 

@@ -152,6 +152,7 @@ rd_line(struct rd *r, struct span *s)
 	long n;
 	int cut;
 
+	r->nonl = 0;
 	for (;;) {
 		if (r->hi > r->scan) {
 			nl = memchr(r->buf + r->scan, '\n', r->hi - r->scan);
@@ -199,6 +200,7 @@ rd_line(struct rd *r, struct span *s)
 				return 0;
 			}
 			r->lineno++;
+			r->nonl = 1;
 			return 1;
 		}
 	}

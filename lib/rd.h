@@ -40,6 +40,9 @@ struct rd {
 	int eof;		/* read(2) returned 0, or rd_stop() */
 	int regular;		/* fd is a regular file: reads never block */
 	int skipping;		/* discarding the rest of a cut line */
+	int nonl;		/* rd_line's last line had no '\n': it was
+				   the tail of the input (or of what was read
+				   before rd_stop: maybe half a line) */
 	unsigned long long lineno;	/* number of the line rd_line returned */
 	unsigned long long nread;	/* bytes read so far (tests, benchmarks) */
 	int (*idle)(void *arg, int fd);	/* see above; NULL: none */

@@ -354,3 +354,93 @@ bad:
 	    "@EPOCH", s);
 	return -1;
 }
+
+/* fromlocal: tm_fromlocal without the cache, by tm_parsearg's method */
+static int
+fromlocal(int64_t ws, int64_t sol[2])
+{
+	long cand[3], o;
+	int nc = 0, ns = 0, j, k;
+
+	for (j = -1; j <= 1; j++) {
+		o = tm_offset(ws + j * 86400);
+		for (k = 0; k < nc && cand[k] != o; k++)
+			;
+		if (k == nc)
+			cand[nc++] = o;
+	}
+	for (j = 0; j < nc; j++)
+		if (tm_offset(ws - cand[j]) == cand[j] && ns < 2)
+			sol[ns++] = ws - cand[j];
+	if (ns == 2 && sol[0] > sol[1]) {
+		int64_t t = sol[0];
+
+		sol[0] = sol[1];
+		sol[1] = t;
+	}
+	return ns;
+}
+
+/*
+ * The cache: an hour of local time is kept when its first and its last
+ * second each have one instant, at the same offset: then so has every
+ * second between (zones change their offset at most once an hour).  The
+ * hours of a clock change are resolved second by second, uncached.
+ */
+#define HOURCACHE 64
+
+int
+tm_fromlocal(int64_t wall, int64_t sol[2])
+{
+	static struct {
+		int64_t hour;	/* INT64_MIN: empty */
+		long off;
+	} hc[HOURCACHE];
+	static int init;
+	int64_t h = floordiv(wall, 3600), a[2], b[2];
+	unsigned slot = (unsigned)((uint64_t)h % HOURCACHE);
+	int n, i;
+
+	if (!init) {
+		for (i = 0; i < HOURCACHE; i++)
+			hc[i].hour = INT64_MIN;
+		init = 1;
+	}
+	if (hc[slot].hour == h) {
+		sol[0] = wall - hc[slot].off;
+		return 1;
+	}
+	if ((n = fromlocal(wall, sol)) == 1 &&
+	    fromlocal(h * 3600, a) == 1 && fromlocal(h * 3600 + 3599, b) == 1 &&
+	    h * 3600 - a[0] == wall - sol[0] &&
+	    h * 3600 + 3599 - b[0] == wall - sol[0]) {
+		hc[slot].hour = h;
+		hc[slot].off = (long)(wall - sol[0]);
+	}
+	return n;
+}
+
+int64_t
+tm_day(int64_t usec, int local)
+{
+	int64_t s = floordiv(usec, TM_USEC);
+
+	if (local)
+		s += tm_offset(s);
+	return floordiv(s, 86400);
+}
+
+int64_t
+tm_daystart(int64_t d, int local)
+{
+	int64_t lo = d * 86400 - 2 * 86400, hi = d * 86400 + 2 * 86400, mid;
+
+	while (lo < hi) {	/* the first second of a day >= d */
+		mid = lo + (hi - lo) / 2;
+		if (tm_day(mid * TM_USEC, local) >= d)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return lo * TM_USEC;
+}

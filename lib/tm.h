@@ -59,4 +59,24 @@ int tm_parsearg(const char *s, int64_t *usec, char *why, size_t whylen);
 /* tm_offset: local UTC offset in seconds at an instant (seconds). */
 long tm_offset(int64_t sec);
 
+/*
+ * tm_day: the day (days since 1970-01-01) an instant (microseconds) falls
+ * in, UTC or local (per TZ); tm_daystart: the first instant of day d,
+ * found by bisection on tm_day, so that a local midnight a clock change
+ * skips needs no rule of its own.
+ */
+int64_t tm_day(int64_t usec, int local);
+int64_t tm_daystart(int64_t d, int local);
+
+/*
+ * tm_fromlocal: the instants (seconds) at which the local clock, per TZ,
+ * read wall (seconds since 1970-01-01T00:00 of that clock), in increasing
+ * order in sol; returns how many: 1, 2 for a time repeated when clocks go
+ * back, 0 for one skipped when they go forward.  What it learns about an
+ * hour is cached (64 hours), so a run of times costs no localtime_r(3)
+ * each: TZ must not change while the process runs, and the cache is not
+ * thread-safe (the tools have one thread).
+ */
+int tm_fromlocal(int64_t wall, int64_t sol[2]);
+
 #endif

@@ -2,6 +2,7 @@
 # ctparse on real conntrack captures (t/data/README): every event line is
 # taken, and what it makes of it agrees with an independent reading.
 load helper
+load ctlines
 
 D=$TOP/t/data
 
@@ -15,18 +16,25 @@ events() {	# the number of event lines in a capture
 		n=$(events "$f")
 		grep -q "^ctparse: $n events written, 0 dropped, 0 lines rejected" "$TMP/err" ||
 			fail "$f: want $n events: $(cat "$TMP/err")"
-		expect_eq "$f lines" "$(grep -c -v ';lost;' "$TMP/out")" "$n"
+		expect_eq "$f lines" "$(grep -c -E '^[^;]*;(start|stop|update);' "$TMP/out")" "$n"
+		expect_eq "$f begins" "$(grep -c ';begin;' "$TMP/out")" 1
+		expect_eq "$f ends" "$(tail -n 1 "$TMP/out" | cut -d';' -f2)" end
 	done
 }
 
+# ev FILE: ctparse's events from a capture, less their time and the
+# kernel's (-o ktimestamp)
+ev() {
+	ctparse "$1" 2>/dev/null | flowlines /dev/stdin | cut -d';' -f2-14
+}
+
 @test "listeners with other -o options log the same events" {
-	ctparse "$D/capture-main.txt" 2>/dev/null | cut -d';' -f2- >"$TMP/main"
+	ev "$D/capture-main.txt" >"$TMP/main"
 	for v in noext ktimestamp nots; do
-		ctparse "$D/capture-$v.txt" 2>/dev/null | cut -d';' -f2- | diff "$TMP/main" - ||
-			fail "$v differs"
+		ev "$D/capture-$v.txt" | diff "$TMP/main" - || fail "$v differs"
 	done
 	# without -o id, only the id field is empty
-	ctparse "$D/capture-noid.txt" 2>/dev/null | cut -d';' -f2- >"$TMP/noid"
+	ev "$D/capture-noid.txt" >"$TMP/noid"
 	cut -d';' -f1-8,10- "$TMP/main" | diff - <(cut -d';' -f1-8,10- "$TMP/noid")
 	expect_eq ids "$(cut -d';' -f9 "$TMP/noid" | sort -u)" ""
 }
@@ -42,7 +50,7 @@ events() {	# the number of event lines in a capture
 }
 
 @test "the real ENOBUFS warning becomes one lost record, in place" {
-	run ctparse "$D/capture-enobufs.txt"
+	run sh -c 'ctparse "$1" 2>/dev/null | grep -v -E ";(begin|end|alive);"' sh "$D/capture-enobufs.txt"
 	[ "$status" -eq 0 ]
 	n=$(grep -n ';lost;' <<<"$output" | cut -d: -f1)
 	w=$(grep -n 'WARNING: We have hit ENOBUFS' "$D/capture-enobufs.txt" | cut -d: -f1)
@@ -62,4 +70,21 @@ events() {	# the number of event lines in a capture
 	expect_eq natport "$(cut -d';' -f9 "$TMP/icmp")" "$rid"
 	expect_eq id "$(cut -d';' -f10 "$TMP/icmp")" "$cid"
 	[ "$oid" != "$rid" ] || fail "capture has no rewritten id"
+}
+
+@test "the run script's real output: two dumps, two snapshots, a restart between" {
+	f=$D/capture-dump.txt
+	ctparse -i 0 "$f" >"$TMP/out" 2>"$TMP/err" || fail "status $?"
+	grep -q ' 0 lines rejected' "$TMP/err" || fail "$(cat "$TMP/err")"
+	expect_eq open "$(grep -c ';open;' "$TMP/out")" "$(grep -c '^ipv' "$f")"
+	expect_eq records "$(records "$TMP/out" | cut -d';' -f2,10 | tr '\n' ' ')" \
+	    "begin;0 snapshot;6 restart; snapshot;29 end; "
+	# the restart's from: the first conntrack's last line (files: its
+	# last event's time, which the summary after it takes)
+	last=$(awk '/flow events have been shown/ { print p; exit } /^\[/ { p = $1 }' "$f" | tr -d '[]')
+	from=$(grep ';restart;' "$TMP/out" | cut -d';' -f15)
+	expect_eq from "$(epoch "$from").${from#*.}" "${last%.*}.${last#*.}Z"
+	# every dump line's kernel start is the open record's from
+	expect_eq "kernel starts" "$(grep ';open;' "$TMP/out" | cut -d';' -f15 | grep -c 'Z$')" \
+	    "$(grep -c '\[start=' <(grep '^ipv' "$f"))"
 }

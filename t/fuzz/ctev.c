@@ -3,7 +3,8 @@
  * (ASan/UBSan), it checks what the log format relies on: every field of
  * an accepted event lies inside the line and holds no ';' or newline, so
  * no input can ever split or shift a CSV line; and the fast path reads
- * every line exactly as the reference parser does.
+ * every line exactly as the reference parser does (the kernel's times of
+ * -o ktimestamp included).
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -37,10 +38,16 @@ LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
 
 		if (ctev_parse_ref(s, n, &ref, &why2) != k)
 			abort();
-		if (k == CT_EVENT && memcmp(&ev, &ref, sizeof(ev)) != 0)
+		if ((k == CT_EVENT || k == CT_DUMP) &&
+		    memcmp(&ev, &ref, sizeof(ev)) != 0)
+			abort();
+		if (k == CT_DUMPEND && (ev.id.p != ref.id.p ||
+		    ev.id.n != ref.id.n))
 			abort();
 	}
-	if (k == CT_EVENT) {
+	if (k == CT_DUMPEND)
+		inside(ev.id, s, n);
+	if (k == CT_EVENT || k == CT_DUMP) {
 		struct span *f[] = { &ev.proto, &ev.src, &ev.sport, &ev.dst,
 			&ev.dport, &ev.nat, &ev.natport, &ev.id, &ev.opkts,
 			&ev.obytes, &ev.rpkts, &ev.rbytes };
