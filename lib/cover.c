@@ -147,8 +147,10 @@ cover_record(struct cover *c, enum csvevent ev, int64_t t,
 		}
 		brk(c, from, t, CW_RESTART, t, -1);
 		break;
-	case EV_LOST:
-		brk(c, t - c->skew, t, CW_LOST, t, number(f[F_ID]));
+	case EV_LOST:	/* ctparse's own drops say where they began */
+		if (timefield(f[F_FROM], &from) < 0 || from > t)
+			from = t - c->skew;
+		brk(c, from, t, CW_LOST, t, number(f[F_ID]));
 		break;
 	case EV_NOLOG:
 	case EV_UNREAD:

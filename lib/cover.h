@@ -16,8 +16,10 @@
  *   for is not covered: before a run's begin the log may have a gap, after
  *   its last record nothing is known (a run killed without an end record
  *   is a gap from its last record on).
- * - The breaks take away from that: restart (from, t]; lost [t - skew, t]
- *   (conntrack reads events within the skew of when they happen);
+ * - The breaks take away from that: restart (from, t]; lost [from, t]
+ *   when it has from (events ctparse itself dropped), else [t - skew, t]
+ *   (conntrack's ENOBUFS: it reads events within the skew of when they
+ *   happen);
  *   nolog and unread [t, to), to being the record's to field, else the
  *   time of the next line; eof (t, +inf).
  * - A log that has no begin, alive, end or snapshot record at all was

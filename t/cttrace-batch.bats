@@ -15,8 +15,9 @@ setup_file() {
 	mkdir "$D/plain" "$D/gz" "$D/idx"
 	for day in 1:1795651200:2026-11-26 2:1795737600:2026-11-27; do
 		IFS=: read -r seed t0 name <<<"$day"
-		perl "$BATS_TEST_DIRNAME/bench/gen.pl" -n 30000 -s "$seed" -t "$t0" \
-		    -i 300 | ctparse 2>/dev/null |
+		{ dumphead; perl "$BATS_TEST_DIRNAME/bench/gen.pl" -n 30000 \
+		    -s "$seed" -t "$t0" -i 300; } >"$D/raw"
+		ctparse "$D/raw" 2>/dev/null |
 		    awk -F';' -v OFS=';' '$9 != "" { $9 = 50000 + $9 % 30 } 1' \
 		    >"$D/plain/$name.csv"
 		gzip -c "$D/plain/$name.csv" >"$D/gz/$name.csv.gz"
@@ -145,5 +146,5 @@ ctverdict: $TMP/c:7: yesterday: bad time; use 2026-11-27T10:06:49Z, 2026-11-27T1
 	# one complaint alone: line "-"
 	run cttrace -d "$D/idx" -o tsv 192.0.2.1 50001 '2026-11-27 12:00:00'
 	[ "$status" -eq 1 ]
-	expect_eq single "${lines[1]}" "$(printf -- '-\t192.0.2.1\t50001\t2026-11-27T12:00:00.000000Z\tnone\t\t0\t\t\t\t\t\t\t0\t\tlegacy')"
+	expect_eq single "${lines[1]}" "$(printf -- '-\t192.0.2.1\t50001\t2026-11-27T12:00:00.000000Z\tnone\t\t0\t\t\t\t\t\t\t0\t\tcomplete')"
 }

@@ -54,3 +54,11 @@ traces_agree() {
 		expect_eq "$ip $port $t: ${d##*/}" "$output" "$want"
 	done
 }
+
+# dumphead: what conntrack prints first under the deployment examples (its
+# NOTICE, then a dump, here of no flow: conntrack -L's summary alone), so
+# that a generated capture begins with a snapshot, as a real log does
+dumphead() {
+	echo 'NOTICE: Netlink socket buffer size has been set to 209715200 bytes.'
+	echo 'conntrack v1.4.7 (conntrack-tools): 0 flow entries have been shown.'
+}
