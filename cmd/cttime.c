@@ -300,6 +300,8 @@ flowline(struct query *q, enum csvevent ev, const struct span *f,
 		flow_init(&q->ft);
 		q->ftinit = 1;
 	}
+	if (ev != EV_OPEN)	/* a run of open records ends */
+		flow_mark(&q->ft);
 	if (ev == EV_START)
 		fl = flow_start(&q->ft, f, l, t,
 		    q->more && t >= q->from && t <= q->whi);
@@ -370,6 +372,11 @@ answer(struct query *q, struct wr *out, enum csvevent ev,
 	if (ev >= EV_BEGIN) {	/* a record: of every query */
 		if (!oneflag && !aflag)
 			emit(q, out, l.p, l.n);
+		if (aflag && q->ftinit && ev == EV_SNAPSHOT)
+			flow_snapshot(&q->ft, t, q->wlo);
+		else if (aflag && q->ftinit && (ev == EV_BEGIN ||
+		    ev == EV_END || ev == EV_RESTART || ev == EV_LOST))
+			flow_mark(&q->ft);
 		return;
 	}
 	if (!protook(f) || !dstok(f))

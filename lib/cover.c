@@ -238,7 +238,7 @@ static void
 put(struct cgap *g, size_t max, size_t *k, int64_t from, int64_t to,
     enum cwhy why, int64_t at, long long n)
 {
-	if (from > to)
+	if (from >= to)		/* an instant is no gap */
 		return;
 	if (*k < max) {
 		g[*k].from = from;

@@ -38,6 +38,7 @@ void
 flow_init(struct flowtab *ft)
 {
 	memset(ft, 0, sizeof(*ft));
+	ft->run = 1;		/* srun 0: never listed */
 	ft->nbucket = NBUCKET0;
 	ft->bucket = xmalloc(ft->nbucket * sizeof(ft->bucket[0]));
 	memset(ft->bucket, 0, ft->nbucket * sizeof(ft->bucket[0]));
@@ -180,8 +181,11 @@ flow_open(struct flowtab *ft, const struct span *f, struct span line,
 	int64_t t0;
 
 	kn = keyof(f, k, &h);
-	if ((fl = find(ft, k, kn, h, 0)) == NULL && keep) {
+	if ((fl = find(ft, k, kn, h, 0)) != NULL)
+		fl->srun = ft->run;
+	else if (keep) {
 		fl = add(ft, k, kn, h, 1);
+		fl->srun = ft->run;
 		fl->flags = FL_OPEN;
 		fl->topen = t;
 		fl->l0 = dup(line);
@@ -239,6 +243,39 @@ flow_stop(struct flowtab *ft, const struct span *f, struct span line,
 	fl->n1 = line.n;
 	ktimes(fl, f, t);
 	return fl;
+}
+
+void
+flow_mark(struct flowtab *ft)
+{
+	ft->run++;
+}
+
+void
+flow_snapshot(struct flowtab *ft, int64_t t, int64_t drop)
+{
+	struct flow **pp, *fl, *next;
+	size_t i;
+
+	for (i = 0; i < ft->nbucket; i++)
+		for (pp = &ft->bucket[i]; (fl = *pp) != NULL;) {
+			if (fl->srun == ft->run) {	/* listed: still open */
+				pp = &fl->hnext;
+				continue;
+			}
+			*pp = fl->hnext;	/* not listed: ended by t */
+			fl->hnext = NULL;
+			ft->nopen--;
+			fl->flags |= FL_ENDED;
+			fl->t1 = t;
+		}
+	/* closed flows are not hashed: those ended before drop can go */
+	for (fl = ft->head; fl != NULL; fl = next) {
+		next = fl->next;
+		if (fl->flags & FL_ENDED && fl->t1 < drop)
+			flow_drop(ft, fl);
+	}
+	ft->run++;
 }
 
 void

@@ -43,6 +43,14 @@
  * the events that happened while the kernel's table was dumped after the
  * dump), not a new flow.
  *
+ * A snapshot record says that the open records just before it were every
+ * flow open then.  So an open flow that none of them listed had ended by
+ * then, its stop unknown (lost in an outage, say): it is ended at the
+ * snapshot's time, so that it never looks active after it.  "Just before"
+ * is the run of open records since the last other line the reader gave
+ * (flow_mark): ctparse writes a dump's or a day's open records and then
+ * its snapshot record with nothing between them but, perhaps, heartbeats.
+ *
  * The kernel's times (stop lines with from and to, csv.h): a stop line's
  * time is when conntrack read the DESTROY, up to the garbage collector's
  * delay (seconds) after the flow expired; the kernel's end "to" is the
@@ -82,6 +90,7 @@ struct flow {
 	int flags;
 	int64_t t0, t1;		/* start, end: microseconds */
 	int64_t topen;		/* FL_OPEN: the open record's time */
+	unsigned long srun;	/* the run of open records that last listed it */
 	char *key;		/* "id;proto;src;sport;dst;dport;nat;natport" */
 	size_t keyn;
 	char *l0, *l1;		/* start or open line, stop line (no '\n'),
@@ -95,6 +104,7 @@ struct flowtab {
 	size_t nopen;
 	struct flow *head, *tail;	/* every flow kept */
 	unsigned long long seq;
+	unsigned long run;	/* the current run of open records */
 };
 
 void flow_init(struct flowtab *ft);
@@ -122,6 +132,16 @@ struct flow *flow_open(struct flowtab *ft, const struct span *f,
  */
 struct flow *flow_stop(struct flowtab *ft, const struct span *f,
     struct span line, int64_t t, int orphan);
+
+/* flow_mark: a line that is not an open record: a run of them ends */
+void flow_mark(struct flowtab *ft);
+
+/*
+ * flow_snapshot: a snapshot record at t: every open flow that the run of
+ * open records before it did not list ended by t (see above); those that
+ * ended before drop are forgotten.
+ */
+void flow_snapshot(struct flowtab *ft, int64_t t, int64_t drop);
 
 /* flow_drop: forget a flow that is no longer open */
 void flow_drop(struct flowtab *ft, struct flow *fl);

@@ -165,3 +165,34 @@ base() {
 	cttime -a -P -g -R 0 -f "$TMP/q" "$TMP/log" >"$TMP/out"
 	! grep -q '^!gap' "$TMP/out" || fail "$(cat "$TMP/out")"
 }
+
+@test "a snapshot that does not list an open flow ends it: a stop lost in an outage" {
+	{
+		base | sed '/10:0[2-9]:00/d; /10:10:00/d'
+		flow 10:01:00 start 10.0.0.7 61234
+		rec 10:02:30 restart '' 10:02:10
+		flow 10:02:30.5 open 10.0.0.5 61234 09:00:00
+		rec 10:02:31 snapshot 1 10:00:00
+		for m in 03 04 05 06; do rec 10:$m:00 alive 60 10:00:00; done
+	} >"$TMP/log"
+	printf '%s 61234 %sT10:04:00Z\n' $K $D >"$TMP/q"
+	run cttime -a -f "$TMP/q" "$TMP/log"
+	[[ "$output" != *"10.0.0.7"* ]] || fail "ended by the snapshot, still a candidate: $output"
+	[[ "$output" == *";open;tcp;10.0.0.5;"* ]] || fail "$output"
+	printf '%s 61234 %sT10:01:30Z\n' $K $D >"$TMP/q"
+	run cttime -a -f "$TMP/q" "$TMP/log"
+	[[ "$output" == *";start;tcp;10.0.0.7;"* ]] || fail "before the snapshot: $output"
+	# a heartbeat between the open records and their snapshot changes
+	# nothing: the flow listed stays open
+	{
+		base | sed '/10:0[2-9]:00/d; /10:10:00/d'
+		flow 10:01:00 start 10.0.0.7 61234
+		flow 10:02:30.5 open 10.0.0.7 61234 10:01:00
+		rec 10:02:30.7 alive 60 10:00:00
+		rec 10:02:31 snapshot 1 10:00:00
+		for m in 03 04 05 06; do rec 10:$m:00 alive 60 10:00:00; done
+	} >"$TMP/log"
+	printf '%s 61234 %sT10:04:00Z\n' $K $D >"$TMP/q"
+	run cttime -a -f "$TMP/q" "$TMP/log"
+	[[ "$output" == *";start;tcp;10.0.0.7;"* ]] || fail "listed: $output"
+}
