@@ -80,7 +80,10 @@ find(struct flowtab *ft, const char *k, size_t kn, uint64_t h, int unlink)
 			if (unlink) {
 				*pp = fl->hnext;
 				fl->hnext = NULL;
-				ft->nopen--;
+				if (fl->flags & FL_SNAPEND)	/* not open */
+					fl->flags &= ~FL_SNAPEND;
+				else
+					ft->nopen--;
 			}
 			return fl;
 		}
@@ -144,6 +147,7 @@ flow_start(struct flowtab *ft, const struct span *f, struct span line,
 
 	kn = keyof(f, k, &h);
 	if ((old = find(ft, k, kn, h, 0)) != NULL && old->flags & FL_OPEN &&
+	    !(old->flags & FL_ENDED) &&
 	    !(old->flags & FL_START && !(old->flags & FL_KSTART)) &&
 	    t - old->topen <= FLOW_MERGE && old->topen - t <= FLOW_MERGE) {
 		/* the start of a flow a snapshot listed: the same flow */
@@ -156,7 +160,8 @@ flow_start(struct flowtab *ft, const struct span *f, struct span line,
 		return NULL;
 	}
 	if ((old = find(ft, k, kn, h, 1)) != NULL) {
-		old->t1 = t;
+		if (!(old->flags & FL_ENDED) || t < old->t1)
+			old->t1 = t;	/* (ended by a snapshot: by then) */
 		old->flags |= FL_ENDED;
 	}
 	if (keep) {
@@ -181,8 +186,13 @@ flow_open(struct flowtab *ft, const struct span *f, struct span line,
 	int64_t t0;
 
 	kn = keyof(f, k, &h);
-	if ((fl = find(ft, k, kn, h, 0)) != NULL)
+	if ((fl = find(ft, k, kn, h, 0)) != NULL) {
+		if (fl->flags & FL_SNAPEND) {	/* listed again: open */
+			fl->flags &= ~(FL_SNAPEND | FL_ENDED);
+			ft->nopen++;
+		}
 		fl->srun = ft->run;
+	}
 	else if (keep) {
 		fl = add(ft, k, kn, h, 1);
 		fl->srun = ft->run;
@@ -237,8 +247,9 @@ flow_stop(struct flowtab *ft, const struct span *f, struct span line,
 	free(k);
 	if (fl == NULL)
 		return NULL;
+	if (!(fl->flags & FL_ENDED) || t < fl->t1)
+		fl->t1 = t;	/* (ended by a snapshot: by then) */
 	fl->flags |= FL_STOP | FL_ENDED;
-	fl->t1 = t;
 	fl->l1 = dup(line);
 	fl->n1 = line.n;
 	ktimes(fl, f, t);
@@ -251,29 +262,46 @@ flow_mark(struct flowtab *ft)
 	ft->run++;
 }
 
+/* unhash: take the hashed flow fl out of its chain */
+static void
+unhash(struct flowtab *ft, struct flow *fl)
+{
+	struct flow **pp;
+
+	for (pp = slot(ft, fl->hash); *pp != NULL; pp = &(*pp)->hnext)
+		if (*pp == fl) {
+			*pp = fl->hnext;
+			fl->hnext = NULL;
+			return;
+		}
+}
+
 void
 flow_snapshot(struct flowtab *ft, int64_t t, int64_t drop)
 {
-	struct flow **pp, *fl, *next;
+	struct flow *fl, *next;
 	size_t i;
 
+	/*
+	 * Not listed: ended by t.  It stays hashed (FL_SNAPEND), so that
+	 * its own stop line, when it comes later (the events of a dump's
+	 * moments are logged after it), is still its stop and not a flow
+	 * of its own.
+	 */
 	for (i = 0; i < ft->nbucket; i++)
-		for (pp = &ft->bucket[i]; (fl = *pp) != NULL;) {
-			if (fl->srun == ft->run) {	/* listed: still open */
-				pp = &fl->hnext;
-				continue;
+		for (fl = ft->bucket[i]; fl != NULL; fl = fl->hnext)
+			if (fl->srun != ft->run && !(fl->flags & FL_ENDED)) {
+				fl->flags |= FL_ENDED | FL_SNAPEND;
+				fl->t1 = t;
+				ft->nopen--;
 			}
-			*pp = fl->hnext;	/* not listed: ended by t */
-			fl->hnext = NULL;
-			ft->nopen--;
-			fl->flags |= FL_ENDED;
-			fl->t1 = t;
-		}
-	/* closed flows are not hashed: those ended before drop can go */
 	for (fl = ft->head; fl != NULL; fl = next) {
 		next = fl->next;
-		if (fl->flags & FL_ENDED && fl->t1 < drop)
+		if (fl->flags & FL_ENDED && fl->t1 < drop) {
+			if (fl->flags & FL_SNAPEND)
+				unhash(ft, fl);
 			flow_drop(ft, fl);
+		}
 	}
 	ft->run++;
 }

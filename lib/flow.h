@@ -77,7 +77,8 @@ enum {
 	FL_STOP = 2,		/* stop line seen: l1 valid */
 	FL_ENDED = 4,		/* t1 valid: stop seen, or ended by reuse */
 	FL_OPEN = 8,		/* l0 is an open record, not a start line */
-	FL_KSTART = 16		/* t0 is a from field, not a start line's */
+	FL_KSTART = 16,		/* t0 is a from field, not a start line's */
+	FL_SNAPEND = 32		/* ended by a snapshot, still hashed */
 };
 
 #define FLOW_MERGE (60 * 1000000LL)	/* see above: microseconds */

@@ -27,9 +27,22 @@ load helper
 	done
 }
 
-@test "make demo: the sample logged, searched and traced to 10.30.0.8" {
+@test "make demo: the sample logged and traced: one answer, several, a gap; README shows what it prints" {
 	run make -s -C "$TOP" demo
 	[ "$status" -eq 0 ] || fail "$output"
-	expect_eq verdicts "$(grep -c '^verdict: one answer: 10.30.0.8$' <<<"$output")" 2
-	[[ "$output" == *"ctparse: 127 events written, 0 dropped, 0 lines rejected"* ]] || fail "$output"
+	# the sample's truth (its server saw 10.30.0.9 on port 20013 then)
+	expect_eq "one answer" "$(grep -c '^verdict: one answer: 10.30.0.9$' <<<"$output")" 2
+	expect_eq several "$(grep -c '^verdict: several candidates: 2 inside hosts' <<<"$output")" 1
+	expect_eq "the outage" "$(grep -c '^verdict: unknown: the log has gaps' <<<"$output")" 1
+	[[ "$output" == *"gap: conntrack restarted at 2026-11-30T08:14:14.111218Z"* ]] || fail "$output"
+	[[ "$output" == *"ctparse: 104 events written, 0 dropped, 0 lines rejected"* ]] || fail "$output"
+	# README's answers are the demo's, line for line
+	printf '%s\n' "$output" >"$TMP/demo"
+	awk '/^A cttrace answer \(from make demo\):/ { on = 1; next }
+	    on && /^    / { sub(/^    /, ""); print; next } on && seen && /^$/ { exit }
+	    on && /^$/ { seen = 1 }' "$TOP/README" >"$TMP/readme"
+	[ "$(wc -l <"$TMP/readme")" -ge 4 ] || fail "README: $(cat "$TMP/readme")"
+	while IFS= read -r l; do
+		grep -qxF -- "$l" "$TMP/demo" || fail "README shows a line make demo does not print: $l"
+	done <"$TMP/readme"
 }
