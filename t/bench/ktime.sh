@@ -92,11 +92,11 @@ while (<$l>) {
 		push @ea, ($end - $kstop{$k}) * 1000;
 	}
 }
-sub q { my ($p, @v) = @_; @v = sort { $a <=> $b } @v; return @v ? $v[floor($p * $#v + 0.5)] : 0 }
+sub pct { my ($p, @v) = @_; @v = sort { $a <=> $b } @v; return @v ? $v[floor($p * $#v + 0.5)] : 0 }
 for ([ "start (line time)", \@es ], [ "stop before (line time)", \@eb ],
     [ "stop after (kernel end)", \@ea ]) {
 	my ($name, $v) = @$_;
 	printf "%-26s flows %4d  median %8.1f ms  p90 %8.1f ms  max %8.1f ms\n",
-	    $name, scalar @$v, q(0.5, @$v), q(0.9, @$v), q(1, @$v);
+	    $name, scalar @$v, pct(0.5, @$v), pct(0.9, @$v), pct(1, @$v);
 }
 ' "$out/xml" "$out/log.csv" | tee "$out/result"
