@@ -730,8 +730,8 @@ daily() {
 
 @test "the table of open flows: every operation against a naive one, and its bound (t/otabtest)" {
 	for seed in 1 2 3; do
-		run "$BATS_TEST_DIRNAME/otabtest" $seed 200000
+		run "$BATS_TEST_DIRNAME/otabtest" $seed 40000
 		[ "$status" -eq 0 ] || fail "seed $seed: $output"
-		expect_eq "seed $seed" "$output" "200000 operations, 0 failed"
+		expect_eq "seed $seed" "$output" "40000 operations, 0 failed"
 	done
 }
