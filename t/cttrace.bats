@@ -2,6 +2,7 @@
 # cttrace: argument checks, which files it reads (daily names, gzip,
 # logrotate names placed by their first line), midnight, verdicts, gaps.
 load helper
+bats_require_minimum_version 1.5.0
 
 H='time;event;proto;src;sport;dst;dport;nat;natport;id;opkts;obytes;rpkts;rbytes'
 
@@ -207,4 +208,64 @@ verdict() {
 		[ "$st" -eq 0 ] && n=$((n + 1))
 	done <"$TMP/q"
 	[ "$n" -ge 10 ] || fail "only $n answers"
+}
+
+@test "times after 2038, alone and in a batch (no arithmetic on times in the shell)" {
+	mkdir "$TMP/log"
+	{
+		printf '2040-01-01T00:00:00.000001Z;start;tcp;10.0.0.1;40000;198.51.100.2;443;192.76.8.23;61234;1;;;;\n'
+		printf '2040-01-01T09:00:00.000001Z;start;tcp;10.9.9.9;1;198.51.100.2;443;192.76.8.23;1;2;;;;\n'
+	} >"$TMP/log/2040-01-01.csv"
+	printf '2039-12-30T00:00:00Z;start;tcp;10.9.9.9;1;198.51.100.2;443;192.76.8.23;1;3;;;;\n' >"$TMP/log/2039-12-30.csv"
+	run cttrace -d "$TMP/log" 192.76.8.23 61234 2040-01-01T00:00:05Z
+	[ "$status" -eq 0 ] || fail "$output"
+	expect_eq verdict "$(verdict)" "verdict: one answer: 10.0.0.1"
+	printf '192.76.8.23 61234 2040-01-01T00:00:05Z\n192.76.8.23 61234 @2208988810\n' >"$TMP/c"
+	run cttrace -d "$TMP/log" -b "$TMP/c"
+	[ "$status" -eq 0 ] || fail "$output"
+	expect_eq "batch verdicts" "$(grep -c '^verdict: one answer: 10.0.0.1$' <<<"$output")" 2
+}
+
+@test "odd names: backslashes in the log directory and TMPDIR, a newline in a log file's name" {
+	d="$TMP/bs\\tdir"
+	mkdir "$d" "$TMP/tmp\\x"
+	frame "$d"
+	ev 2026-11-27T10:06:40Z start 10.0.0.1 40000 61234 1 >"$d/2026-11-27.csv"
+	TMPDIR="$TMP/tmp\\x" run cttrace -d "$d" 192.76.8.23 61234 2026-11-27T10:06:49Z
+	[ "$status" -eq 0 ] || fail "$output"
+	expect_eq verdict "$(verdict)" "verdict: one answer: 10.0.0.1"
+	expect_eq "tmp left" "$(ls "$TMP/tmp\\x" | wc -l)" 0
+	# a file named "x<newline>1795760000 evil.csv", and an evil.csv in
+	# the caller's directory with a forged flow: neither is read
+	printf 'x\n1795760000 evil.csv' >"$TMP/name"
+	ev 2026-11-27T10:06:45Z start 10.6.6.6 40000 61234 6 >"$d/$(cat "$TMP/name")"
+	ev 2026-11-27T10:06:46Z start 10.6.6.6 40000 61234 6 >"$TMP/evil.csv"
+	cd "$TMP"
+	run --separate-stderr cttrace -d "$d" 192.76.8.23 61234 2026-11-27T10:06:49Z
+	expect_eq "evil: verdict" "$(verdict)" "verdict: one answer: 10.0.0.1"
+	[[ "$output" != *10.6.6.6* ]] || fail "$output"
+	[[ "$stderr" == *"a file name with control characters, left out"* ]] || fail "$stderr"
+}
+
+@test "a day that cannot be read: the gap is named, unknown, exit 2 with no candidate; tsv says so" {
+	mkdir "$TMP/log"
+	frame "$TMP/log"
+	{
+		ev 2026-11-27T00:00:00Z start 10.9.9.9 1 1 98
+		for h in 01 02 03 04 05 06 07 08 09 10 11 12; do
+			ev 2026-11-27T$h:00:00Z start 10.9.9.9 1 1 98
+		done
+	} | gzip >"$TMP/log/2026-11-27.csv.gz"
+	# a truncated .gz: its start is read, the rest is a gap
+	head -c 40 "$TMP/log/2026-11-27.csv.gz" >"$TMP/cut" && mv "$TMP/cut" "$TMP/log/2026-11-27.csv.gz"
+	run --separate-stderr cttrace -d "$TMP/log" 192.76.8.23 61234 2026-11-27T10:06:49Z
+	expect_eq status "$status" 2
+	[[ "$output" == *"gap: the log could not be read from "* ]] || fail "$output"
+	[[ "$(verdict)" == "verdict: unknown: the log does not cover"* ]] || fail "$output"
+	[[ "$stderr" == *"2026-11-27.csv.gz"* ]] || fail "$stderr"
+	run --separate-stderr cttrace -o tsv -d "$TMP/log" 192.76.8.23 61234 2026-11-27T10:06:49Z
+	expect_eq "tsv status" "$status" 2
+	expect_eq "tsv verdict" "$(awk -F'\t' 'NR == 2 { print $5 }' <<<"$output")" unknown
+	expect_eq "tsv coverage" "$(awk -F'\t' 'NR == 2 { print $16 }' <<<"$output")" incomplete
+	[[ "$(awk -F'\t' 'NR == 2 { print $15 }' <<<"$output")" == unread* ]] || fail "$output"
 }
