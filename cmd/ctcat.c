@@ -149,8 +149,7 @@ ranges(struct range **rg, unsigned long *bad)
 		ql = &one;
 		nq = 1;
 	}
-	if ((r = calloc(nq + 1, sizeof(*r))) == NULL)
-		die(EXIT_TROUBLE, "out of memory:");
+	r = xcalloc(nq + 1, sizeof(*r));
 	for (i = 0; i < nq; i++) {
 		r[i].lo = ql[i].t - wflag;
 		r[i].hi = ql[i].t + wflag;
@@ -297,8 +296,7 @@ catfile(struct cat *c, const struct logfile *f, const struct range *rg,
 	}
 	if (!stopped && !failed && in.nrun > 0) {	/* kept past the close */
 		s = tin_records(&in, in.nrun);
-		if ((tail = malloc(s.n + 1)) == NULL)
-			die(EXIT_TROUBLE, "out of memory:");
+		tail = xmalloc(s.n + 1);
 		memcpy(tail, s.p, s.n);
 		ntail = s.n;
 	}
@@ -396,8 +394,7 @@ main(int argc, char *argv[])
 			free(rg);
 			return bad > 0 ? EXIT_TROUBLE : EXIT_NOMATCH;
 		}
-		if ((lr = calloc(nrg, sizeof(*lr))) == NULL)
-			die(EXIT_TROUBLE, "out of memory:");
+		lr = xcalloc(nrg, sizeof(*lr));
 		for (i = 0; i < nrg; i++)
 			lr[i] = rg[i].r;
 	}

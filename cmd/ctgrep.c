@@ -91,11 +91,9 @@ addpat(const char *p, size_t m)
 
 	if (npat == patcap) {
 		patcap = patcap ? 2 * patcap : 16;
-		if ((pats = realloc(pats, patcap * sizeof(*pats))) == NULL)
-			die(EXIT_TROUBLE, "out of memory:");
+		pats = xreallocarray(pats, patcap, sizeof(*pats));
 	}
-	if ((c = malloc(m + 1)) == NULL)
-		die(EXIT_TROUBLE, "out of memory:");
+	c = xmalloc(m + 1);
 	memcpy(c, p, m);
 	pats[npat].p = c;
 	pats[npat++].n = m;

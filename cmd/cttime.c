@@ -251,13 +251,6 @@ putline(struct wr *out, const char *p, size_t n)
 }
 
 
-static void *
-xrealloc(void *p, size_t n)
-{
-	if ((p = realloc(p, n > 0 ? n : 1)) == NULL)
-		die(EXIT_TROUBLE, "out of memory:");
-	return p;
-}
 
 /*
  * emit: a line of q's answer.  With -t it is printed at once (a live
@@ -274,7 +267,7 @@ emit(struct query *q, struct wr *out, const char *p, size_t n)
 	}
 	if (q->cap - q->n < n + 1) {
 		q->cap = (q->n + n + 1) * 2;
-		q->buf = xrealloc(q->buf, q->cap);
+		q->buf = xreallocarray(q->buf, q->cap, 1);
 	}
 	memcpy(q->buf + q->n, p, n);
 	q->buf[q->n + n] = '\n';
@@ -326,7 +319,7 @@ closest(struct query *q, struct span l, int64_t t)
 		return;
 	if (b->cap < l.n) {
 		b->cap = l.n * 2 + 1;
-		b->line = xrealloc(b->line, b->cap);
+		b->line = xreallocarray(b->line, b->cap, 1);
 	}
 	memcpy(b->line, l.p, l.n);
 	b->n = l.n;
@@ -413,7 +406,7 @@ qload(const char *path)
 	size_t i;
 
 	nq = query_load(path, &ql, &bad);
-	qs = xrealloc(NULL, nq * sizeof(*qs));
+	qs = xreallocarray(NULL, nq, sizeof(*qs));
 	memset(qs, 0, nq * sizeof(*qs));
 	for (i = 0; i < nq; i++) {
 		qs[i].lineno = ql[i].lineno;
@@ -425,7 +418,7 @@ qload(const char *path)
 	free(ql);
 	for (qmask = 15; qmask < nq * 2; qmask = qmask * 2 + 1)
 		;
-	qtab = xrealloc(NULL, (qmask + 1) * sizeof(*qtab));
+	qtab = xreallocarray(NULL, qmask + 1, sizeof(*qtab));
 	memset(qtab, 0, (qmask + 1) * sizeof(*qtab));
 	for (i = nq; i-- > 0;) {	/* chains in the order asked */
 		qs[i].hnext = qtab[qs[i].hash & qmask];

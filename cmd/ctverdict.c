@@ -335,8 +335,7 @@ check(const char *path)
 	wr_init(&out, STDOUT_FILENO, "standard output");
 	while ((n = getline(&line, &cap, fp)) != -1) {
 		lineno++;
-		if ((copy = strdup(line)) == NULL)
-			die(EXIT_TROUBLE, "out of memory:");
+		copy = xstrdup(line);
 		if ((rc = query_parse(copy, &q, why, sizeof(why))) < 0) {
 			warn("%s:%lu: %s", path, lineno, why);
 			wr_put(&out, "#\n", 2);
@@ -518,9 +517,9 @@ answers(struct span in, size_t *n)
 	*n = 0;
 	while (at = p, nextline(&p, e, &l)) {
 		if (l.n > 0 && l.p[0] == '#') {
-			if (*n == cap && (a = realloc(a, (cap = cap * 2 + 16) *
-			    sizeof(*a))) == NULL)
-				die(EXIT_TROUBLE, "out of memory:");
+			if (*n == cap)
+				a = xreallocarray(a, cap = cap * 2 + 16,
+				    sizeof(*a));
 			a[*n].lineno = strtoul(l.p + 1, NULL, 10);
 			a[*n].flows.p = p;
 			a[*n].flows.n = 0;
@@ -599,9 +598,9 @@ main(int argc, char *argv[])
 	while ((rc = rd_lines(&r, &s)) != 0) {
 		if (rc < 0)
 			die(EXIT_TROUBLE, "read error on %s:", r.name);
-		if (len + s.n + 1 > room && (all.p = realloc((char *)all.p,
-		    room = (len + s.n + 1) * 2)) == NULL)
-			die(EXIT_TROUBLE, "out of memory:");
+		if (len + s.n + 1 > room)
+			all.p = xreallocarray((char *)all.p,
+			    room = (len + s.n + 1) * 2, 1);
 		memcpy((char *)all.p + len, s.p, s.n);
 		len += s.n;
 	}
@@ -622,8 +621,7 @@ main(int argc, char *argv[])
 	}
 	while (getline(&line, &cap, fp) != -1) {
 		lineno++;
-		if ((copy = strdup(line)) == NULL)
-			die(EXIT_TROUBLE, "out of memory:");
+		copy = xstrdup(line);
 		rc = query_parse(copy, &q, why, sizeof(why));
 		free(copy);
 		if (rc > 0)

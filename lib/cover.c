@@ -14,9 +14,7 @@ grow(void *p, size_t *cap, size_t n, size_t size)
 	if (n < *cap)
 		return p;
 	*cap = *cap ? *cap * 2 : 16;
-	if ((p = realloc(p, *cap * size)) == NULL)
-		die(EXIT_TROUBLE, "out of memory:");
-	return p;
+	return xreallocarray(p, *cap, size);
 }
 
 void
@@ -335,8 +333,7 @@ cover_gaps(const struct cover *c, int64_t lo, int64_t hi, struct cgap *g,
 		return 0;
 	s.b = NULL;
 	if (c->nb > 0) {
-		if ((s.b = malloc(c->nb * sizeof(*s.b))) == NULL)
-			die(EXIT_TROUBLE, "out of memory:");
+		s.b = xreallocarray(NULL, c->nb, sizeof(*s.b));
 		memcpy(s.b, c->b, c->nb * sizeof(*s.b));
 		qsort(s.b, c->nb, sizeof(*s.b), cmpgap);
 	}
@@ -347,8 +344,7 @@ cover_gaps(const struct cover *c, int64_t lo, int64_t hi, struct cgap *g,
 			    s.b[i].at, s.b[i].n);
 	if (c->recorded) {
 		if (c->nv > 0) {
-			if ((v = malloc(c->nv * sizeof(*v))) == NULL)
-				die(EXIT_TROUBLE, "out of memory:");
+			v = xreallocarray(NULL, c->nv, sizeof(*v));
 			memcpy(v, c->v, c->nv * sizeof(*v));
 			qsort(v, c->nv, sizeof(*v), cmpspan);
 		}

@@ -60,3 +60,43 @@ warn(const char *fmt, ...)
 	vmsg(fmt, ap);
 	va_end(ap);
 }
+
+void *
+xmalloc(size_t n)
+{
+	void *p = malloc(n > 0 ? n : 1);
+
+	if (p == NULL)
+		die(EXIT_TROUBLE, "out of memory:");
+	return p;
+}
+
+void *
+xcalloc(size_t n, size_t size)
+{
+	void *p = calloc(n > 0 ? n : 1, size > 0 ? size : 1);
+
+	if (p == NULL)
+		die(EXIT_TROUBLE, "out of memory:");
+	return p;
+}
+
+void *
+xreallocarray(void *p, size_t n, size_t size)
+{
+	if (size > 0 && n > (size_t)-1 / size) {
+		errno = ENOMEM;
+		die(EXIT_TROUBLE, "out of memory:");
+	}
+	if ((p = realloc(p, n * size > 0 ? n * size : 1)) == NULL)
+		die(EXIT_TROUBLE, "out of memory:");
+	return p;
+}
+
+char *
+xstrdup(const char *s)
+{
+	size_t n = strlen(s) + 1;
+
+	return memcpy(xmalloc(n), s, n);
+}

@@ -11,6 +11,8 @@
 #ifndef CT_ERR_H
 #define CT_ERR_H
 
+#include <stddef.h>
+
 enum exitstatus {
 	EXIT_MATCH = 0,		/* something found / all went well */
 	EXIT_NOMATCH = 1,	/* ran fine, nothing found */
@@ -18,6 +20,19 @@ enum exitstatus {
 };
 
 void err_init(const char *argv0);
+
+/*
+ * The allocation family: as malloc(3), calloc(3), realloc(3) (of n
+ * elements of size bytes, the product checked for overflow) and
+ * strdup(3), but out of memory is fatal (EXIT_TROUBLE, one message): the
+ * tools have no use for half an answer.  A size of 0 allocates 1 byte,
+ * so that a NULL is never an answer.
+ */
+void *xmalloc(size_t n);
+void *xcalloc(size_t n, size_t size);
+void *xreallocarray(void *p, size_t n, size_t size);
+char *xstrdup(const char *s);
+
 const char *err_prog(void);
 _Noreturn void die(int status, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));

@@ -15,15 +15,6 @@ static const int keyf[] = {
 };
 #define NKEYF (sizeof(keyf) / sizeof(keyf[0]))
 
-static void *
-xmalloc(size_t n)
-{
-	void *p = malloc(n > 0 ? n : 1);
-
-	if (p == NULL)
-		die(EXIT_TROUBLE, "out of memory:");
-	return p;
-}
 
 static char *
 dup(struct span s)

@@ -23,21 +23,6 @@ struct cand {
 	int z;			/* 0: plain, 1: .gz, 2: .zst (the order kept) */
 };
 
-static void *
-xrealloc(void *p, size_t n)
-{
-	if ((p = realloc(p, n > 0 ? n : 1)) == NULL)
-		die(EXIT_TROUBLE, "out of memory:");
-	return p;
-}
-
-static char *
-xstrdup(const char *s)
-{
-	size_t n = strlen(s) + 1;
-
-	return memcpy(xrealloc(NULL, n), s, n);
-}
 
 void
 logdir_init(struct logdir *d, const struct logrange *r, size_t nr)
@@ -230,7 +215,7 @@ add(struct logdir *d, const char *path, int z, const char *name,
 	}
 	if (d->n == d->cap) {
 		d->cap = d->cap * 2 + 32;
-		d->f = xrealloc(d->f, d->cap * sizeof(*d->f));
+		d->f = xreallocarray(d->f, d->cap, sizeof(*d->f));
 	}
 	f = &d->f[d->n++];
 	memset(f, 0, sizeof(*f));
@@ -309,7 +294,7 @@ logdir_scan(struct logdir *d, const char *dir)
 			continue;
 		if (nc == cap) {
 			cap = cap * 2 + 64;
-			c = xrealloc(c, cap * sizeof(*c));
+			c = xreallocarray(c, cap, sizeof(*c));
 		}
 		c[nc].name = xstrdup(e->d_name);
 		c[nc].base = base;

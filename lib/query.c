@@ -110,8 +110,7 @@ query_load(const char *path, struct qline **qs, unsigned long *nbad)
 		q.lineno = lineno;
 		if (n == cq) {
 			cq = cq * 2 + 16;
-			if ((*qs = realloc(*qs, cq * sizeof(**qs))) == NULL)
-				die(EXIT_TROUBLE, "out of memory:");
+			*qs = xreallocarray(*qs, cq, sizeof(**qs));
 		}
 		(*qs)[n++] = q;
 	}

@@ -20,9 +20,7 @@ rd_fdopen(struct rd *r, int fd, const char *name)
 	r->name = name;
 	r->regular = fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
 	r->cap = RD_BUFSIZE;
-	r->buf = malloc(r->cap);
-	if (r->buf == NULL)
-		die(EXIT_TROUBLE, "out of memory:");
+	r->buf = xmalloc(r->cap);
 }
 
 int

@@ -49,9 +49,7 @@ wr_init(struct wr *w, int fd, const char *name)
 	w->name = name;
 	w->cap = WR_BUFSIZE;
 	w->len = 0;
-	w->buf = malloc(w->cap);
-	if (w->buf == NULL)
-		die(EXIT_TROUBLE, "out of memory:");
+	w->buf = xmalloc(w->cap);
 }
 
 void

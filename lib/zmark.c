@@ -27,15 +27,6 @@ static const int keyf[] = {
 };
 #define NKEYF (sizeof(keyf) / sizeof(keyf[0]))
 
-static void *
-xcalloc(size_t n, size_t size)
-{
-	void *p = calloc(n, size);
-
-	if (p == NULL)
-		die(EXIT_TROUBLE, "out of memory:");
-	return p;
-}
 
 void
 zmark_init(struct zmark *m, long long lsec)
