@@ -5,7 +5,8 @@
 .SUFFIXES: .c .o
 
 CC = cc
-CFLAGS = -std=c11 -O2 -Wall -Wextra
+CFLAGS = -O2 -Wall -Wextra
+CSTD = -std=c11		# kept apart, so that a user's CFLAGS keeps it
 LDFLAGS =
 AR = ar
 ARFLAGS = rc
@@ -15,9 +16,10 @@ MANPREFIX = $(PREFIX)/share/man
 MANDIR = $(MANPREFIX)/man1
 BATS = bats
 
-# what the sources need from libc beyond C11: POSIX and glibc's
-# tm_gmtoff, memrchr, memmem, getopt_long (glibc: _GNU_SOURCE)
-CT_CPPFLAGS = -D_GNU_SOURCE -Ilib
+# what the sources need from libc beyond C11: POSIX.1-2008; the few files
+# that use a glibc or Linux extension (memrchr, tm_gmtoff, O_TMPFILE, ...)
+# define _GNU_SOURCE themselves and say which
+CT_CPPFLAGS = -D_POSIX_C_SOURCE=200809L -Ilib
 
 BIN = cmd/ctcat cmd/ctgrep cmd/ctparse cmd/cttime cmd/ctverdict cmd/ctzip
 SCRIPT = cmd/cttrace
@@ -33,49 +35,34 @@ LIBOBJ = lib/ac.o lib/bmh.o lib/cover.o lib/csv.o lib/ctev.o lib/err.o \
 	lib/zidx.o lib/zmark.o
 LIB = lib/libct.a
 
+TESTPROG = t/actest t/bmhtest t/otabtest
+
 all: $(BIN)
 
 .c.o:
-	$(CC) $(CFLAGS) $(CT_CPPFLAGS) $(CPPFLAGS) -c -o $@ $<
+	$(CC) $(CSTD) $(CFLAGS) $(CT_CPPFLAGS) $(CPPFLAGS) -c -o $@ $<
 
-$(LIBOBJ) $(BIN:=.o): $(LIBHDR)
+$(LIBOBJ) $(BIN:=.o) $(TESTPROG:=.o): $(LIBHDR)
 
 $(LIB): $(LIBOBJ)
 	rm -f $@
 	$(AR) $(ARFLAGS) $@ $(LIBOBJ)
 
-cmd/ctcat: cmd/ctcat.o $(LIB)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ cmd/ctcat.o $(LIB)
-
-cmd/ctgrep: cmd/ctgrep.o $(LIB)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ cmd/ctgrep.o $(LIB)
-
-cmd/ctparse: cmd/ctparse.o $(LIB)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ cmd/ctparse.o $(LIB)
-
-cmd/cttime: cmd/cttime.o $(LIB)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ cmd/cttime.o $(LIB)
-
-cmd/ctverdict: cmd/ctverdict.o $(LIB)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ cmd/ctverdict.o $(LIB)
-
-cmd/ctzip: cmd/ctzip.o $(LIB)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ cmd/ctzip.o $(LIB)
-
-t/bmhtest: t/bmhtest.c $(LIB)
-	$(CC) $(CFLAGS) $(CT_CPPFLAGS) $(CPPFLAGS) $(LDFLAGS) -o $@ t/bmhtest.c \
-	    $(LIB)
-
-t/otabtest: t/otabtest.c $(LIB)
-	$(CC) $(CFLAGS) $(CT_CPPFLAGS) $(CPPFLAGS) $(LDFLAGS) -o $@ t/otabtest.c \
-	    $(LIB)
-
-t/actest: t/actest.c $(LIB)
-	$(CC) $(CFLAGS) $(CT_CPPFLAGS) $(CPPFLAGS) $(LDFLAGS) -o $@ t/actest.c \
-	    $(LIB)
+# every tool and test program: its object and the library, one rule
+$(BIN) $(TESTPROG): $(LIB)
+	$(CC) $(CSTD) $(CFLAGS) $(LDFLAGS) -o $@ $@.o $(LIB)
+cmd/ctcat: cmd/ctcat.o
+cmd/ctgrep: cmd/ctgrep.o
+cmd/ctparse: cmd/ctparse.o
+cmd/cttime: cmd/cttime.o
+cmd/ctverdict: cmd/ctverdict.o
+cmd/ctzip: cmd/ctzip.o
+t/actest: t/actest.o
+t/bmhtest: t/bmhtest.o
+t/otabtest: t/otabtest.o
 
 # TESTS: the suites to run (default: every t/*.bats)
-check: all t/bmhtest t/actest t/otabtest
+check: all $(TESTPROG)
 	LC_ALL=C TZ=UTC BATS=$(BATS) sh t/run.sh $(TESTS)
 
 # The suites of the C tools built with AddressSanitizer and
@@ -140,7 +127,7 @@ uninstall:
 	for f in $(MAN); do rm -f $(DESTDIR)$(MANDIR)/$${f#cmd/}; done
 
 clean:
-	rm -f $(BIN) $(BIN:=.o) $(LIBOBJ) $(LIB) t/bmhtest t/actest t/otabtest
+	rm -f $(BIN) $(BIN:=.o) $(LIBOBJ) $(LIB) $(TESTPROG) $(TESTPROG:=.o)
 	rm -rf t/fuzz/bin
 
 .PHONY: all check check-sanitize fuzz demo bench install uninstall clean

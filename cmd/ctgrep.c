@@ -40,6 +40,7 @@
  * portable one; with many patterns bmh and sse2 give the scalar prefilter,
  * and dfa and nfa the automaton without prefilter (lib/ac.h).
  */
+#define _GNU_SOURCE	/* memrchr: glibc and Linux */
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>

@@ -34,6 +34,7 @@
  * the parent only waits and appends in order, so it never has a pipe to
  * deadlock on, and stays small, so that forking a worker stays cheap.
  */
+#define _GNU_SOURCE	/* pipe2, madvise(MADV_DONTFORK), memrchr: glibc and Linux */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>

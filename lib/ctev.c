@@ -1,4 +1,5 @@
 /* ctev.c - see ctev.h */
+#define _GNU_SOURCE	/* memmem: glibc and Linux */
 #include <arpa/inet.h>
 #include <stdint.h>
 #include <string.h>

@@ -1,4 +1,5 @@
 /* logf.c - see logf.h */
+#define _GNU_SOURCE	/* memrchr: glibc and Linux */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>

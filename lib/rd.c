@@ -1,4 +1,5 @@
 /* rd.c - see rd.h */
+#define _GNU_SOURCE	/* memrchr: glibc and Linux */
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>

@@ -2,6 +2,7 @@
  * tin.c - time-query input: bisection, and compressed files read through
  * children, by the blocks of their index.  Contract: tin.h.
  */
+#define _GNU_SOURCE	/* pipe2: glibc and Linux */
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>

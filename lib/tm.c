@@ -1,4 +1,5 @@
 /* tm.c - see tm.h */
+#define _GNU_SOURCE	/* tm_gmtoff: glibc and Linux */
 #include <stdio.h>
 #include <string.h>
 #include <time.h>

@@ -1,4 +1,5 @@
 /* tmpfd.c - see tmpfd.h */
+#define _GNU_SOURCE	/* O_TMPFILE: glibc and Linux */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
