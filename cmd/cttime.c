@@ -104,8 +104,8 @@ struct query {
 	int more;		/* 0: past the window, only stops matter */
 	int done;		/* nothing more can change the answer */
 	int found;
-	int ftinit;		/* ft made (lazily: -f may have many queries) */
-	struct flowtab ft;	/* -a: the flows */
+	struct flowtab *ft;	/* -a: the flows, one table a log (-G);
+				   made lazily: -f may have many queries */
 	struct best best;	/* -1: the closest line */
 	char *buf;		/* its lines, kept to print in query order */
 	size_t n, cap;
@@ -115,7 +115,22 @@ static struct query *qs;	/* the queries, in the order asked */
 static size_t nq, ndone;
 static struct query **qtab;	/* -f: by key hash; size qmask + 1 */
 static size_t qmask;
-static struct cover cov;	/* what the log covers (-g; lost lines) */
+
+/*
+ * The logs read: one (the files given, or standard input), or with -G one
+ * for each gateway, read one after the other, each with its own coverage
+ * and flows; the answers rank the flows of every log together.
+ */
+struct log {
+	const char *name;	/* -G name, or NULL */
+	const char *path;	/* -G file, or NULL: the file operands */
+	struct cover cov;	/* what it covers (-g; lost lines) */
+};
+static struct log *logs;
+static size_t nlog, cur;	/* the logs, the one being read */
+#define COV (&logs[cur].cov)
+#define FT(q) (&(q)->ft[cur])	/* q's flows in the log being read */
+#define HASFT(q) ((q)->ft != NULL && (q)->ft[cur].bucket != NULL)
 
 static _Noreturn void
 usage(void)
@@ -237,6 +252,31 @@ Dparse(const char *arg)
 	}
 }
 
+/*
+ * Gparse: -G name=file, a gateway's log (the lines its ctcat and ctgrep
+ * passed), read after those of the -G before it.  A name is what the
+ * answers call the log: letters, digits, '.', '_', '-'.
+ */
+static void
+Gparse(const char *arg)
+{
+	const char *eq = strchr(arg, '=');
+	char *name;
+
+	if (eq == NULL || eq == arg || eq[1] == '\0' || strspn(arg,
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-")
+	    != (size_t)(eq - arg))
+		die(EXIT_TROUBLE, "-G %s: expected NAME=FILE (NAME of "
+		    "letters, digits, '.', '_', '-')", arg);
+	logs = xreallocarray(logs, nlog + 1, sizeof(*logs));
+	memset(&logs[nlog], 0, sizeof(logs[nlog]));
+	name = xmalloc((size_t)(eq - arg) + 1);
+	memcpy(name, arg, (size_t)(eq - arg));
+	name[eq - arg] = '\0';
+	logs[nlog].name = name;
+	logs[nlog++].path = eq + 1;
+}
+
 static int
 iseq(struct span s, const char *lit)
 {
@@ -289,23 +329,25 @@ flowline(struct query *q, enum csvevent ev, const struct span *f,
 {
 	struct flow *fl = NULL;
 
-	if (!q->ftinit) {
-		flow_init(&q->ft);
-		q->ftinit = 1;
+	if (q->ft == NULL)
+		q->ft = xcalloc(nlog, sizeof(*q->ft));
+	if (!HASFT(q)) {
+		flow_init(FT(q));
+		FT(q)->tag = (int)cur;
 	}
 	if (ev != EV_OPEN)	/* a run of open records ends */
-		flow_mark(&q->ft);
+		flow_mark(FT(q));
 	if (ev == EV_START)
-		fl = flow_start(&q->ft, f, l, t,
+		fl = flow_start(FT(q), f, l, t,
 		    q->more && t >= q->from && t <= q->whi);
 	else if (ev == EV_OPEN)
-		fl = flow_open(&q->ft, f, l, t,
+		fl = flow_open(FT(q), f, l, t,
 		    q->more && t >= q->from && t <= q->whi);
 	else if (ev == EV_STOP)
-		fl = flow_stop(&q->ft, f, l, t,
+		fl = flow_stop(FT(q), f, l, t,
 		    q->more && t >= q->wlo && t <= q->whi);
 	if (fl != NULL && fl->flags & FL_ENDED && fl->t1 < q->wlo)
-		flow_drop(&q->ft, fl);
+		flow_drop(FT(q), fl);
 }
 
 /* closest: keep l if it is closer; ties: the earlier time, then line */
@@ -339,11 +381,11 @@ past(struct query *q, int64_t t)
 	if (uflag || t <= q->whi + kflag)
 		return 0;
 	/* -g: a record that vouches for the window's end may come later */
-	if (gflag && cov.recorded && cover_vouched(&cov) < q->whi &&
+	if (gflag && COV->recorded && cover_vouched(COV) < q->whi &&
 	    t <= q->whi + 2 * kflag)
 		return 0;
 	q->more = 0;
-	if (!Pflag || (q->ftinit ? q->ft.nopen : 0) == 0 ||
+	if (!Pflag || (HASFT(q) ? FT(q)->nopen : 0) == 0 ||
 	    t > q->whi + Rflag + kflag) {
 		q->done = 1;
 		ndone++;
@@ -365,11 +407,11 @@ answer(struct query *q, struct wr *out, enum csvevent ev,
 	if (ev >= EV_BEGIN) {	/* a record: of every query */
 		if (!oneflag && !aflag)
 			emit(q, out, l.p, l.n);
-		if (aflag && q->ftinit && ev == EV_SNAPSHOT)
-			flow_snapshot(&q->ft, t, q->wlo);
-		else if (aflag && q->ftinit && (ev == EV_BEGIN ||
+		if (aflag && HASFT(q) && ev == EV_SNAPSHOT)
+			flow_snapshot(FT(q), t, q->wlo);
+		else if (aflag && HASFT(q) && (ev == EV_BEGIN ||
 		    ev == EV_END || ev == EV_RESTART || ev == EV_LOST))
-			flow_mark(&q->ft);
+			flow_mark(FT(q));
 		return;
 	}
 	if (!protook(f) || !dstok(f))
@@ -477,8 +519,9 @@ tput(struct wr *out, int64_t t)
 
 /*
  * gaps: -g, what the log does not cover of what q's answer needed:
- *	!cover FROM TO recorded|legacy
- *	!gap FROM TO WHY AT N
+ *	!cover [NAME] FROM TO recorded|legacy
+ *	!gap [NAME] FROM TO WHY AT N
+ * for each log (NAME: its -G name, none without -G).
  * The answer needed [K, T+w]: K is the latest complete snapshot at or
  * before T-w (every flow open then is listed), else the first instant
  * that matters (T-w-maxage with -a): a flow active in the window either
@@ -487,24 +530,32 @@ tput(struct wr *out, int64_t t)
  * (or -); FROM, TO, AT are "-" when unbounded or unknown.
  */
 static void
-gaps(struct query *q, struct wr *out)
+gaps(struct query *q, const struct log *lg, struct wr *out)
 {
 	struct cgap g[GAPMAX];
-	int64_t k = cover_snapshot(&cov, q->wlo);
+	int64_t k = cover_snapshot(&lg->cov, q->wlo);
 	size_t i, n;
 	char b[32];
 
 	if (k == INT64_MIN || k < q->from)
 		k = q->from;
-	n = cover_gaps(&cov, k, q->whi, g, GAPMAX);
+	n = cover_gaps(&lg->cov, k, q->whi, g, GAPMAX);
 	wr_put(out, "!cover ", 7);
+	if (lg->name != NULL) {
+		wr_put(out, lg->name, strlen(lg->name));
+		wr_putc(out, ' ');
+	}
 	tput(out, k);
 	wr_putc(out, ' ');
 	tput(out, q->whi);
-	wr_put(out, cov.recorded ? " recorded\n" : " legacy\n",
-	    cov.recorded ? 10 : 8);
+	wr_put(out, lg->cov.recorded ? " recorded\n" : " legacy\n",
+	    lg->cov.recorded ? 10 : 8);
 	for (i = 0; i < n && i < GAPMAX; i++) {
 		wr_put(out, "!gap ", 5);
+		if (lg->name != NULL) {
+			wr_put(out, lg->name, strlen(lg->name));
+			wr_putc(out, ' ');
+		}
 		tput(out, g[i].from);
 		wr_putc(out, ' ');
 		tput(out, g[i].to);
@@ -527,16 +578,19 @@ gaps(struct query *q, struct wr *out)
  * result: print q's answer.  With -f it is headed by a line
  *	#LINE NATIP PORT TIME EPOCH
  * (its line in the query file, the address as logged, the instant in
- * UTC and in seconds since the Epoch), even when it is empty.
+ * UTC and in seconds since the Epoch), even when it is empty.  With -G,
+ * the flows of every log are ranked together, and each flow's lines are
+ * headed by "@NAME", the log's -G name.
  */
 static void
 result(struct query *q, struct wr *out)
 {
 	struct flow **rank;
+	struct flowtab **ft;
 	struct tmfmt tf;
 	char hd[INET6_ADDRSTRLEN + 128], ts[TM_FMTMAX];
-	const char *semi;
-	size_t i, nrank;
+	const char *semi, *name;
+	size_t i, nft, nrank;
 	int64_t sec;
 
 	if (fflag) {
@@ -554,9 +608,18 @@ result(struct query *q, struct wr *out)
 		putline(out, q->best.line, q->best.n);
 		q->found = 1;
 	}
-	if (aflag && q->ftinit) {
-		rank = flow_rank(&q->ft, q->t, &nrank);
+	if (aflag && q->ft != NULL) {
+		ft = xreallocarray(NULL, nlog, sizeof(*ft));
+		for (i = nft = 0; i < nlog; i++)
+			if (q->ft[i].bucket != NULL)
+				ft[nft++] = &q->ft[i];
+		rank = flow_rankv(ft, nft, q->t, &nrank);
 		for (i = 0; i < nrank; i++) {
+			if ((name = logs[rank[i]->tag].name) != NULL) {
+				wr_putc(out, '@');
+				wr_put(out, name, strlen(name));
+				wr_putc(out, '\n');
+			}
 			if (rank[i]->l0 != NULL)
 				putline(out, rank[i]->l0, rank[i]->n0);
 			if (rank[i]->flags & FL_STOP &&
@@ -567,37 +630,164 @@ result(struct query *q, struct wr *out)
 		}
 		q->found = nrank > 0;
 		free(rank);
-		flow_free(&q->ft);
+		for (i = 0; i < nft; i++)
+			flow_free(ft[i]);
+		free(ft);
+		free(q->ft);
 	}
 	if (gflag)
-		gaps(q, out);
+		for (i = 0; i < nlog; i++)
+			gaps(q, &logs[i], out);
 	free(q->best.line);
 	free(q->buf);
+}
+
+/* inputs: what the input layer may skip (tin.h), for every query */
+static void
+inputs(struct tin_opt *o, struct wr *out)
+{
+	size_t i;
+
+	memset(o, 0, sizeof(*o));
+	for (i = 0; i < nq; i++) {	/* first instant any query needs */
+		o->start = i == 0 || qs[i].from < o->start ? qs[i].from :
+		    o->start;
+		o->lo = i == 0 || qs[i].wlo < o->lo ? qs[i].wlo : o->lo;
+		o->hi = i == 0 || qs[i].whi > o->hi ? qs[i].whi : o->hi;
+	}
+	o->start -= kflag;	/* a line before this: none before it matters */
+	/*
+	 * The last instant read: every query is past (past()) at a line
+	 * after its window + skew, or + readon with -P, or with -g + skew
+	 * for a record that vouches for the window's end.
+	 */
+	o->hasend = !uflag;
+	o->end = o->hi + (Pflag ? Rflag : 0) + (gflag ? kflag : 0) + 2 * kflag;
+	o->all = uflag;
+	o->key = Nkey;
+	o->maxline = MAXLINE;
+	o->out = out;
+}
+
+/* record: a record of the log itself (ev): every query's */
+static void
+record(struct tin *in, struct wr *out, enum csvevent ev,
+    const struct span *f, struct span l, int64_t t)
+{
+	struct query *q;
+	size_t i;
+	int warned = 0;
+
+	if (cover_record(COV, ev, t, f) < 0)
+		lwarn(in, "bad from or to", l);
+	for (i = 0; i < nq; i++) {
+		q = &qs[i];
+		if (q->done || (fflag && past(q, t)))
+			continue;
+		if (ev == EV_LOST && !gflag && t >= q->from && t <= q->whi &&
+		    q->more && !warned++)
+			lwarn(in, "the log lost events here: a line may be "
+			    "missing", l);
+		answer(q, out, ev, f, l, t);
+	}
+}
+
+/*
+ * line: one line of the log being read, for the queries it concerns;
+ * 1 when no later line can change an answer (stop reading)
+ */
+static int
+line(struct tin *in, struct wr *out, struct span l)
+{
+	struct span f[F_NFIELDS];
+	struct query *q;
+	char k[QUERY_KEYMAX];
+	enum csvevent ev;
+	uint64_t h;
+	int64_t t;
+	size_t kn;
+	int c;
+
+	if ((c = tin_time(l, &t)) != 0) {
+		if (c < 0)
+			lwarn(in, "bad time", l);
+		return 0;
+	}
+	if (!fflag) {	/* one query: every line is its */
+		if (past(&qs[0], t))
+			return 1;
+		if (!aflag && !gflag && (t < qs[0].wlo || t > qs[0].whi))
+			return 0;
+	}
+	if (!csv_fields(l, f)) {
+		lwarn(in, "not a log line (too few fields)", l);
+		return 0;
+	}
+	if ((ev = csv_event(f[F_EVENT])) >= EV_BEGIN) {
+		record(in, out, ev, f, l, t);
+		return 0;
+	}
+	cover_line(COV, t);
+	if (Nkey[0] != '\0' && !natok(f))
+		return 0;
+	if (!fflag) {
+		answer(&qs[0], out, ev, f, l, t);
+		return 0;
+	}
+	for (q = qfirst(f, k, &kn, &h); q != NULL; q = qnext(q))
+		if (!q->done && !past(q, t))
+			answer(q, out, ev, f, l, t);
+	return 0;
+}
+
+/* readfile: the lines of path until every query is done; 1 on trouble */
+static int
+readfile(const char *path, const struct tin_opt *o, struct wr *out)
+{
+	struct tin in;
+	struct span l;
+	int r, trouble = 0;
+
+	if (tin_open(&in, path, o) < 0)
+		return 1;
+	while (ndone < nq && (r = rd_line(&in.r, &l)) != 0) {
+		tin_advance(&in, l.n);
+		if (r < 0) {
+			warn("read error on %s:", in.r.name);
+			trouble = 1;
+			break;
+		}
+		if (r == 2) {
+			lwarn(&in, "line too long", l);
+			continue;
+		}
+		if (line(&in, out, l))
+			break;
+	}
+	if (tin_close(&in) < 0)
+		trouble = 1;
+	return trouble;
 }
 
 int
 main(int argc, char *argv[])
 {
-	struct tin in;
 	struct tin_opt o;
 	struct wr out;
-	struct query *q, one;
-	struct span l, f[F_NFIELDS];
-	char why[256], k[INET6_ADDRSTRLEN + 8];
-	size_t i, kn;
-	uint64_t h;
-	int64_t t;
-	int c, r, tset = 0, trouble = 0, found = 0, warned;
-	int fi = 0;
-	enum csvevent ev;
+	struct query one;
+	char why[256];
 	const char *why1;
-	const char *path;
+	size_t i;
+	int c, tset = 0, trouble = 0, found = 0;
 
 	err_init(argv[0]);
-	while ((c = getopt(argc, argv, ":1aA:D:f:ghk:n:p:PR:t:uVw:")) != -1)
+	while ((c = getopt(argc, argv, ":1aA:D:f:gG:hk:n:p:PR:t:uVw:")) != -1)
 		switch (c) {
 		case 'g':
 			gflag = 1;
+			break;
+		case 'G':
+			Gparse(optarg);
 			break;
 		case '1':
 			oneflag = 1;
@@ -661,7 +851,13 @@ main(int argc, char *argv[])
 		die(EXIT_TROUBLE, "-t: time out of range");
 	if (Rflag < 0)
 		Rflag = Aflag;
-	cover_init(&cov, kflag);
+	if (nlog == 0) {	/* one log: the files given */
+		logs = xcalloc(1, sizeof(*logs));
+		nlog = 1;
+	} else if (argc > 0 || !aflag)
+		usage();
+	for (i = 0; i < nlog; i++)
+		cover_init(&logs[i].cov, kflag);
 
 	if (fflag) {
 		if (qload(fflag) > 0)
@@ -674,92 +870,21 @@ main(int argc, char *argv[])
 	}
 
 	wr_init(&out, STDOUT_FILENO, "standard output");
-	/* the input layer: what it may skip (tin.h) */
-	memset(&o, 0, sizeof(o));
-	for (i = 0; i < nq; i++) {	/* first instant any query needs */
-		o.start = i == 0 || qs[i].from < o.start ? qs[i].from : o.start;
-		o.lo = i == 0 || qs[i].wlo < o.lo ? qs[i].wlo : o.lo;
-		o.hi = i == 0 || qs[i].whi > o.hi ? qs[i].whi : o.hi;
+	inputs(&o, &out);
+	for (cur = 0; cur < nlog && nq > 0; cur++) {
+		if (cur > 0)	/* another log: every query reads it anew */
+			for (ndone = 0, i = 0; i < nq; i++) {
+				qs[i].more = 1;
+				qs[i].done = 0;
+			}
+		if (logs[cur].path != NULL)
+			trouble |= readfile(logs[cur].path, &o, &out);
+		else
+			for (i = 0; ndone < nq && (i == 0 || i <
+			    (size_t)argc); i++)
+				trouble |= readfile(argc > 0 ? argv[i] : "-",
+				    &o, &out);
 	}
-	o.start -= kflag;	/* a line before this: none before it matters */
-	/*
-	 * The last instant read: every query is past (past()) at a line
-	 * after its window + skew, or + readon with -P, or with -g + skew
-	 * for a record that vouches for the window's end.
-	 */
-	o.hasend = !uflag;
-	o.end = o.hi + (Pflag ? Rflag : 0) + (gflag ? kflag : 0) + 2 * kflag;
-	o.all = uflag;
-	o.key = Nkey;
-	o.maxline = MAXLINE;
-	o.out = &out;
-	if (nq > 0) do {
-		path = argc > 0 ? argv[fi] : "-";
-		if (tin_open(&in, path, &o) < 0) {
-			trouble = 1;
-			continue;
-		}
-		while (ndone < nq && (r = rd_line(&in.r, &l)) != 0) {
-			tin_advance(&in, l.n);
-			if (r < 0) {
-				warn("read error on %s:", in.r.name);
-				trouble = 1;
-				break;
-			}
-			if (r == 2) {
-				lwarn(&in, "line too long", l);
-				continue;
-			}
-			if ((c = tin_time(l, &t)) != 0) {
-				if (c < 0)
-					lwarn(&in, "bad time", l);
-				continue;
-			}
-			if (!fflag) {	/* one query: every line is its */
-				if (past(&qs[0], t))
-					break;
-				if (!aflag && !gflag &&
-				    (t < qs[0].wlo || t > qs[0].whi))
-					continue;
-			}
-			if (!csv_fields(l, f)) {
-				lwarn(&in, "not a log line (too few fields)",
-				    l);
-				continue;
-			}
-			if ((ev = csv_event(f[F_EVENT])) >= EV_BEGIN) {
-				/* a record of the log itself: every query's */
-				if (cover_record(&cov, ev, t, f) < 0)
-					lwarn(&in, "bad from or to", l);
-				for (i = 0, warned = 0; i < nq; i++) {
-					q = &qs[i];
-					if (q->done || (fflag && past(q, t)))
-						continue;
-					if (ev == EV_LOST && !gflag &&
-					    t >= q->from && t <= q->whi &&
-					    q->more && !warned++)
-						lwarn(&in, "the log lost events"
-						    " here: a line may be "
-						    "missing", l);
-					answer(q, &out, ev, f, l, t);
-				}
-				continue;
-			}
-			cover_line(&cov, t);
-			if (Nkey[0] != '\0' && !natok(f))
-				continue;
-			if (!fflag) {
-				answer(&qs[0], &out, ev, f, l, t);
-				continue;
-			}
-			for (q = qfirst(f, k, &kn, &h); q != NULL;
-			    q = qnext(q))
-				if (!q->done && !past(q, t))
-					answer(q, &out, ev, f, l, t);
-		}
-		if (tin_close(&in) < 0)
-			trouble = 1;
-	} while (ndone < nq && ++fi < argc);
 
 	for (i = 0; i < nq; i++) {
 		result(&qs[i], &out);
@@ -771,6 +896,10 @@ main(int argc, char *argv[])
 		free(qs);
 		free(qtab);
 	}
-	cover_free(&cov);
+	for (i = 0; i < nlog; i++) {
+		cover_free(&logs[i].cov);
+		free((char *)logs[i].name);
+	}
+	free(logs);
 	return trouble ? EXIT_TROUBLE : found ? EXIT_MATCH : EXIT_NOMATCH;
 }

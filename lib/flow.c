@@ -111,6 +111,7 @@ add(struct flowtab *ft, const char *k, size_t kn, uint64_t h, int open)
 	memcpy(fl->key, k, kn);
 	fl->keyn = kn;
 	fl->seq = ft->seq++;
+	fl->tag = ft->tag;
 	fl->prev = ft->tail;
 	if (ft->tail != NULL)
 		ft->tail->next = fl;
@@ -348,6 +349,7 @@ struct ranked {
 	int class;		/* 0: contains T, 1: does not */
 	int64_t key;		/* class 0: -start; class 1: distance */
 	long long order;	/* class 0: -seq; class 1: seq */
+	int tag;		/* its table's: flows of several logs */
 };
 
 static int
@@ -359,43 +361,55 @@ cmp(const void *a, const void *b)
 		return x->class < y->class ? -1 : 1;
 	if (x->key != y->key)
 		return x->key < y->key ? -1 : 1;
-	return (x->order > y->order) - (x->order < y->order);
+	if (x->order != y->order)
+		return x->order < y->order ? -1 : 1;
+	return (x->tag > y->tag) - (x->tag < y->tag);
 }
 
 struct flow **
-flow_rank(struct flowtab *ft, int64_t t, size_t *n)
+flow_rankv(struct flowtab *const *ft, size_t nft, int64_t t, size_t *n)
 {
 	struct ranked *r;
 	struct flow *fl, **out;
-	size_t i, k = 0;
+	size_t i, j, k = 0;
 
-	for (fl = ft->head; fl != NULL; fl = fl->next)
-		k++;
-	r = xmalloc(k * sizeof(*r));
-	for (i = 0, fl = ft->head; fl != NULL; fl = fl->next, i++) {
-		r[i].fl = fl;
-		if (flow_contains(fl, t)) {
-			r[i].class = 0;
-			/* unknown start: earliest of all (INT64_MAX sorts last) */
-			r[i].key = fl->flags & FL_START ? -fl->t0 : INT64_MAX;
-			r[i].order = -(long long)fl->seq;
-		} else {
-			r[i].class = 1;
-			if (fl->flags & FL_START && fl->t0 > t) {
-				/* logged late: a start up to NEWLAG after T
-				 * may well have begun before it */
-				r[i].key = fl->t0 - t > NEWLAG ?
-				    fl->t0 - t - NEWLAG : 0;
-			} else
-				r[i].key = t - fl->t1;
-			r[i].order = (long long)fl->seq;
+	for (j = 0; j < nft; j++)
+		for (fl = ft[j]->head; fl != NULL; fl = fl->next)
+			k++;
+	r = xreallocarray(NULL, k, sizeof(*r));
+	for (i = 0, j = 0; j < nft; j++)
+		for (fl = ft[j]->head; fl != NULL; fl = fl->next, i++) {
+			r[i].fl = fl;
+			r[i].tag = ft[j]->tag;
+			if (flow_contains(fl, t)) {
+				r[i].class = 0;
+				/* unknown start: earliest (INT64_MAX last) */
+				r[i].key = fl->flags & FL_START ? -fl->t0 :
+				    INT64_MAX;
+				r[i].order = -(long long)fl->seq;
+			} else {
+				r[i].class = 1;
+				if (fl->flags & FL_START && fl->t0 > t) {
+					/* logged late: a start up to NEWLAG
+					 * after T may well have begun before */
+					r[i].key = fl->t0 - t > NEWLAG ?
+					    fl->t0 - t - NEWLAG : 0;
+				} else
+					r[i].key = t - fl->t1;
+				r[i].order = (long long)fl->seq;
+			}
 		}
-	}
 	qsort(r, k, sizeof(*r), cmp);
-	out = xmalloc(k * sizeof(*out));
+	out = xreallocarray(NULL, k, sizeof(*out));
 	for (i = 0; i < k; i++)
 		out[i] = r[i].fl;
 	free(r);
 	*n = k;
 	return out;
+}
+
+struct flow **
+flow_rank(struct flowtab *ft, int64_t t, size_t *n)
+{
+	return flow_rankv(&ft, 1, t, n);
 }

@@ -92,6 +92,7 @@ struct flow {
 	int64_t t0, t1;		/* start, end: microseconds */
 	int64_t topen;		/* FL_OPEN: the open record's time */
 	unsigned long srun;	/* the run of open records that last listed it */
+	int tag;		/* its table's tag */
 	char *key;		/* "id;proto;src;sport;dst;dport;nat;natport" */
 	size_t keyn;
 	char *l0, *l1;		/* start or open line, stop line (no '\n'),
@@ -106,6 +107,7 @@ struct flowtab {
 	struct flow *head, *tail;	/* every flow kept */
 	unsigned long long seq;
 	unsigned long run;	/* the current run of open records */
+	int tag;		/* the caller's: which log (gateway) */
 };
 
 void flow_init(struct flowtab *ft);
@@ -152,6 +154,14 @@ void flow_drop(struct flowtab *ft, struct flow *fl);
  * a new array of *n flows (free(3) it).
  */
 struct flow **flow_rank(struct flowtab *ft, int64_t t, size_t *n);
+
+/*
+ * flow_rankv: the same over the flows of several tables (the logs of
+ * several gateways), by one rule: of two flows equal in every way, the
+ * one of the table with the lower tag first
+ */
+struct flow **flow_rankv(struct flowtab *const *ft, size_t nft, int64_t t,
+    size_t *n);
 
 /* flow_contains: the flow's logged interval contains t */
 int flow_contains(const struct flow *fl, int64_t t);
