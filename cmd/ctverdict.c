@@ -59,6 +59,7 @@ struct answer {
 struct flow {
 	struct span f0[F_NFIELDS], f1[F_NFIELDS];
 	int has0, has1;
+	char gw[32];		/* the gateway that logged it (cttime -G) */
 };
 
 static _Noreturn void
@@ -169,6 +170,16 @@ columns(const struct flow *fl, struct cols *c)
 	}
 }
 
+/* hostname: a flow's inside host, with its gateway when it has one */
+static void
+hostname(const struct flow *fl, char *b, size_t n)
+{
+	char a[64];
+
+	txt(a, sizeof(a), fl->has0 ? fl->f0[F_SRC] : fl->f1[F_SRC]);
+	snprintf(b, n, fl->gw[0] != '\0' ? "%s@%s" : "%s", a, fl->gw);
+}
+
 /* flows: cut an answer's flow lines into flows; how many */
 static size_t
 flows(struct span s, struct flow *fl, size_t max)
@@ -178,18 +189,28 @@ flows(struct span s, struct flow *fl, size_t max)
 	size_t n = 0;
 	int open = 0;
 	enum csvevent ev;
+	char gw[32] = "";
 
 	while (nextline(&p, e, &l)) {
 		if (l.n == 0) {
 			if (open)
 				n++;
 			open = 0;
+			gw[0] = '\0';
+			continue;
+		}
+		if (l.p[0] == '@') {	/* the next flow's gateway */
+			l.p++;
+			l.n--;
+			txt(gw, sizeof(gw), l);
 			continue;
 		}
 		if (n >= max || !csv_fields(l, f))
 			continue;
-		if (!open)
+		if (!open) {
 			memset(&fl[n], 0, sizeof(fl[n]));
+			memcpy(fl[n].gw, gw, sizeof(gw));
+		}
 		open = 1;
 		ev = csv_event(f[F_EVENT]);
 		if (ev == EV_STOP) {
@@ -205,34 +226,71 @@ flows(struct span s, struct flow *fl, size_t max)
 
 /* a gap of the coverage, as cttime -g writes it */
 struct gap {
+	char gw[32];		/* its log's gateway, or "" */
 	char from[48], to[48], why[16], at[48], n[24];
 };
 
+/*
+ * gaps: the gaps an answer lists, in g[max], and how many; *legacy: a
+ * log without coverage records was read (its gateway in legacygw, if
+ * named); *more: more gaps than were listed
+ */
 static size_t
-gaps(struct span s, struct gap *g, size_t max, int *legacy, int *more)
+gaps(struct span s, struct gap *g, size_t max, int *legacy, char *legacygw,
+    int *more, int *named)
 {
 	const char *p = s.p, *e = s.p + s.n;
 	struct span l;
 	size_t n = 0;
-	char b[256];
+	char b[256], w[7][48];
+	int k;
 
-	*legacy = *more = 0;
+	*legacy = *more = *named = 0;
 	while (nextline(&p, e, &l)) {
 		txt(b, sizeof(b), l);
-		if (strncmp(b, "!cover ", 7) == 0)
-			*legacy = strstr(b, " legacy") != NULL;
-		else if (strncmp(b, "!more ", 6) == 0)
+		k = sscanf(b, "%47s %47s %47s %47s %47s %47s %47s", w[0], w[1],
+		    w[2], w[3], w[4], w[5], w[6]);
+		if (strcmp(w[0], "!cover") == 0 && k == 5)
+			*named = 1;	/* "!cover NAME K HI mode": -G */
+		if (strcmp(w[0], "!cover") == 0 && strstr(b, " legacy")) {
+			*legacy = 1;	/* "!cover [NAME] K HI legacy" */
+			snprintf(legacygw, 32, "%.31s", k == 5 ? w[1] : "");
+		} else if (strcmp(w[0], "!more") == 0)
 			*more = 1;
-		else if (n < max && sscanf(b, "!gap %47s %47s %15s %47s %23s",
-		    g[n].from, g[n].to, g[n].why, g[n].at, g[n].n) == 5)
+		else if (strcmp(w[0], "!gap") == 0 && n < max &&
+		    (k == 6 || k == 7)) {	/* "!gap [NAME] FROM TO WHY AT N" */
+			snprintf(g[n].gw, sizeof(g[n].gw), "%.31s", k == 7 ?
+			    w[1] : "");
+			snprintf(g[n].from, sizeof(g[n].from), "%s", w[k - 5]);
+			snprintf(g[n].to, sizeof(g[n].to), "%s", w[k - 4]);
+			snprintf(g[n].why, sizeof(g[n].why), "%s", w[k - 3]);
+			snprintf(g[n].at, sizeof(g[n].at), "%s", w[k - 2]);
+			snprintf(g[n].n, sizeof(g[n].n), "%s", w[k - 1]);
 			n++;
+		}
 	}
 	return n;
 }
 
 /* gapline: one gap, as the text report says it */
+static void gapline1(struct wr *, const struct gap *, int);
+
 static void
 gapline(struct wr *out, const struct gap *g)
+{
+	if (g->gw[0] != '\0') {	/* "gap (gw2): ..." */
+		wr_put(out, "gap (", 5);
+		wr_put(out, g->gw, strlen(g->gw));
+		wr_put(out, "):", 2);
+		gapline1(out, g, 1);
+		return;
+	}
+	gapline1(out, g, 0);
+}
+
+/* gapline1: the words after "gap:" (named: the gateway is said) */
+static void
+gapline1(struct wr *out, const struct gap *g, int named)
 {
 	char b[512];
 	const char *w = g->why;
@@ -272,14 +330,16 @@ gapline(struct wr *out, const struct gap *g)
 	else
 		k = snprintf(b, sizeof(b), "gap: no record covers %s to %s\n",
 		    g->from, g->to);
-	wr_put(out, b, (size_t)k < sizeof(b) ? (size_t)k : sizeof(b) - 1);
+	wr_put(out, b + (named ? 4 : 0), ((size_t)k < sizeof(b) ? (size_t)k :
+	    sizeof(b) - 1) - (named ? 4 : 0));
 }
 
 /* the tsv note of a gap: its reason in a few words */
 static void
 gapnote(char *b, size_t n, const struct gap *g)
 {
-	snprintf(b, n, "%s %s..%s", g->why, g->from, g->to);
+	snprintf(b, n, "%s%s%s %s..%s", g->gw, g->gw[0] ? ": " : "", g->why,
+	    g->from, g->to);
 }
 
 static void
@@ -375,11 +435,12 @@ report(struct wr *out, const struct answer *a, struct span h, char *nat,
 {
 	static struct flow fl[MAXFLOWS];
 	struct gap g[20];
-	struct cols c, c1;
+	struct cols c;
 	char b[1024], hosts[1024] = "", nflows[24], ngaps[24], note[160];
 	char qnat[64] = "", qport[16] = "", qtime[48] = "", line[24];
+	char legacygw[32] = "", host[96], host1[96];
 	size_t n, ng, i, j, nshow, nhosts = 0;
-	int legacy, more, k;
+	int legacy, more, named, k;
 	enum verdict v;
 	static const char *const vname[] = { "none", "one", "several",
 	    "unknown", "error" };
@@ -387,29 +448,35 @@ report(struct wr *out, const struct answer *a, struct span h, char *nat,
 	txt(b, sizeof(b), h);
 	sscanf(b, "#%*s %63s %15s %47s", qnat, qport, qtime);
 	n = *nfl = flows(a->flows, fl, MAXFLOWS);
-	ng = gaps(a->cover, g, sizeof(g) / sizeof(g[0]), &legacy, &more);
+	ng = gaps(a->cover, g, sizeof(g) / sizeof(g[0]), &legacy, legacygw,
+	    &more, &named);
 	nshow = oneflag && n > 1 ? 1 : n;
-	for (i = 0; i < n; i++) {	/* the hosts, in rank order */
-		columns(&fl[i], &c);
+	/*
+	 * the hosts, in rank order; behind several gateways a host is its
+	 * address and its gateway ("10.0.0.5@gw2"): inside addresses repeat
+	 * from site to site
+	 */
+	for (i = 0; i < n; i++) {
+		hostname(&fl[i], host, sizeof(host));
 		for (j = 0; j < i; j++) {
-			columns(&fl[j], &c1);
-			if (strcmp(c.host, c1.host) == 0)
+			hostname(&fl[j], host1, sizeof(host1));
+			if (strcmp(host, host1) == 0)
 				break;
 		}
 		if (j < i)
 			continue;
 		nhosts++;
-		if (i < nshow && strlen(hosts) + strlen(c.host) + 2 <
+		if (i < nshow && strlen(hosts) + strlen(host) + 2 <
 		    sizeof(hosts)) {
 			if (hosts[0] != '\0')
 				strcat(hosts, ",");
-			strcat(hosts, c.host);
+			strcat(hosts, host);
 		}
 	}
 	v = ng > 0 || more ? V_UNKNOWN : n == 0 ? V_NONE :
 	    nhosts == 1 ? V_ONE : V_SEVERAL;
 	if (tsv) {
-		const char *col[16];
+		const char *col[17];
 
 		snprintf(line, sizeof(line), "%lu", a->lineno);
 		snprintf(nflows, sizeof(nflows), "%zu", n);
@@ -428,7 +495,8 @@ report(struct wr *out, const struct answer *a, struct span h, char *nat,
 		col[13] = ngaps, col[14] = note;
 		col[15] = ng > 0 || more ? "incomplete" : legacy ? "legacy" :
 		    "complete";
-		tsvrow(out, col, 16);
+		col[16] = n ? fl[0].gw : "";
+		tsvrow(out, col, 17);
 		return v;
 	}
 	if (bflag)
@@ -439,15 +507,17 @@ report(struct wr *out, const struct answer *a, struct span h, char *nat,
 	wr_put(out, b, (size_t)k < sizeof(b) ? (size_t)k : sizeof(b) - 1);
 	if (n > 0)
 		wr_put(out, b, (size_t)snprintf(b, sizeof(b),
-		    "%-2s %-22s %-22s %-22s %-6s %-27s %-27s %s\n", "#",
-		    "inside", "destination", "nat", "proto", "start", "stop",
-		    "bytes out/in"));
+		    "%-2s %s%-22s %-22s %-22s %-6s %-27s %-27s %s\n", "#",
+		    named ? "gateway      " : "", "inside", "destination", "nat",
+		    "proto", "start", "stop", "bytes out/in"));
 	for (i = 0; i < nshow; i++) {
 		columns(&fl[i], &c);
+		if (named)	/* the gateway's column, 12 wide */
+			snprintf(host, sizeof(host), "%-12s ", fl[i].gw);
 		wr_put(out, b, (size_t)snprintf(b, sizeof(b),
-		    "%-2zu %-22s %-22s %-22s %-6s %-27s %-27s %s\n", i + 1,
-		    c.inside, c.dest, c.nat, c.proto, c.start, c.stop,
-		    c.bytes));
+		    "%-2zu %s%-22s %-22s %-22s %-6s %-27s %-27s %s\n", i + 1,
+		    named ? host : "", c.inside, c.dest, c.nat, c.proto,
+		    c.start, c.stop, c.bytes));
 	}
 	for (i = 0; i < ng; i++)
 		gapline(out, &g[i]);
@@ -458,9 +528,10 @@ report(struct wr *out, const struct answer *a, struct span h, char *nat,
 		    "taken as the IPv4 address %s (the NAT logs IPv4 flows as "
 		    "IPv4)\n", nat, qnat));
 	if (legacy && ng == 0)
-		wr_put(out, b, (size_t)snprintf(b, sizeof(b), "note: this log "
+		wr_put(out, b, (size_t)snprintf(b, sizeof(b), "note: %s%s%s "
 		    "does not record what it covers (an older ctparse wrote "
-		    "it): only its lost records show gaps\n"));
+		    "it): only its lost records show gaps\n", legacygw[0] ?
+		    "the log of " : "this log", legacygw, ""));
 	if (v == V_NONE)
 		k = snprintf(b, sizeof(b), "verdict: none: no flow held %s "
 		    "port %s within %s s of %s\n", nat, port, wflag, t);
@@ -493,11 +564,11 @@ error(struct wr *out, unsigned long lineno, const char *why, int *nblock)
 	char b[512], line[24];
 
 	if (tsv) {
-		const char *col[16] = { line, "", "", "", "error", "", "0", "",
-		    "", "", "", "", "", "0", why, "" };
+		const char *col[17] = { line, "", "", "", "error", "", "0", "",
+		    "", "", "", "", "", "0", why, "", "" };
 
 		snprintf(line, sizeof(line), "%lu", lineno);
-		tsvrow(out, col, 16);
+		tsvrow(out, col, 17);
 		return;
 	}
 	wr_put(out, b, (size_t)snprintf(b, sizeof(b), "%sline %lu: cannot "
@@ -612,12 +683,12 @@ main(int argc, char *argv[])
 		die(EXIT_TROUBLE, "%s:", fflag);
 	wr_init(&out, STDOUT_FILENO, "standard output");
 	if (tsv) {
-		static const char *const head[16] = { "line", "nat", "port",
+		static const char *const head[17] = { "line", "nat", "port",
 		    "time", "verdict", "hosts", "flows", "inside",
 		    "destination", "proto", "start", "stop", "bytes", "gaps",
-		    "note", "coverage" };
+		    "note", "coverage", "gateway" };
 
-		tsvrow(&out, head, 16);
+		tsvrow(&out, head, 17);
 	}
 	while (getline(&line, &cap, fp) != -1) {
 		lineno++;

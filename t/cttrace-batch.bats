@@ -119,12 +119,12 @@ ctverdict: $TMP/c:7: yesterday: bad time; use 2026-11-27T10:06:49Z, 2026-11-27T1
 	cttrace -d "$D/idx" -b "$D/c" >"$TMP/txt"
 	n=$(grep -c '^[0-9]' "$D/c")
 	expect_eq rows "$(wc -l <"$TMP/tsv")" $((n + 1))
-	expect_eq header "$(head -n 1 "$TMP/tsv")" "$(printf 'line\tnat\tport\ttime\tverdict\thosts\tflows\tinside\tdestination\tproto\tstart\tstop\tbytes\tgaps\tnote\tcoverage')"
-	awk -F'\t' 'NR > 1 && NF != 16 { exit 1 }' "$TMP/tsv" || fail "not 16 fields"
+	expect_eq header "$(head -n 1 "$TMP/tsv")" "$(printf 'line\tnat\tport\ttime\tverdict\thosts\tflows\tinside\tdestination\tproto\tstart\tstop\tbytes\tgaps\tnote\tcoverage\tgateway')"
+	awk -F'\t' 'NR > 1 && NF != 17 { exit 1 }' "$TMP/tsv" || fail "not 17 fields"
 	rm -rf "$TMP/b"
 	blocks "$TMP/txt" "$TMP/b"
 	# (| for the tab: read joins adjacent tabs, empty fields would go)
-	tail -n +2 "$TMP/tsv" | tr '\t' '|' | while IFS='|' read -r line nat port time v hosts flows inside dest proto start stop bytes gaps note coverage; do
+	tail -n +2 "$TMP/tsv" | tr '\t' '|' | while IFS='|' read -r line nat port time v hosts flows inside dest proto start stop bytes gaps note coverage gateway; do
 		b=$TMP/b/$line
 		[ -f "$b" ] || fail "no block for line $line"
 		verdict=$(grep '^verdict:' "$b")
@@ -146,5 +146,5 @@ ctverdict: $TMP/c:7: yesterday: bad time; use 2026-11-27T10:06:49Z, 2026-11-27T1
 	# one complaint alone: line "-"
 	run cttrace -d "$D/idx" -o tsv 192.0.2.1 50001 '2026-11-27 12:00:00'
 	[ "$status" -eq 1 ]
-	expect_eq single "${lines[1]}" "$(printf -- '-\t192.0.2.1\t50001\t2026-11-27T12:00:00.000000Z\tnone\t\t0\t\t\t\t\t\t\t0\t\tcomplete')"
+	expect_eq single "${lines[1]}" "$(printf -- '-\t192.0.2.1\t50001\t2026-11-27T12:00:00.000000Z\tnone\t\t0\t\t\t\t\t\t\t0\t\tcomplete\t')"
 }

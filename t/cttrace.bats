@@ -269,3 +269,54 @@ verdict() {
 	expect_eq "tsv coverage" "$(awk -F'\t' 'NR == 2 { print $16 }' <<<"$output")" incomplete
 	[[ "$(awk -F'\t' 'NR == 2 { print $15 }' <<<"$output")" == unread* ]] || fail "$output"
 }
+
+# covered DIR DAY: a log with coverage records over DAY (begin and a
+# snapshot at 00:00, heartbeats every minute to 23:59), its flows added
+# by ev and sorted in
+covered() {
+	mkdir -p "$1"
+	{
+		printf '%sT00:00:00.000000Z;begin;;;;;;;;60;;;;;%sT00:00:00.000000Z;\n' $2 $2
+		printf '%sT00:00:00.000001Z;snapshot;;;;;;;;0;;;;;%sT00:00:00.000000Z;\n' $2 $2
+		for h in 00 01 02 03 04 05 06 07 08 09 10 11 12 13 14 15 16 17 18 19 20 21 22 23; do
+			for m in 00 10 20 30 40 50; do
+				printf '%sT%s:%s:30.000000Z;alive;;;;;;;;60;;;;;%sT00:00:00.000000Z;\n' $2 $h $m $2
+			done
+		done
+	} >"$1/$2.csv"
+}
+
+@test "several gateways: each candidate names its gateway; one host is an address behind one gateway; a gap in one is a gap" {
+	covered "$TMP/gw1" 2026-11-27
+	covered "$TMP/gw2" 2026-11-27
+	ev 2026-11-27T10:06:40.000000Z start 10.0.0.1 40000 61234 1 >>"$TMP/gw1/2026-11-27.csv"
+	ev 2026-11-27T10:06:45.000000Z start 10.0.0.1 40000 61234 1 >>"$TMP/gw2/2026-11-27.csv"
+	for g in gw1 gw2; do sort -o "$TMP/$g/2026-11-27.csv" "$TMP/$g/2026-11-27.csv"; done
+	# the same inside address behind two gateways: two hosts
+	run cttrace -d "$TMP/gw1" -d "$TMP/gw2" 192.76.8.23 61234 2026-11-27T10:06:49Z
+	[ "$status" -eq 0 ] || fail "$output"
+	[[ "${lines[1]}" == "#  gateway      inside"* ]] || fail "$output"
+	[[ "${lines[2]}" == "1  gw2          10.0.0.1:40000"* ]] || fail "$output"
+	[[ "${lines[3]}" == "2  gw1          10.0.0.1:40000"* ]] || fail "$output"
+	expect_eq verdict "$(verdict)" "verdict: several candidates: 2 inside hosts held the port within the window; the first is the most likely"
+	# named, in tsv
+	run cttrace -o tsv -d A="$TMP/gw1" -d B="$TMP/gw2" 192.76.8.23 61234 2026-11-27T10:06:49Z
+	expect_eq "tsv hosts" "$(awk -F'\t' 'NR == 2 { print $6, $17 }' <<<"$output")" "10.0.0.1@B,10.0.0.1@A B"
+	# one gateway alone: the answer it gives alone (no gateway column)
+	run cttrace -d "$TMP/gw1" 192.76.8.23 61234 2026-11-27T10:06:49Z
+	expect_eq alone "$(verdict)" "verdict: one answer: 10.0.0.1"
+	# a restart in gw2's log: the answer is unknown, and says whose gap
+	printf '2026-11-27T10:06:30.000000Z;restart;;;;;;;;;;;;;2026-11-27T10:06:20.000000Z;\n' >>"$TMP/gw2/2026-11-27.csv"
+	printf '2026-11-27T10:06:31.000000Z;snapshot;;;;;;;;0;;;;;2026-11-27T00:00:00.000000Z;\n' >>"$TMP/gw2/2026-11-27.csv"
+	sort -o "$TMP/gw2/2026-11-27.csv" "$TMP/gw2/2026-11-27.csv"
+	run cttrace -d "$TMP/gw1" -d "$TMP/gw2" 192.76.8.23 61299 2026-11-27T10:06:35Z
+	expect_eq "gap: status" "$status" 2
+	[[ "$output" == *"gap (gw2): conntrack restarted at 2026-11-27T10:06:30.000000Z"* ]] || fail "$output"
+	# and nobody, where both cover the time (gw2 since its new dump)
+	run cttrace -d "$TMP/gw1" -d "$TMP/gw2" 192.76.8.23 61299 2026-11-27T12:00:00Z
+	expect_eq "none: status" "$status" 1
+	# two of one name: refused
+	run cttrace -d "$TMP/gw1" -d x="$TMP/gw1" -d x="$TMP/gw2" 192.76.8.23 61299 @0
+	expect_eq "dup: status" "$status" 2
+	[[ "$output" == *"x: two gateways of that name"* ]] || fail "$output"
+}
