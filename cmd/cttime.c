@@ -54,7 +54,8 @@
 #define GAPMAX 20		/* -g: gaps listed for one answer */
 #define MAXSEC 1000000000LL	/* bound of -w, -k, -A: no overflow */
 #define MAXTIME QUERY_MAXTIME	/* |T| bound, year ~5000 */
-#define USAGE "usage: cttime {-t time | -f queries} [-gu] [-k skew] " \
+#define USAGE "usage: cttime {-t time | -f queries} [-gu] " \
+	"[-G name=file] [-k skew] " \
 	"[-p proto] [-D dst[:port]] [-n natip:port] [-w seconds] " \
 	"[-1 | -a [-P] [-A maxage] [-R readon]] [file ...]\n"
 

@@ -683,7 +683,7 @@ cttime: stdin:4: bad time: 2026-13-27T10:06:47Z;start;tcp;10.0.0.1;1000;198..." 
 # ---------------------------------------------------------- failure paths
 
 @test "usage: bad options and combinations give one usage line, exit 2" {
-	u='usage: cttime {-t time | -f queries} [-gu] [-k skew] [-p proto] [-D dst[:port]] [-n natip:port] [-w seconds] [-1 | -a [-P] [-A maxage] [-R readon]] [file ...]'
+	u='usage: cttime {-t time | -f queries} [-gu] [-G name=file] [-k skew] [-p proto] [-D dst[:port]] [-n natip:port] [-w seconds] [-1 | -a [-P] [-A maxage] [-R readon]] [file ...]'
 	printf '10.0.0.1 80 %s\n' $T >"$TMP/q"
 	for args in "-x -t $T" "" "-w 5" "-1 -a -t $T" "-P -t $T" \
 	    "-1 -P -t $T" "-t" "-t $T -f $TMP/q" "-c -t $T"; do
@@ -1034,3 +1034,19 @@ zday() {
 	done
 }
 
+
+@test "-G: the logs of gateways; bad names, files operands and modes refused" {
+	printf '2026-11-27T10:00:00.000000Z;start;tcp;10.0.0.1;1;198.51.100.2;80;192.0.2.1;80;1;;;;;;\n' >"$TMP/a"
+	printf '2026-11-27T10:00:01.000000Z;start;tcp;10.0.0.2;1;198.51.100.3;80;192.0.2.1;80;1;;;;;;\n' >"$TMP/b"
+	printf '192.0.2.1 80 2026-11-27T10:00:02Z\n' >"$TMP/q"
+	run cttime -a -P -f "$TMP/q" -G one="$TMP/a" -G two="$TMP/b"
+	expect_eq status "$status" 0
+	expect_eq lines "$(printf '%s\n' "$output" | grep -c '^@')" 2
+	expect_eq "first" "${lines[1]}" "@two"
+	for args in "-G =x" "-G x" "-G a/b=x" "-G a=" "-t @0 -G a=x"; do
+		run cttime $args </dev/null
+		expect_eq "$args: status" "$status" 2
+	done
+	run cttime -a -t @0 -G a="$TMP/a" "$TMP/b"
+	expect_eq "operands: status" "$status" 2
+}
