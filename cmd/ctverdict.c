@@ -211,21 +211,9 @@ span1(const struct flow *fl, int64_t *t)
 static int64_t
 seconds(const char *s)
 {
-	int64_t v = 0, f = 0;
-	int k = 0;
-	const char *p = s;
+	int64_t v;
 
-	for (; *p >= '0' && *p <= '9' && v < 1000000000; p++)
-		v = v * 10 + (*p - '0');
-	if (p == s)
-		return -1;
-	if (*p == '.')
-		for (p++; *p >= '0' && *p <= '9'; p++, k++)
-			if (k < 6)
-				f = f * 10 + (*p - '0');
-	for (; k < 6; k++)
-		f *= 10;
-	return *p == '\0' ? v * TM_USEC + f : -1;
+	return tm_seconds(s, 1000000000, &v) == 0 ? v : -1;
 }
 
 /* hhmmss: the time of day of an instant, UTC */

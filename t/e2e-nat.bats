@@ -14,14 +14,7 @@ load helper
 E2E=$TOP/t/e2e
 
 need() {
-	local why=
-	[ "$(id -u)" -eq 0 ] || why="needs root"
-	for c in conntrack nft ip python3 gzip; do
-		command -v $c >/dev/null || why="${why:+$why, }needs $c"
-	done
-	[ -z "$why" ] && return 0
-	[ "${CI:-}" != true ] || fail "CI must run the end-to-end tests: $why"
-	skip "$why"
+	needlab conntrack nft ip python3 gzip
 }
 
 # lab PREFIX DIR [PORTRANGE] [SEED FLOWS OPEN]: run traffic through a fresh
