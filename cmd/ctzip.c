@@ -228,8 +228,9 @@ work(const char *p, size_t n, int zfd, const char *name)
  * page, 18 MB for a 9 GB day, once per block: a fifth of ctzip's time on
  * a 10 GB day went there and to unmapping them at the worker's exit.
  * Then it closes fd, so that the lock on it is the parent's alone: a
- * parent killed by SIGKILL leaves the file unlocked at once (its workers
- * and the pairing finish unnamed files only).
+ * parent killed by SIGKILL leaves the file unlocked as soon as its
+ * children have run, not when they end (they finish unnamed files only;
+ * the pairing reads the whole day).
  */
 static int
 work1(int fd, const struct zblock *b, int zfd, const char *name)
