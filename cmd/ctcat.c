@@ -174,7 +174,11 @@ ranges(struct range **rg, unsigned long *bad)
 	return n;
 }
 
-/* list: -l, the files in log order: FIRSTTIME FORM PATH */
+/*
+ * list: -l, the files in log order: FIRSTTIME FORM DAY PATH, DAY the
+ * day a file is named as (YYYY-MM-DD) or "-"; the path last, so that
+ * `read -r first form day path` takes any path whole
+ */
 static int
 list(const struct logdir *d, struct wr *out)
 {
@@ -182,7 +186,9 @@ list(const struct logdir *d, struct wr *out)
 	char ts[TM_FMTMAX];
 	size_t i;
 	int trouble = 0;
+	struct tmfmt day;
 
+	tm_fmtinit(&day, TM_SECONDS);	/* UTC: a day's midnight */
 	for (i = 0; i < d->n; i++) {
 		f = &d->f[i];
 		if (f->state == LOG_TIME)
@@ -194,6 +200,12 @@ list(const struct logdir *d, struct wr *out)
 		    strlen(logdir_formname(f->form)));
 		if (f->idx)
 			wr_put(out, "+idx", 4);
+		wr_putc(out, ' ');
+		if (f->isday) {
+			tm_fmt(&day, ts, f->day);
+			wr_put(out, ts, 10);	/* YYYY-MM-DD */
+		} else
+			wr_putc(out, '-');
 		wr_putc(out, ' ');
 		wr_put(out, f->path, strlen(f->path));
 		wr_putc(out, '\n');

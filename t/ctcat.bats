@@ -57,7 +57,7 @@ tags() {
 	awk -F';' 'NF >= 16 && $3 != "" { print int($10 / 100000) }' | sort -un
 }
 
-@test "-l: every name form, in log order; indexes, .tmp, other names left out; plain before compressed" {
+@test "-l: every name form, in log order, the days named; indexes, .tmp, other names left out; plain before compressed" {
 	command -v zstd >/dev/null || skip "no zstd"
 	mixed
 	d=$TMP/log
@@ -71,26 +71,39 @@ tags() {
 	day 9 $(epoch 2026-11-19) $(epoch 2026-11-19T12:00) 3600 | gzip >"$d/cur.csv.9.gz"
 	day 10 $(epoch 2026-11-19T12:00) $(epoch 2026-11-19T18:00) 3600 | zstd -q >"$d/cur.csv-20261119.zst"
 	: >"$d/empty.csv"
+	# not days: a date that does not exist, a day's name with more to it
+	: >"$d/2026-02-31.csv"
+	: >"$d/2026-11-28.csv.1"
 	run --separate-stderr ctcat -l -d "$d"
 	expect_eq status "$status" 0
 	expect_eq stderr "$stderr" ""
-	expect_eq list "$output" "2026-11-19T00:00:00.000000Z gzip $d/cur.csv.9.gz
-2026-11-19T12:00:00.000000Z zstd $d/cur.csv-20261119.zst
-2026-11-20T00:00:00.000000Z plain $d/2026-11-20.csv
-2026-11-21T00:00:00.000000Z gzip $d/2026-11-21.csv.gz
-2026-11-22T00:00:00.000000Z gzip+idx $d/2026-11-22.csv.gz
-2026-11-23T00:00:00.000000Z zstd+idx $d/2026-11-23.csv.zst
-2026-11-24T00:00:00.000000Z plain $d/cur.csv-2026-11-24
-2026-11-25T00:00:00.000000Z gzip $d/cur.csv-20261125.gz
-2026-11-26T00:00:00.000000Z plain $d/cur.csv.1
-2026-11-26T00:00:00.000000Z plain $d/old.csv.3
-2026-11-27T00:00:00.000000Z plain $d/cur.csv
-- plain $d/empty.csv"
-	# files given: taken whatever their names, in log order
-	run ctcat -l "$d/cur.csv" "$d/notes.txt" "$d/2026-11-20.csv"
-	expect_eq given "$output" "2026-11-20T00:00:00.000000Z plain $d/2026-11-20.csv
-2026-11-27T00:00:00.000000Z plain $d/cur.csv
-- plain $d/notes.txt"
+	expect_eq list "$output" "2026-11-19T00:00:00.000000Z gzip - $d/cur.csv.9.gz
+2026-11-19T12:00:00.000000Z zstd - $d/cur.csv-20261119.zst
+2026-11-20T00:00:00.000000Z plain 2026-11-20 $d/2026-11-20.csv
+2026-11-21T00:00:00.000000Z gzip 2026-11-21 $d/2026-11-21.csv.gz
+2026-11-22T00:00:00.000000Z gzip+idx 2026-11-22 $d/2026-11-22.csv.gz
+2026-11-23T00:00:00.000000Z zstd+idx 2026-11-23 $d/2026-11-23.csv.zst
+2026-11-24T00:00:00.000000Z plain - $d/cur.csv-2026-11-24
+2026-11-25T00:00:00.000000Z gzip - $d/cur.csv-20261125.gz
+2026-11-26T00:00:00.000000Z plain - $d/cur.csv.1
+2026-11-26T00:00:00.000000Z plain - $d/old.csv.3
+2026-11-27T00:00:00.000000Z plain - $d/cur.csv
+- plain - $d/2026-02-31.csv
+- plain - $d/2026-11-28.csv.1
+- plain - $d/empty.csv"
+	# what sh reads of it: the day, and a path with blanks whole
+	cp "$d/2026-11-20.csv" "$TMP/a b  c.csv"
+	ctcat -l "$TMP/a b  c.csv" "$d/2026-11-20.csv" | {
+		read -r first form day path && expect_eq "read 1" "$form|$day|$path" "plain|-|$TMP/a b  c.csv" &&
+		read -r first form day path && expect_eq "read 2" "$form|$day|$path" "plain|2026-11-20|$d/2026-11-20.csv"
+	}
+	# files given: taken whatever their names, in log order; a day by
+	# the last component of its path
+	run ctcat -l "$d/cur.csv" "$d/notes.txt" "$d/2026-11-20.csv" "$d/2026-11-21.csv.gz"
+	expect_eq given "$output" "2026-11-20T00:00:00.000000Z plain 2026-11-20 $d/2026-11-20.csv
+2026-11-21T00:00:00.000000Z gzip 2026-11-21 $d/2026-11-21.csv.gz
+2026-11-27T00:00:00.000000Z plain - $d/cur.csv
+- plain - $d/notes.txt"
 	run ctcat -l -d "$TMP/none"
 	expect_eq "no dir: status" "$status" 2
 	expect_eq "no dir" "$output" "ctcat: $TMP/none: No such file or directory"
@@ -107,7 +120,7 @@ tags() {
 	day 2 $(epoch 2026-11-27) $(epoch 2026-11-28) 3600 >"$d/2026-11-27.csv
 x.csv"
 	run --separate-stderr ctcat -l -d "$d"
-	expect_eq list "$output" "2026-11-27T00:00:00.000000Z plain $d/2026-11-27.csv"
+	expect_eq list "$output" "2026-11-27T00:00:00.000000Z plain 2026-11-27 $d/2026-11-27.csv"
 	expect_eq warning "$stderr" "ctcat: $d/2026-11-27.csv?x.csv: a file name with control characters, left out"
 	run --separate-stderr ctcat -d "$d" -t 2026-11-27T12:00:00Z
 	expect_eq status "$status" 0
@@ -224,7 +237,7 @@ x.csv"
 	expect_eq "bad: files" "$(printf '%s\n' "$output" | tags | tr '\n' ' ')" "7 "
 	run ctcat -l -d "$d"
 	expect_eq "bad -l: status" "$status" 2
-	[[ "$output" == *"- gzip $d/cur.csv.7.gz"* ]] || fail "$output"
+	[[ "$output" == *"- gzip - $d/cur.csv.7.gz"* ]] || fail "$output"
 }
 
 # oneline: $TMP/f.csv, a file of these lines (seconds after 2026-11-27
