@@ -330,3 +330,43 @@ dumpof3() {
 	grep -q "^ctparse: $TMP/log: cut back 49 bytes of an unfinished last line" "$TMP/err" ||
 		fail "$(cat "$TMP/err")"
 }
+
+@test "the input ends in the middle of a line (its writer killed): the end record does not claim it" {
+	{
+		perl "$TOP/t/ctfeed.pl" -n 5 -g 0.05 "$TMP/events"
+		# killed halfway through its line
+		timeout 0.5 perl "$TOP/t/ctfeed.pl" -i 6 -n 1 -p 5 "$TMP/events"
+		sleep 0.2
+	} | ctparse -o "$TMP/log" 2>"$TMP/err" || fail "status $?: $(cat "$TMP/err")"
+	grep -q '^ctparse: stdin:6: ' "$TMP/err" || fail "$(cat "$TMP/err")"
+	expect_eq last "$(tail -n 1 "$TMP/log" | cut -d';' -f2)" end
+	perl "$TOP/t/ctclaims.pl" "$TMP/events" "$TMP/log" >"$TMP/claims" ||
+		fail "$(cat "$TMP/claims")"
+	expect_eq claims "$(cat "$TMP/claims")" "5 logged, 1 missing (not covered)"
+}
+
+@test "SIGTERM at random points, a slow writer: the end record never claims more than was read" {
+	seed=${CT_SEED:-$$}
+	RANDOM=$seed
+	echo "# seed $seed" >&3
+	for k in 1 2 3 4 5 6 7 8; do
+		rm -f "$TMP/fifo" "$TMP/log" "$TMP/events"
+		mkfifo "$TMP/fifo"
+		# each line stops halfway for 30 ms: a SIGTERM mostly finds
+		# half a line read
+		perl "$TOP/t/ctfeed.pl" -p 0.03 -g 0.002 "$TMP/events" >"$TMP/fifo" &
+		feed=$!
+		ctparse -o "$TMP/log" <"$TMP/fifo" 2>"$TMP/err" &
+		pid=$!
+		sleep "0.$(printf %03d $((100 + RANDOM % 400)))"
+		kill -TERM $pid
+		st=0
+		wait $pid || st=$?
+		kill $feed 2>/dev/null || true
+		wait $feed || true
+		expect_eq "run $k: status" "$st" 0
+		expect_eq "run $k: last" "$(tail -n 1 "$TMP/log" | cut -d';' -f2)" end
+		perl "$TOP/t/ctclaims.pl" "$TMP/events" "$TMP/log" >"$TMP/claims" ||
+			fail "seed $seed, run $k: $(cat "$TMP/claims") $(cat "$TMP/err")"
+	done
+}
