@@ -32,7 +32,7 @@ lab() {
 	for _ in $(seq 50); do grep -q ready "$d/server.out" && break; sleep 0.1; done
 	grep -q ready "$d/server.out" || fail "server: $(cat "$d/server.out")"
 	mkdir -p "$d/sv"
-	sed '/^sysctl /d' "$TOP/examples/runit/ctparse/run" >"$d/sv/run"
+	"$E2E/labrun.sh" "$d/sv"
 	(cd "$d/sv" && exec ip netns exec "$p-rtr" timeout 240 sh ./run) |
 	    ctparse -o "$d/log/%Y-%m-%d.csv" 2>"$d/ctparse.err" &
 	local ppid=$!
