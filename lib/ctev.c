@@ -358,108 +358,56 @@ isl3l4(struct span w)
 }
 
 /*
- * Words.  A conntrack line has some 30 short words; finding them byte by
- * byte was two thirds of ctparse's time.  So the blanks (' ', '\t') of the
- * whole line are first marked in a bitmap, 16 bytes per step with SSE2
- * where the compiler targets it, and the next word is then found with a
- * few bit operations (count trailing zeros) whatever its length.
+ * Words.  One lexer for both parsers: a word is what lies between blanks
+ * (' ', '\t'); val() finds the blank after it, 16 bytes a step with SSE2
+ * where the compiler targets it (values are short, so one compare finds
+ * most), and word() first steps over the blanks before it (mostly one).
+ * (This file once had a second lexer for the general parser, a bitmap of
+ * the whole line's blanks, from when that parser read every line; since
+ * fast() reads nearly every event it ran only on dumps and rare lines,
+ * and on a 300,000-line dump it was no faster than this one.)
  */
-#define MASKWORDS (CTEV_MAXLINE / 64)
 
-struct lex {
-	const char *s;		/* the line */
-	size_t n;
-	uint64_t m[MASKWORDS];	/* bit i set: s[i] is a blank */
-	uint64_t q[MASKWORDS];	/* bit i set: s[i] is '=' */
-};
-
-static void
-lexinit(struct lex *lx, const char *s, size_t n)
+/* val: the value up to the next blank or the end */
+static inline struct span
+val(const char **pp, const char *e)
 {
-	size_t i = 0;
+	const char *p = *pp;
+	struct span v;
 
-	lx->s = s;
-	lx->n = n;
-	memset(lx->m, 0, (n + 63) / 64 * sizeof(lx->m[0]));
-	memset(lx->q, 0, (n + 63) / 64 * sizeof(lx->q[0]));
+	v.p = p;
 #ifdef __SSE2__
-	for (; i + 16 <= n; i += 16) {
-		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
-		unsigned b = (unsigned)_mm_movemask_epi8(_mm_or_si128(
-		    _mm_cmpeq_epi8(v, _mm_set1_epi8(' ')),
-		    _mm_cmpeq_epi8(v, _mm_set1_epi8('\t'))));
-		unsigned q = (unsigned)_mm_movemask_epi8(
-		    _mm_cmpeq_epi8(v, _mm_set1_epi8('=')));
+	while (e - p >= 16) {
+		__m128i x = _mm_loadu_si128((const __m128i *)(const void *)p);
+		unsigned m = (unsigned)_mm_movemask_epi8(_mm_or_si128(
+		    _mm_cmpeq_epi8(x, _mm_set1_epi8(' ')),
+		    _mm_cmpeq_epi8(x, _mm_set1_epi8('\t'))));
 
-		lx->m[i / 64] |= (uint64_t)b << (i % 64);
-		lx->q[i / 64] |= (uint64_t)q << (i % 64);
+		if (m != 0) {
+			v.n = (size_t)(p - v.p) + (size_t)__builtin_ctz(m);
+			*pp = v.p + v.n;
+			return v;
+		}
+		p += 16;
 	}
 #endif
-	for (; i < n; i++) {
-		if (s[i] == ' ' || s[i] == '\t')
-			lx->m[i / 64] |= 1ULL << (i % 64);
-		if (s[i] == '=')
-			lx->q[i / 64] |= 1ULL << (i % 64);
-	}
+	while (p < e && *p != ' ' && *p != '\t')
+		p++;
+	v.n = (size_t)(p - v.p);
+	*pp = p;
+	return v;
 }
 
-/* the first '=' in the word w, or NULL */
-static const char *
-equals(const struct lex *lx, struct span w)
+/* word: the next word at *pp, blanks before it skipped (n == 0: the end) */
+static inline struct span
+word(const char **pp, const char *e)
 {
-	size_t i = (size_t)(w.p - lx->s), e = i + w.n;
-	uint64_t b;
+	const char *p = *pp;
 
-	while (i < e) {
-		b = lx->q[i / 64] >> (i % 64);
-		if (b != 0) {
-			i += (size_t)__builtin_ctzll(b);
-			return i < e ? lx->s + i : NULL;
-		}
-		i = (i | 63) + 1;
-	}
-	return NULL;
-}
-
-/* the first index >= i that is a blank (want 1) or not (want 0), or n */
-static size_t
-seek(const struct lex *lx, size_t i, int want)
-{
-	uint64_t w;
-
-	while (i < lx->n) {
-		w = lx->m[i / 64];
-		if (!want)
-			w = ~w;
-		w >>= i % 64;
-		if (w != 0) {
-			i += (size_t)__builtin_ctzll(w);
-			return i < lx->n ? i : lx->n;
-		}
-		i = (i | 63) + 1;
-	}
-	return lx->n;
-}
-
-/* next word at *pp: skips blanks, returns its span (n == 0 at end) */
-static inline __attribute__((always_inline)) struct span
-word(const char **pp, const struct lex *lx)
-{
-	size_t a = (size_t)(*pp - lx->s), b;
-
-	/* words are mostly one blank apart: skip it without a seek */
-	if (a + 1 < lx->n && lx->s[a] == ' ' && lx->s[a + 1] != ' ' &&
-	    lx->s[a + 1] != '\t')
-		a++;
-	else
-		a = seek(lx, a, 0);
-	b = seek(lx, a, 1);
-	struct span w;
-
-	w.p = lx->s + a;
-	w.n = b - a;
-	*pp = lx->s + b;
-	return w;
+	while (p < e && (*p == ' ' || *p == '\t'))
+		p++;
+	*pp = p;
+	return val(pp, e);
 }
 
 /* [SEC.USEC] with the fraction an integer count of microseconds */
@@ -535,125 +483,172 @@ keyof(struct span k)
 	return K_OTHER;
 }
 
-int
-ctev_parse_ref(const char *s, size_t n, struct ctev *ev, const char **why)
-{
-	const char *p = s, *e = s + n;
-	struct lex lx;
+/*
+ * The general parser, in three steps: head() reads what precedes the
+ * tuples (the time, the event's tag or a dump's first word, the
+ * protocols), words() the key=value words and flags after them, tuples()
+ * checks the two tuples and fills *ev.  Each returns -1 with *why set,
+ * or 0 (head: the kind of line, or a message's kind in *kind).
+ */
+struct refstate {
+	const char *p, *e;	/* the rest of the line */
+	int family, l4;		/* 4, 6 or 0 (not said); enum l4kind */
 	struct tuple t[2];
-	struct span w, k, v, num;
-	int nt = 0, l4, family = 0, intuple = 0, state = 0, key, kw, kind;
-	int64_t wstart = NOWALL, wstop = NOWALL, wall;
-	struct span delta = { NULL, 0 };
-	const char *eqp, *q;
+	int nt;			/* tuples begun */
+	int64_t wstart, wstop;	/* -o ktimestamp's wall times, or NOWALL */
+	struct span delta;	/* delta-time= */
+};
 
-	memset(ev, 0, sizeof(*ev));
-	ev->kstart = ev->kstop = CTEV_NOTIME;
-	memset(t, 0, sizeof(t));
-	if (n > CTEV_MAXLINE) {
-		*why = "line too long";
-		return CT_BAD;
-	}
-	lexinit(&lx, s, n);
-	w = word(&p, &lx);
+/* head: [time] tag [l3name l3num] l4name l4num; *kind the line's kind */
+static int
+head(struct refstate *r, struct ctev *ev, int *kind, const char **why)
+{
+	struct span w, num;
+
+	w = word(&r->p, r->e);
 	if (w.n == 0) {
 		*why = "empty line";
-		return CT_BAD;
+		return -1;
 	}
 	if (w.p[0] == '[' && w.n > 1 && isdig((unsigned char)w.p[1])) {
-		if (stamp(w, &p, e, &ev->usec) < 0) {
+		if (stamp(w, &r->p, r->e, &ev->usec) < 0) {
 			*why = "bad timestamp";
-			return CT_BAD;
+			return -1;
 		}
 		ev->hasts = 1;
-		w = word(&p, &lx);
+		w = word(&r->p, r->e);
 	}
 	/* an event's tag, a message, or the first word of a dump line */
-	kind = CT_EVENT;
+	*kind = CT_EVENT;
 	if (EQ(w, "[NEW]"))
 		ev->type = CTEV_NEW;
 	else if (EQ(w, "[DESTROY]"))
 		ev->type = CTEV_DESTROY;
 	else if (EQ(w, "[UPDATE]"))
 		ev->type = CTEV_UPDATE;
-	else if (!ev->hasts && (kind = message(w.p, e, ev)) != CT_BAD)
-		return kind;
+	else if (!ev->hasts && (*kind = message(w.p, r->e, ev)) != CT_BAD)
+		return 0;
 	else if (!ev->hasts && isl3l4(w)) {
 		ev->type = CTEV_DUMP;
-		kind = CT_DUMP;
+		*kind = CT_DUMP;
 	} else {
 		*why = "not a conntrack event";
-		return CT_BAD;
+		return -1;
 	}
 
-	/* [l3name l3num] l4name l4num */
-	if (kind == CT_EVENT)
-		w = word(&p, &lx);
-	num = word(&p, &lx);
+	if (*kind == CT_EVENT)
+		w = word(&r->p, r->e);
+	num = word(&r->p, r->e);
 	if (EQ(w, "ipv4") || EQ(w, "ipv6")) {
-		family = EQ(w, "ipv4") ? 4 : 6;
-		if (!(family == 4 ? EQ(num, "2") : EQ(num, "10"))) {
+		r->family = EQ(w, "ipv4") ? 4 : 6;
+		if (!(r->family == 4 ? EQ(num, "2") : EQ(num, "10"))) {
 			*why = "bad layer-3 protocol number";
-			return CT_BAD;
+			return -1;
 		}
-		w = word(&p, &lx);
-		num = word(&p, &lx);
+		w = word(&r->p, r->e);
+		num = word(&r->p, r->e);
 	}
-	if (w.n == 0 || !isnum(num, 3) || (l4 = classify(w, num)) < 0) {
+	if (w.n == 0 || !isnum(num, 3) || (r->l4 = classify(w, num)) < 0) {
 		*why = "bad layer-4 protocol";
-		return CT_BAD;
+		return -1;
 	}
 	ev->proto = EQ(w, "unknown") ? num : w;
+	return 0;
+}
 
-	/*
-	 * The rest: [timeout] [state], then key=value words and bracketed
-	 * flags.  src= opens a tuple; a word that cannot belong to a tuple
-	 * closes it, so the ICMP id= (which follows type= code= inside the
-	 * tuple) is never mistaken for the conntrack id.
-	 */
-	for (;;) {
-		w = word(&p, &lx);
-		if (w.n == 0)
-			break;
+/*
+ * flag: the bracketed word w: [start=...] and [stop=...] (-o ktimestamp)
+ * read, others stepped over; 1 at [USERSPACE] (portid=, progname= to the
+ * end: no more to read)
+ */
+static int
+flag(struct refstate *r, struct span w, const char **why)
+{
+	const char *q;
+	int64_t wall;
+	int kw;
+
+	if (EQ(w, "[USERSPACE]"))
+		return 1;
+	if ((kw = kword(w)) != 0) {
+		q = memchr(w.p, ']', (size_t)(r->e - w.p));
+		if (q == NULL) {
+			*why = "unterminated [";
+			return -1;
+		}
+		if (ctimewall(w.p + kw, (size_t)(q - w.p) - kw, &wall) == 0)
+			*(kw == 7 ? &r->wstart : &r->wstop) = wall;
+		r->p = q + 1;
+		return 0;
+	}
+	if (w.p[w.n - 1] == ']')
+		return 0;	/* [UNREPLIED], [ASSURED], ... */
+	while (r->p < r->e && *r->p != ']')	/* [start=Fri Nov 27 ...] */
+		r->p++;
+	if (r->p == r->e) {
+		*why = "unterminated [";
+		return -1;
+	}
+	r->p++;
+	return 0;
+}
+
+/* field: the tuple field of u that key names in a protocol l4, or NULL */
+static struct span *
+field(struct tuple *u, int key, int l4)
+{
+	switch (key) {
+	case K_DST:
+		return &u->dst;
+	case K_SPORT:
+		return l4 == L4_PORTS ? &u->sport : NULL;
+	case K_DPORT:
+		return l4 == L4_PORTS ? &u->dport : NULL;
+	case K_ID:
+		return l4 == L4_ICMP && u->icmpid.p == NULL ? &u->icmpid :
+		    NULL;
+	case K_SRCKEY:
+		return l4 == L4_GRE ? &u->skey : NULL;
+	case K_DSTKEY:
+		return l4 == L4_GRE ? &u->dkey : NULL;
+	case K_PACKETS:
+		return &u->pkts;
+	case K_BYTES:
+		return &u->bytes;
+	}
+	return NULL;
+}
+
+/*
+ * words: the rest, [timeout] [state], then key=value words and bracketed
+ * flags.  src= opens a tuple; a word that cannot belong to a tuple
+ * closes it, so the ICMP id= (which follows type= code= inside the
+ * tuple) is never mistaken for the conntrack id.
+ */
+static int
+words(struct refstate *r, struct ctev *ev, const char **why)
+{
+	struct span w, k, v, *f;
+	int intuple = 0, state = 0, key, rc;
+	const char *eqp;
+
+	while ((w = word(&r->p, r->e)).n != 0) {
 		if (w.p[0] == '[') {
 			intuple = 0;
-			if (EQ(w, "[USERSPACE]"))
-				break;	/* portid=, progname= to the end */
-			if ((kw = kword(w)) != 0) {	/* -o ktimestamp */
-				q = memchr(w.p, ']', (size_t)(e - w.p));
-				if (q == NULL) {
-					*why = "unterminated [";
-					return CT_BAD;
-				}
-				if (ctimewall(w.p + kw, (size_t)(q - w.p) - kw,
-				    &wall) == 0)
-					*(kw == 7 ? &wstart : &wstop) = wall;
-				p = q + 1;
-				continue;
-			}
-			if (w.p[w.n - 1] == ']')
-				continue;	/* [UNREPLIED], [ASSURED], ... */
-			while (p < e && *p != ']')	/* [start=Fri Nov 27 ...] */
-				p++;
-			if (p == e) {
-				*why = "unterminated [";
-				return CT_BAD;
-			}
-			p++;
+			if ((rc = flag(r, w, why)) != 0)
+				return rc < 0 ? -1 : 0;
 			continue;
 		}
-		eqp = equals(&lx, w);
-		if (eqp == NULL) {
-			if (nt > 0 || state) {	/* bare word after tuples */
+		if ((eqp = memchr(w.p, '=', w.n)) == NULL) {
+			if (r->nt > 0 || state) {	/* bare word after tuples */
 				if (EQ(w, "labels"))
 					continue;
 				*why = "unexpected word";
-				return CT_BAD;
+				return -1;
 			}
 			/* timeout (digits), then state (a name) */
-			if (isnum(w, 10) && !state)
-				continue;
-			state = 1;
+			if (!isnum(w, 10))
+				state = 1;
 			continue;
 		}
 		k.p = w.p;
@@ -662,99 +657,73 @@ ctev_parse_ref(const char *s, size_t n, struct ctev *ev, const char **why)
 		v.n = w.n - k.n - 1;
 		key = keyof(k);
 		if (key == K_SRC) {
-			if (nt == 2) {
+			if (r->nt == 2) {
 				*why = "more than two tuples";
-				return CT_BAD;
+				return -1;
 			}
-			nt++;
+			r->nt++;
 			intuple = 1;
-			if (!isaddr(v, family)) {
+			if (!isaddr(v, r->family)) {
 				*why = "bad src address";
-				return CT_BAD;
+				return -1;
 			}
-			t[nt - 1].src = v;
+			r->t[r->nt - 1].src = v;
 			continue;
 		}
 		if (intuple) {
-			struct tuple *u = &t[nt - 1];
-			struct span *f = NULL;
-
-			switch (key) {
-			case K_DST:
-				f = &u->dst;
-				break;
-			case K_SPORT:
-				f = l4 == L4_PORTS ? &u->sport : NULL;
-				break;
-			case K_DPORT:
-				f = l4 == L4_PORTS ? &u->dport : NULL;
-				break;
-			case K_TYPE:
-			case K_CODE:
-				if (l4 == L4_ICMP)
-					continue;
-				break;
-			case K_ID:
-				if (l4 == L4_ICMP && u->icmpid.p == NULL)
-					f = &u->icmpid;
-				break;
-			case K_SRCKEY:
-				f = l4 == L4_GRE ? &u->skey : NULL;
-				break;
-			case K_DSTKEY:
-				f = l4 == L4_GRE ? &u->dkey : NULL;
-				break;
-			case K_PACKETS:
-				f = &u->pkts;
-				break;
-			case K_BYTES:
-				f = &u->bytes;
-				break;
-			case K_ZONEDIR:
+			if (key == K_ZONEDIR || ((key == K_TYPE ||
+			    key == K_CODE) && r->l4 == L4_ICMP))
 				continue;
-			}
-			if (f != NULL) {
+			if ((f = field(&r->t[r->nt - 1], key, r->l4)) != NULL) {
 				if (f->p != NULL) {
 					*why = "repeated tuple field";
-					return CT_BAD;
+					return -1;
 				}
 				*f = v;
 				continue;
 			}
 			intuple = 0;	/* mark=, zone=, id=, ...: tuples over */
 		}
-		if (nt < 2) {
+		if (r->nt < 2) {
 			*why = "field outside the tuples";
-			return CT_BAD;
+			return -1;
 		}
 		if (key == K_ID) {
 			if (!isnum(v, 10)) {
 				*why = "bad id";
-				return CT_BAD;
+				return -1;
 			}
 			ev->id = v;	/* the last id= is the conntrack id */
 		} else if (EQ(k, "delta-time"))
-			delta = v;
+			r->delta = v;
 		/* mark, secctx, zone, delta-time, helper, use, labels: unused */
 	}
+	return 0;
+}
 
-	if (nt < 2 || t[0].dst.p == NULL || t[1].dst.p == NULL) {
+/* tuples: both tuples whole and valid for the protocol: into *ev */
+static int
+tuples(struct refstate *r, struct ctev *ev, const char **why)
+{
+	const struct tuple *t = r->t;
+
+	if (r->nt < 2 || t[0].dst.p == NULL || t[1].dst.p == NULL) {
 		*why = "missing original or reply tuple";
-		return CT_BAD;
+		return -1;
 	}
-	if (!isaddr(t[0].dst, family) || !isaddr(t[1].dst, family)) {
+	if (!isaddr(t[0].dst, r->family) || !isaddr(t[1].dst, r->family)) {
 		*why = "bad dst address";
-		return CT_BAD;
+		return -1;
 	}
 	ev->src = t[0].src;
 	ev->dst = t[0].dst;
 	ev->nat = t[1].dst;
-	switch (l4) {
+	switch (r->l4) {
 	case L4_PORTS:
 		if (!isport(t[0].sport) || !isport(t[0].dport) ||
 		    !isport(t[1].sport) || !isport(t[1].dport)) {
 			*why = "bad or missing port";
-			return CT_BAD;
+			return -1;
 		}
 		ev->sport = t[0].sport;
 		ev->dport = t[0].dport;
@@ -763,7 +732,7 @@ ctev_parse_ref(const char *s, size_t n, struct ctev *ev, const char **why)
 	case L4_ICMP:
 		if (!isport(t[0].icmpid) || !isport(t[1].icmpid)) {
 			*why = "bad or missing icmp id";
-			return CT_BAD;
+			return -1;
 		}
 		ev->sport = t[0].icmpid;
 		ev->natport = t[1].icmpid;
@@ -772,7 +741,7 @@ ctev_parse_ref(const char *s, size_t n, struct ctev *ev, const char **why)
 		if (!iskey(t[0].skey) || !iskey(t[0].dkey) ||
 		    !iskey(t[1].skey) || !iskey(t[1].dkey)) {
 			*why = "bad or missing gre key";
-			return CT_BAD;
+			return -1;
 		}
 		ev->sport = t[0].skey;
 		ev->dport = t[0].dkey;
@@ -785,13 +754,38 @@ ctev_parse_ref(const char *s, size_t n, struct ctev *ev, const char **why)
 	    !isnum(t[0].bytes, 20))) || (t[1].pkts.p != NULL &&
 	    (!isnum(t[1].pkts, 20) || !isnum(t[1].bytes, 20)))) {
 		*why = "bad counters";
-		return CT_BAD;
+		return -1;
 	}
 	ev->opkts = t[0].pkts;
 	ev->obytes = t[0].bytes;
 	ev->rpkts = t[1].pkts;
 	ev->rbytes = t[1].bytes;
-	ktimes(ev, wstart, wstop, delta);
+	return 0;
+}
+
+int
+ctev_parse_ref(const char *s, size_t n, struct ctev *ev, const char **why)
+{
+	struct refstate r;
+	int kind;
+
+	memset(ev, 0, sizeof(*ev));
+	ev->kstart = ev->kstop = CTEV_NOTIME;
+	memset(&r, 0, sizeof(r));
+	r.p = s;
+	r.e = s + n;
+	r.wstart = r.wstop = NOWALL;
+	if (n > CTEV_MAXLINE) {
+		*why = "line too long";
+		return CT_BAD;
+	}
+	if (head(&r, ev, &kind, why) < 0)
+		return CT_BAD;
+	if (kind != CT_EVENT && kind != CT_DUMP)
+		return kind;		/* a message */
+	if (words(&r, ev, why) < 0 || tuples(&r, ev, why) < 0)
+		return CT_BAD;
+	ktimes(ev, r.wstart, r.wstop, r.delta);
 	return kind;
 }
 
@@ -813,37 +807,6 @@ ctev_parse_ref(const char *s, size_t n, struct ctev *ev, const char **why)
 /* lit: the literal l of length ln is next: step over it */
 #define LIT(p, e, l) ((size_t)((e) - (p)) >= sizeof(l) - 1 && \
 	memcmp((p), (l), sizeof(l) - 1) == 0 ? ((p) += sizeof(l) - 1, 1) : 0)
-
-/* val: the value up to the next blank or the end */
-static inline struct span
-val(const char **pp, const char *e)
-{
-	const char *p = *pp;
-	struct span v;
-
-	v.p = p;
-#ifdef __SSE2__
-	/* values are short: one 16-byte compare finds the blank after most */
-	while (e - p >= 16) {
-		__m128i x = _mm_loadu_si128((const __m128i *)(const void *)p);
-		unsigned m = (unsigned)_mm_movemask_epi8(_mm_or_si128(
-		    _mm_cmpeq_epi8(x, _mm_set1_epi8(' ')),
-		    _mm_cmpeq_epi8(x, _mm_set1_epi8('\t'))));
-
-		if (m != 0) {
-			v.n = (size_t)(p - v.p) + (size_t)__builtin_ctz(m);
-			*pp = v.p + v.n;
-			return v;
-		}
-		p += 16;
-	}
-#endif
-	while (p < e && *p != ' ' && *p != '\t')
-		p++;
-	v.n = (size_t)(p - v.p);
-	*pp = p;
-	return v;
-}
 
 /* tuple: "src=A dst=B sport=P dport=Q[ packets=N bytes=N]" */
 static int
