@@ -28,9 +28,15 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* the filter: 2^FILTBITS bits (8 KiB), a key's last 8 bytes set one */
+#define FILTBITS 16
+#define FILTBITS_N (1UL << FILTBITS)
+
 struct natset {
 	struct natkeyent *tab;	/* open addressing, a power of 2 */
 	size_t mask, n;
+	uint64_t *filt;		/* the filter (natset.c: maybe) */
+	size_t nshort;		/* keys under 8 bytes (never from natkey.h) */
 	int avx2;
 	int portable;		/* the byte loop only (t/natsettest) */
 };
