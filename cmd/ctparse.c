@@ -118,6 +118,10 @@ struct run {
 	size_t nheld, heldcap;
 	char *hkeys;
 	size_t hkeyn, hkeycap;
+	unsigned long long nev;		/* events read (less drops: written) */
+	unsigned long long nbad;	/* lines rejected */
+	unsigned long long nlost;	/* conntrack's ENOBUFS warnings */
+	int stopped;		/* SIGTERM: no more is read */
 };
 
 static void
@@ -664,6 +668,201 @@ finish(struct run *r, int eof)
 	rec(r, t, "end", -1, r->begin);
 }
 
+/*
+ * The lines of an input, by kind (ctev.h).  An event is written (event)
+ * and moves the clocks; conntrack's messages say it started (a restart
+ * when one ran before under this run), ended, or lost events; a dump's
+ * lines and its summary go to the open-flow table.
+ */
+static void
+onevent(struct run *r, const struct ctev *ev)
+{
+	int64_t t = ev->hasts ? ev->usec : now();
+
+	cutshort(r);
+	if (!r->live) {
+		if (r->clock == NOTIME || t > r->clock)
+			r->clock = t;
+		if (!r->known) {
+			r->known = 1;
+			unhold(r, t, 1);
+		}
+	}
+	event(r, ev, t);
+	r->last = r->ctlast = t;
+	r->ctseen = 1;
+	r->phase = P_EVENTS;
+	r->nev++;
+	if (!r->live && r->clock >= r->beat + iflag * TM_USEC)
+		alive(r, r->clock);
+}
+
+/* conntrack started (CT_START) or ended (CT_EXIT) */
+static void
+onconntrack(struct run *r, int kind)
+{
+	cutshort(r);
+	if (kind == CT_START && r->ctseen)
+		restart(r);
+	taboff(r);
+	r->ctlast = waiting(r) ? r->clock : rtime(r);
+	r->ctseen = 1;
+	r->phase = kind == CT_START ? P_STARTED : P_EXITED;
+}
+
+/* conntrack lost events (ENOBUFS): a lost record now, or when known */
+static void
+onlost(struct run *r)
+{
+	int64_t t;
+
+	cutshort(r);
+	taboff(r);
+	if (r->last != NOTIME && !waiting(r))
+		t = r->last;
+	else if (!waiting(r))
+		t = rtime(r);
+	else
+		t = NOTIME;
+	if (t == NOTIME)
+		hold(r, H_LOST, NOTIME, NULL, 0);
+	else
+		rec(r, t, "lost", -1, NOTIME);
+	r->ctlast = t != NOTIME ? t : r->clock;
+	r->ctseen = 1;
+	r->nlost++;
+}
+
+/* online: one line of input (rr: rd_line's 1, or 2 for one too long) */
+static void
+online(struct run *r, struct span line, int rr)
+{
+	struct ctev ev;
+	const char *why = "line too long";
+	int c;
+
+	c = rr == 2 ? CT_BAD : ctev_parse(line.p, line.n, &ev, &why);
+	if (c != CT_BAD && c != CT_NOISE)
+		begin(r);
+	switch (c) {
+	case CT_EVENT:
+		onevent(r, &ev);
+		break;
+	case CT_DUMP:
+		dumpline(r, &ev);
+		break;
+	case CT_DUMPEND:
+		dumpend(r, ev.id);
+		break;
+	case CT_START:
+	case CT_EXIT:
+		onconntrack(r, c);
+		break;
+	case CT_LOST:
+		onlost(r);
+		break;
+	case CT_NOISE:
+		break;
+	default:
+		if (++r->nbad <= WARNMAX)
+			warn("%s:%llu: %s: %s", r->in->name, r->in->lineno,
+			    why, excerpt(line));
+		if (r->nbad == WARNMAX)
+			warn("further rejected lines are only counted");
+	}
+}
+
+/*
+ * readfile: the lines of path ("-": standard input) until its end (*eof
+ * 1), SIGTERM (*eof 0: what was read is handed out, half a line dropped)
+ * or a read error (*eof 0); 0, or -1 on an error (warned: a file that
+ * cannot be opened leaves *eof as it was).  SIGHUP reopens the output
+ * between two lines.
+ */
+static int
+readfile(struct run *r, const char *path, int *eof)
+{
+	struct rd in;
+	struct span line;
+	int rr, status = 0;
+
+	if (rd_open(&in, path) < 0) {
+		warn("%s:", path);
+		return -1;
+	}
+	*eof = 0;
+	in.maxline = MAXLINE;
+	in.idle = idle;
+	in.idlearg = r;
+	r->in = &in;
+	if (strcmp(path, "-") == 0)
+		in.name = "stdin";
+	r->live = !in.regular;
+	for (;;) {
+		if (gotterm && !r->stopped) {
+			rd_stop(&in);	/* hand out what was read */
+			r->stopped = 1;
+		}
+		if (gothup) {
+			gothup = 0;
+			reopen(r);
+		}
+		rr = rd_line(&in, &line);
+		if (rr == 0) {
+			*eof = !r->stopped;
+			break;
+		}
+		if (rr < 0) {
+			if (errno == EINTR)
+				continue;
+			warn("read error on %s:", in.name);
+			status = -1;
+			break;
+		}
+		if (in.nonl && r->live)
+			r->cut = 1;
+		if (r->stopped && in.nonl) {	/* half a line */
+			warn("%s:%llu: an unfinished line at SIGTERM, "
+			    "dropped: %s", in.name, in.lineno, excerpt(line));
+			r->nbad++;
+			break;
+		}
+		online(r, line, rr);
+	}
+	rd_close(&in);
+	return status;
+}
+
+/*
+ * summary: the last try to write what waits, and the counts: written are
+ * the events that reached the file (EXIT_TROUBLE when some did not)
+ */
+static int
+summary(struct run *r)
+{
+	struct logf *l = &r->l;
+	unsigned long long nwait;
+	int status = EXIT_MATCH;
+
+	l->failing = 0;		/* a last try, now */
+	logf_flush(l);
+	nwait = logf_unwritten(l);
+	if (l->len > 0 || l->dropped > 0) {
+		warn("%zu bytes (%llu events) and %llu dropped events could "
+		    "not be written to %s", l->len, nwait, l->dropped, l->path);
+		status = EXIT_TROUBLE;
+	}
+	fprintf(stderr, "ctparse: %llu events written, %llu dropped, "
+	    "%llu lines rejected, %llu conntrack losses\n",
+	    r->nev - l->droptotal - nwait, l->droptotal + nwait, r->nbad,
+	    r->nlost);
+	logf_free(l);
+	ot_clear(&r->ot);
+	free(r->held);
+	free(r->hkeys);
+	return status;
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -679,16 +878,9 @@ main(int argc, char *argv[])
 	};
 	static struct run run;
 	struct run *r = &run;
-	struct logf *l = &run.l;
 	struct sigaction sa;
-	struct rd in;
-	struct span line;
-	struct ctev ev;
-	const char *why;
 	char *end;
-	unsigned long long nev = 0, nbad = 0, nlost = 0, nwait;
-	int64_t t;
-	int c, i, rr, status = EXIT_MATCH, stopped = 0, eof = 0;
+	int c, i, status = EXIT_MATCH, eof = 0;
 
 	err_init(argv[0]);
 	while ((c = getopt_long(argc, argv, "Hi:lso:hV", longopts, NULL)) != -1)
@@ -727,7 +919,7 @@ main(int argc, char *argv[])
 	if (oflag != NULL && *oflag == '\0')
 		usage();
 
-	if (logf_init(l, oflag, (lflag ? TM_LOCAL : 0) |
+	if (logf_init(&r->l, oflag, (lflag ? TM_LOCAL : 0) |
 	    (sflag ? TM_SECONDS : 0), hflag) < 0)
 		die(EXIT_TROUBLE, "cannot open %s:", oflag);
 	r->begin = r->last = r->ctlast = r->clock = NOTIME;
@@ -743,146 +935,9 @@ main(int argc, char *argv[])
 
 	i = 0;
 	do {
-		const char *path = argc > 0 ? argv[i] : "-";
-
-		if (rd_open(&in, path) < 0) {
-			warn("%s:", path);
+		if (readfile(r, argc > 0 ? argv[i] : "-", &eof) < 0)
 			status = EXIT_TROUBLE;
-			continue;
-		}
-		in.maxline = MAXLINE;
-		in.idle = idle;
-		in.idlearg = r;
-		r->in = &in;
-		if (strcmp(path, "-") == 0)
-			in.name = "stdin";
-		r->live = !in.regular;
-		eof = 0;
-		for (;;) {
-			if (gotterm && !stopped) {
-				rd_stop(&in);	/* hand out what was read */
-				stopped = 1;
-			}
-			if (gothup) {
-				gothup = 0;
-				reopen(r);
-			}
-			rr = rd_line(&in, &line);
-			if (rr == 0) {
-				eof = !stopped;
-				break;
-			}
-			if (rr < 0) {
-				if (errno == EINTR)
-					continue;
-				warn("read error on %s:", in.name);
-				status = EXIT_TROUBLE;
-				break;
-			}
-			if (in.nonl && r->live)
-				r->cut = 1;
-			if (stopped && in.nonl) {	/* half a line */
-				warn("%s:%llu: an unfinished line at SIGTERM, "
-				    "dropped: %s", in.name, in.lineno,
-				    excerpt(line));
-				nbad++;
-				break;
-			}
-			c = rr == 2 ? CT_BAD :
-			    ctev_parse(line.p, line.n, &ev, &why);
-			if (rr == 2)
-				why = "line too long";
-			if (c != CT_BAD && c != CT_NOISE)
-				begin(r);
-			switch (c) {
-			case CT_EVENT:
-				t = ev.hasts ? ev.usec : now();
-				cutshort(r);
-				if (!r->live) {
-					if (r->clock == NOTIME || t > r->clock)
-						r->clock = t;
-					if (!r->known) {
-						r->known = 1;
-						unhold(r, t, 1);
-					}
-				}
-				event(r, &ev, t);
-				r->last = r->ctlast = t;
-				r->ctseen = 1;
-				r->phase = P_EVENTS;
-				nev++;	/* less droptotal: written */
-				if (!r->live &&
-				    r->clock >= r->beat + iflag * TM_USEC)
-					alive(r, r->clock);
-				break;
-			case CT_DUMP:
-				dumpline(r, &ev);
-				break;
-			case CT_DUMPEND:
-				dumpend(r, ev.id);
-				break;
-			case CT_START:
-				cutshort(r);
-				if (r->ctseen)
-					restart(r);
-				taboff(r);
-				r->ctlast = waiting(r) ? r->clock : rtime(r);
-				r->ctseen = 1;
-				r->phase = P_STARTED;
-				break;
-			case CT_EXIT:
-				cutshort(r);
-				taboff(r);
-				r->ctlast = waiting(r) ? r->clock : rtime(r);
-				r->ctseen = 1;
-				r->phase = P_EXITED;
-				break;
-			case CT_LOST:
-				cutshort(r);
-				taboff(r);
-				if (r->last != NOTIME && !waiting(r))
-					t = r->last;
-				else if (!waiting(r))
-					t = rtime(r);
-				else
-					t = NOTIME;
-				if (t == NOTIME)
-					hold(r, H_LOST, NOTIME, NULL, 0);
-				else
-					rec(r, t, "lost", -1, NOTIME);
-				r->ctlast = t != NOTIME ? t : r->clock;
-				r->ctseen = 1;
-				nlost++;
-				break;
-			case CT_NOISE:
-				break;
-			default:
-				if (++nbad <= WARNMAX)
-					warn("%s:%llu: %s: %s", in.name,
-					    in.lineno, why, excerpt(line));
-				if (nbad == WARNMAX)
-					warn("further rejected lines are only "
-					    "counted");
-			}
-		}
-		rd_close(&in);
-	} while (!stopped && ++i < argc);
-
+	} while (!r->stopped && ++i < argc);
 	finish(r, eof);
-	l->failing = 0;		/* a last try, now */
-	logf_flush(l);
-	nwait = logf_unwritten(l);
-	if (l->len > 0 || l->dropped > 0) {
-		warn("%zu bytes (%llu events) and %llu dropped events could "
-		    "not be written to %s", l->len, nwait, l->dropped, l->path);
-		status = EXIT_TROUBLE;
-	}
-	logf_free(l);
-	ot_clear(&r->ot);
-	free(r->held);
-	free(r->hkeys);
-	fprintf(stderr, "ctparse: %llu events written, %llu dropped, "
-	    "%llu lines rejected, %llu conntrack losses\n",
-	    nev - l->droptotal - nwait, l->droptotal + nwait, nbad, nlost);
-	return status;
+	return summary(r) == EXIT_TROUBLE ? EXIT_TROUBLE : status;
 }
