@@ -334,6 +334,86 @@ algo(int *acf)
 	die(EXIT_TROUBLE, "CTGREP_ALGO=%s: not bmh, sse2, avx2, dfa or nfa", a);
 }
 
+/*
+ * matcher: the search for the patterns and keys given.  Keys, more than
+ * one or with the records: read each line's key where it is (natset.h);
+ * one key alone: its text (bmh.h) is faster; the automaton's paths, for
+ * the tests, with CTGREP_ALGO.
+ */
+static void
+matcher(void)
+{
+	size_t k;
+	int acf, bmf;
+
+	bmf = algo(&acf);
+	bykey = nflag && !fflag && !iflag && (nkeys >= 2 || (rflag &&
+	    nkeys == 1)) && !(acf & AC_NOFILTER);
+	if (bykey) {
+		keys.portable = bmf == BMH_PORTABLE;
+		keys.avx2 = keys.avx2 && bmf == 0;
+	} else if (rflag)	/* after the keys: not a key (natfield) */
+		addpat(CSV_RECORD, sizeof(CSV_RECORD) - 1);
+	for (k = 0; k < npat; k++)
+		if (memchr(pats[k].p, '\n', pats[k].n) != NULL)
+			die(EXIT_TROUBLE, "the pattern contains a newline, "
+			    "which no line can hold");
+	if (!bykey && (npat == 1 ? bmh_init(&pat, pats[0].p, pats[0].n,
+	    (iflag ? BMH_ICASE : 0) | bmf) < 0 : ac_init(&multi, pats, npat,
+	    (iflag ? AC_ICASE : 0) | acf) < 0))
+		die(EXIT_TROUBLE, "%s:", npat == 1 ? "out of memory" :
+		    "the patterns");
+}
+
+/*
+ * grepfile: search path ("-": standard input) to its end, or until
+ * -m's count or -q's first match (*done); -1 when it cannot be read
+ * (warned)
+ */
+static int
+grepfile(const char *path, int *done)
+{
+	struct rd in;
+	struct span s;
+	int r, status = 0;
+
+	if (rd_open(&in, path) < 0) {
+		warn("%s:", path);
+		return -1;
+	}
+	in.idle = wr_idle;
+	in.idlearg = &out;
+	while (!*done && (r = rd_lines(&in, &s)) != 0) {
+		if (r < 0) {
+			if (errno == EINTR)
+				continue;
+			warn("read error on %s:", in.name);
+			status = -1;
+			break;
+		}
+		*done = search(s);
+	}
+	rd_close(&in);
+	return status;
+}
+
+/* freeall: what the search held */
+static void
+freeall(void)
+{
+	size_t k;
+
+	if (!bykey && npat == 1)
+		bmh_free(&pat);
+	else if (!bykey)
+		ac_free(&multi);
+	if (nkeys > 0)
+		natset_free(&keys);
+	for (k = 0; k < npat; k++)
+		free((char *)pats[k].p);
+	free(pats);
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -354,11 +434,8 @@ main(int argc, char *argv[])
 	};
 	char *e;
 	const char *why;
-	size_t k;
 	struct natkey nk;
-	struct rd in;
-	struct span s;
-	int c, i, r, acf, bmf, trouble = 0, done = 0;
+	int c, i, trouble = 0, done = 0;
 
 	err_init(argv[0]);
 	opterr = 0;	/* a bad option: the usage line only */
@@ -422,54 +499,13 @@ main(int argc, char *argv[])
 	}
 	if (badkeys > 0)
 		trouble = 1;
-	bmf = algo(&acf);
-	/*
-	 * Keys, more than one or with the records: read each line's key
-	 * where it is (natset.h); one key alone: its text (bmh.h) is
-	 * faster; the automaton's paths, for the tests, with CTGREP_ALGO.
-	 */
-	bykey = nflag && !fflag && !iflag && (nkeys >= 2 || (rflag &&
-	    nkeys == 1)) && !(acf & AC_NOFILTER);
-	if (bykey) {
-		keys.portable = bmf == BMH_PORTABLE;
-		keys.avx2 = keys.avx2 && bmf == 0;
-	} else if (rflag)	/* after the keys: not a key (natfield) */
-		addpat(CSV_RECORD, sizeof(CSV_RECORD) - 1);
-	for (k = 0; k < npat; k++)
-		if (memchr(pats[k].p, '\n', pats[k].n) != NULL)
-			die(EXIT_TROUBLE, "the pattern contains a newline, "
-			    "which no line can hold");
+	matcher();
 	if (mflag == 0)		/* as grep: read nothing, print nothing */
 		return EXIT_NOMATCH;
-	if (!bykey && (npat == 1 ? bmh_init(&pat, pats[0].p, pats[0].n,
-	    (iflag ? BMH_ICASE : 0) | bmf) < 0 : ac_init(&multi, pats, npat,
-	    (iflag ? AC_ICASE : 0) | acf) < 0))
-		die(EXIT_TROUBLE, "%s:", npat == 1 ? "out of memory" :
-		    "the patterns");
 	wr_init(&out, STDOUT_FILENO, "standard output");
-
-	for (i = 0; !done && (i == 0 || i < argc); i++) {
-		const char *path = argc > 0 ? argv[i] : "-";
-
-		if (rd_open(&in, path) < 0) {
-			warn("%s:", path);
+	for (i = 0; !done && (i == 0 || i < argc); i++)
+		if (grepfile(argc > 0 ? argv[i] : "-", &done) < 0)
 			trouble = 1;
-			continue;
-		}
-		in.idle = wr_idle;
-		in.idlearg = &out;
-		while (!done && (r = rd_lines(&in, &s)) != 0) {
-			if (r < 0) {
-				if (errno == EINTR)
-					continue;
-				warn("read error on %s:", in.name);
-				trouble = 1;
-				break;
-			}
-			done = search(s);
-		}
-		rd_close(&in);
-	}
 	if (cflag && !qflag) {
 		char num[32];
 
@@ -478,14 +514,6 @@ main(int argc, char *argv[])
 	}
 	wr_flush(&out);
 	wr_free(&out);
-	if (!bykey && npat == 1)
-		bmh_free(&pat);
-	else if (!bykey)
-		ac_free(&multi);
-	if (nkeys > 0)
-		natset_free(&keys);
-	for (k = 0; k < npat; k++)
-		free((char *)pats[k].p);
-	free(pats);
+	freeall();
 	return trouble ? EXIT_TROUBLE : nmatch > 0 ? EXIT_MATCH : EXIT_NOMATCH;
 }
