@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "err.h"
+#include "hash.h"
 #include "natset.h"
 
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
@@ -16,25 +17,11 @@ struct natkeyent {
 	size_t n;
 };
 
-/*
- * hash: 8 bytes a step, multiplied and folded (keys are 10 to 46 bytes:
- * a byte a step would cost more than the walk over the line)
- */
+/* hash: never 0, the mark of an empty slot */
 static uint64_t
 hash(const char *p, size_t n)
 {
-	uint64_t h = 0x9e3779b97f4a7c15ULL ^ n, w;
-
-	for (; n >= 8; p += 8, n -= 8) {
-		memcpy(&w, p, 8);
-		h = (h ^ w) * 0xbf58476d1ce4e5b9ULL;
-		h ^= h >> 31;
-	}
-	w = 0;
-	memcpy(&w, p, n);
-	h = (h ^ w) * 0x94d049bb133111ebULL;
-	h ^= h >> 29;
-	return h | 1;		/* never 0: an empty slot */
+	return hash_bytes(p, n) | 1;
 }
 
 void

@@ -2,30 +2,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hash.h"
 #include "otab.h"
 
-/*
- * hash: a key 8 bytes a step, each step a multiply and a shift (the key is
- * some 60 bytes, hashed for every start and stop line: a byte a step, as
- * FNV does, would be most of the table's cost).  The constants are odd
- * 64-bit mixers (from MurmurHash3's finalizer); the last shift brings the
- * high bits, which the multiplies mix best, down to the bucket index.
- */
-static uint64_t
-hash(const char *p, size_t n)
-{
-	uint64_t h = 0x9e3779b97f4a7c15ULL ^ n, w;
-
-	for (; n >= 8; p += 8, n -= 8) {
-		memcpy(&w, p, 8);
-		h = (h ^ w) * 0xff51afd7ed558ccdULL;
-		h ^= h >> 32;
-	}
-	w = 0;
-	memcpy(&w, p, n);
-	h = (h ^ w) * 0xc4ceb9fe1a85ec53ULL;
-	return h ^ (h >> 29);
-}
 
 void
 ot_init(struct otab *t, size_t max)
@@ -70,7 +49,7 @@ find(const struct otab *t, const char *key, size_t n, uint64_t h)
 int
 ot_put(struct otab *t, const char *key, size_t n, int64_t from, int kern)
 {
-	uint64_t h = hash(key, n);
+	uint64_t h = hash_bytes(key, n);
 	struct oflow **l, *f;
 
 	if (t->nbucket == 0 && grow(t) < 0)
@@ -103,7 +82,7 @@ ot_del(struct otab *t, const char *key, size_t n)
 
 	if (t->count == 0)
 		return 0;
-	l = find(t, key, n, hash(key, n));
+	l = find(t, key, n, hash_bytes(key, n));
 	if ((f = *l) == NULL)
 		return 0;
 	*l = f->next;
