@@ -21,10 +21,11 @@ BATS = bats
 # define _GNU_SOURCE themselves and say which
 CT_CPPFLAGS = -D_POSIX_C_SOURCE=200809L -Ilib
 
-BIN = cmd/ctcat cmd/ctgrep cmd/ctparse cmd/cttime cmd/ctverdict cmd/ctzip
+BIN = cmd/ctcat cmd/ctgrep cmd/ctparse cmd/ctretain cmd/cttime cmd/ctverdict \
+	cmd/ctzip
 SCRIPT = cmd/cttrace
-MAN = cmd/ctcat.1 cmd/ctgrep.1 cmd/ctparse.1 cmd/cttime.1 cmd/cttrace.1 \
-	cmd/ctverdict.1 cmd/ctzip.1
+MAN = cmd/ctcat.1 cmd/ctgrep.1 cmd/ctparse.1 cmd/ctretain.1 cmd/cttime.1 \
+	cmd/cttrace.1 cmd/ctverdict.1 cmd/ctzip.1
 LIBHDR = lib/ac.h lib/bmh.h lib/cover.h lib/csv.h lib/ctev.h lib/err.h \
 	lib/flow.h lib/logdir.h lib/logf.h lib/natkey.h lib/natset.h lib/otab.h lib/proc.h \
 	lib/query.h lib/rd.h lib/span.h lib/tin.h lib/tm.h lib/tmpfd.h \
@@ -54,6 +55,7 @@ $(BIN) $(TESTPROG): $(LIB)
 cmd/ctcat: cmd/ctcat.o
 cmd/ctgrep: cmd/ctgrep.o
 cmd/ctparse: cmd/ctparse.o
+cmd/ctretain: cmd/ctretain.o
 cmd/cttime: cmd/cttime.o
 cmd/ctverdict: cmd/ctverdict.o
 cmd/ctzip: cmd/ctzip.o

@@ -105,16 +105,22 @@ bad:
 	    s, MAXSEC);
 }
 
-/* record: a record that readers add (csv.h), 16 fields, at t */
+/*
+ * record: a record that readers add (csv.h), 16 fields, at t; from and
+ * to unless INT64_MIN
+ */
 static void
-record(struct wr *out, enum csvevent ev, int64_t t, int64_t to)
+record(struct wr *out, enum csvevent ev, int64_t t, int64_t from, int64_t to)
 {
 	char ts[TM_FMTMAX];
 
 	wr_put(out, ts, tm_fmt(&tf, ts, t));
 	wr_putc(out, ';');
 	wr_put(out, csv_evname(ev), strlen(csv_evname(ev)));
-	wr_put(out, ";;;;;;;;;;;;;;", 14);
+	wr_put(out, ";;;;;;;;;;;;;", 13);
+	if (from != INT64_MIN)
+		wr_put(out, ts, tm_fmt(&tf, ts, from));
+	wr_putc(out, ';');
 	if (to != INT64_MIN)
 		wr_put(out, ts, tm_fmt(&tf, ts, to));
 	wr_putc(out, '\n');
@@ -232,8 +238,40 @@ struct cat {
 static void
 unread(struct cat *c, int64_t to)
 {
-	record(c->out, EV_UNREAD, c->haslast ? c->last : c->start, to);
+	record(c->out, EV_UNREAD, c->haslast ? c->last : c->start, INT64_MIN,
+	    to);
 	c->trouble = 1;
+}
+
+/*
+ * nolog: no file holds lines from START to "to" (INT64_MIN: to the next
+ * line); file j (d->n: none) is the one whose first line is "to".  What
+ * retention deleted of that is said (from: the first day kept, csv.h):
+ * the times before that day can begin (UTC+14: LOGDIR_ZONE) were a
+ * deleted day's; and when file j is the first day kept (or an earlier
+ * day), the files before it in the log's order were deleted ones
+ * (ctretain names as first kept at most the day after the last it
+ * deleted), so every time before its first line was theirs.  The rest
+ * is no log, as before.
+ */
+static void
+nolog(struct cat *c, const struct logdir *d, size_t j, int64_t to)
+{
+	int64_t cut = c->start;	/* the log before it was deleted */
+
+	if (d->retained) {
+		cut = j < d->n && d->f[j].isday && d->f[j].day <= d->retday ?
+		    to : d->retday - LOGDIR_ZONE;
+		if (to != INT64_MIN && to < cut)
+			cut = to;
+	}
+	if (cut > c->start) {
+		record(c->out, EV_NOLOG, c->start, d->retday, cut);
+		if (cut == to)
+			return;
+	} else
+		cut = c->start;
+	record(c->out, EV_NOLOG, cut, INT64_MIN, to > cut ? to : INT64_MIN);
 }
 
 /*
@@ -323,7 +361,8 @@ catfile(struct cat *c, const struct logfile *f, const struct range *rg,
 		if (ntail > 0)
 			wr_put(c->out, tail, ntail);
 		if (islast && c->haslast)
-			record(c->out, EV_EOF, c->last, INT64_MIN);
+			record(c->out, EV_EOF, c->last, INT64_MIN,
+			    INT64_MIN);
 	}
 	free(tail);
 }
@@ -457,7 +496,7 @@ main(int argc, char *argv[])
 		if (d.later && (to == INT64_MIN ||
 		    d.laterday - LOGDIR_ZONE < to))
 			to = d.laterday - LOGDIR_ZONE;
-		record(&out, EV_NOLOG, c.start, to > c.start ? to : INT64_MIN);
+		nolog(&c, &d, j, to);
 	}
 	for (; i < d.n; i++)
 		if (d.f[i].use)
