@@ -38,6 +38,7 @@
 #include "err.h"
 #include "logdir.h"
 #include "natkey.h"
+#include "progress.h"
 #include "query.h"
 #include "rd.h"
 #include "tin.h"
@@ -49,7 +50,7 @@
 #define WARNMAX 100		/* warnings about lines before going quiet */
 #define MAXSEC 1000000000LL	/* bound of -w, -k, -A, -R: no overflow */
 #define LOGDIR "/var/log/conntrack"
-#define USAGE "usage: ctcat [-d logdir] [-k skew] [-A maxage] " \
+#define USAGE "usage: ctcat [-q] [-d logdir] [-k skew] [-A maxage] " \
 	"[-w seconds] [-R readon] [-n natip:port] {-t time | -f queries} " \
 	"[file ...]\n       ctcat -l [-d logdir] [file ...]\n"
 
@@ -63,6 +64,7 @@ static int64_t tflag;		/* -t time */
 static int tset;
 static const char *fflag;	/* -f queries */
 static int lflag;		/* -l: list the files */
+static int qflag;		/* -q: no progress line on a terminal */
 
 /* a range of time that a question reads; lo, hi: its window */
 struct range {
@@ -229,6 +231,9 @@ struct cat {
 	int haslast;		/* a line with a time was written: */
 	int64_t last;		/* its time */
 	int64_t start;		/* the first range's START */
+	struct progress bar;	/* on a terminal, when much is read */
+	long long base;		/* bytes of the files read before */
+	long long check;	/* the offset of the next look at the bar */
 };
 
 /*
@@ -314,7 +319,13 @@ catfile(struct cat *c, const struct logfile *f, const struct range *rg,
 	}
 	s = tin_records(&in, 0);
 	wr_put(c->out, s.p, s.n);
+	c->bar.what = f->path;
+	c->check = 0;
 	while ((r = rd_line(&in.r, &l)) != 0) {
+		if (c->bar.on && in.off >= c->check) {	/* a MiB on */
+			progress_set(&c->bar, c->base + tin_pos(&in));
+			c->check = in.off + (1 << 20);
+		}
 		irun = in.irun;
 		tin_advance(&in, l.n);
 		if (r < 0) {
@@ -355,6 +366,7 @@ catfile(struct cat *c, const struct logfile *f, const struct range *rg,
 		c->last = in.tlast;	/* its last line, if a block skipped */
 		c->haslast = 1;
 	}
+	c->base += f->size;
 	if (tin_close(&in) < 0 || failed)	/* a decompressor said why */
 		unread(c, next);
 	else if (!stopped) {
@@ -380,11 +392,12 @@ main(int argc, char *argv[])
 	struct natkey nk;
 	size_t nrg = 0, i, j, lastfile, nbad;
 	int64_t to;
+	long long total;
 	unsigned long bad = 0;
-	int ch;
+	int ch, much;
 
 	err_init(argv[0]);
-	while ((ch = getopt(argc, argv, ":A:d:f:hk:ln:R:t:Vw:")) != -1)
+	while ((ch = getopt(argc, argv, ":A:d:f:hk:ln:qR:t:Vw:")) != -1)
 		switch (ch) {
 		case 'A':
 			Aflag = secarg(ch, optarg);
@@ -408,6 +421,9 @@ main(int argc, char *argv[])
 				warn("-n %s: taken as the IPv4 address %s", optarg,
 				    nk.addr);
 			natkey_log(&nk, Nkey, sizeof(Nkey));
+			break;
+		case 'q':
+			qflag = 1;
 			break;
 		case 'R':
 			Rflag = secarg(ch, optarg);
@@ -467,6 +483,18 @@ main(int argc, char *argv[])
 	logdir_choose(&d);
 
 	memset(&c, 0, sizeof(c));
+	/*
+	 * A progress line on a terminal when much is read: a compressed
+	 * file without an index (read whole up to END), or several files
+	 */
+	for (i = 0, j = 0, total = 0, much = 0; i < d.n; i++)
+		if (d.f[i].use) {
+			j++;
+			total += d.f[i].size;
+			much |= d.f[i].form != LOG_PLAIN && !d.f[i].idx;
+		}
+	progress_start(&c.bar, "", total, qflag || !(much || j > 1) ||
+	    isatty(STDOUT_FILENO));	/* the lines are watched: no line */
 	c.trouble = bad > 0;
 	c.out = &out;
 	c.start = rg[0].r.start;
@@ -504,6 +532,7 @@ main(int argc, char *argv[])
 			    i + 1 < d.n && d.f[i + 1].state == LOG_TIME ?
 			    d.f[i + 1].first : INT64_MIN);
 	wr_flush(&out);
+	progress_end(&c.bar);
 	wr_free(&out);
 	logdir_free(&d);
 	free(lr);
