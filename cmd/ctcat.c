@@ -20,7 +20,8 @@
  * What ctcat knows of the log and the lines do not say, it says with the
  * records that only readers add (csv.h), so that a reader never takes
  * for covered a time that was not read:
- *	nolog	at START, when no file holds lines that early;
+ *	nolog	at START, when no file holds lines that early (with from,
+ *		the first day kept, for what retention deleted: nolog());
  *	unread	where a file or part of one could not be read (after the
  *		last line written, or at START), with a message naming it;
  *	eof	after the last line of the log, when ctcat read the last

@@ -242,3 +242,22 @@ $TMP/log/$older.csv.gz.idx"
 	run ctcat -d "$TMP/log" -t 2026-11-24T10:00:00Z -A 3600 -R 0
 	[[ "$output" == *"RETENTION: a symbolic link, ignored"* && "$output" != *";2026-11-25T00:00:00.000000Z;"* ]] || fail "$output"
 }
+
+@test "man page EXAMPLES" {
+	mkdir "$TMP/log"
+	mkday "$(day 100)"; mkday "$(day 70)"; mkday "$(day 0)"
+	# the commands as the manual shows them (the crontab's last field),
+	# the log in $TMP/log
+	grep -E '^(\.Dl |[^.].*	)ctretain -' "$TOP/cmd/ctretain.1" |
+	    sed 's/^\.Dl //; s/^.*	//; s|/var/log/conntrack|'"$TMP/log"'|' >"$TMP/cmds"
+	expect_eq count "$(wc -l <"$TMP/cmds")" 2
+	expect_eq first "$(head -n 1 "$TMP/cmds")" "ctretain -k 90 -d $TMP/log"
+	while IFS= read -r cmd; do
+		run sh -c "$cmd"
+		[ "$status" -eq 0 ] || fail "$cmd: $output"
+		case $cmd in
+		*-k\ 90*) expect_eq "$cmd" "$(files)" "$(day 70).csv $(day 0).csv RETENTION " ;;
+		*-n*) expect_eq "$cmd" "$output" "$TMP/log/$(day 70).csv" ;;
+		esac
+	done <"$TMP/cmds"
+}
