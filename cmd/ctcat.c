@@ -20,7 +20,8 @@
  * What ctcat knows of the log and the lines do not say, it says with the
  * records that only readers add (csv.h), so that a reader never takes
  * for covered a time that was not read:
- *	nolog	at START, when no file holds lines that early;
+ *	nolog	at START, when no file holds lines that early (with from,
+ *		the first day kept, for what retention deleted: nolog());
  *	unread	where a file or part of one could not be read (after the
  *		last line written, or at START), with a message naming it;
  *	eof	after the last line of the log, when ctcat read the last
@@ -38,6 +39,7 @@
 #include "err.h"
 #include "logdir.h"
 #include "natkey.h"
+#include "progress.h"
 #include "query.h"
 #include "rd.h"
 #include "tin.h"
@@ -49,7 +51,7 @@
 #define WARNMAX 100		/* warnings about lines before going quiet */
 #define MAXSEC 1000000000LL	/* bound of -w, -k, -A, -R: no overflow */
 #define LOGDIR "/var/log/conntrack"
-#define USAGE "usage: ctcat [-d logdir] [-k skew] [-A maxage] " \
+#define USAGE "usage: ctcat [-q] [-d logdir] [-k skew] [-A maxage] " \
 	"[-w seconds] [-R readon] [-n natip:port] {-t time | -f queries} " \
 	"[file ...]\n       ctcat -l [-d logdir] [file ...]\n"
 
@@ -63,6 +65,7 @@ static int64_t tflag;		/* -t time */
 static int tset;
 static const char *fflag;	/* -f queries */
 static int lflag;		/* -l: list the files */
+static int qflag;		/* -q: no progress line on a terminal */
 
 /* a range of time that a question reads; lo, hi: its window */
 struct range {
@@ -92,16 +95,22 @@ secarg(int c, const char *s)
 	return v;
 }
 
-/* record: a record that readers add (csv.h), 16 fields, at t */
+/*
+ * record: a record that readers add (csv.h), 16 fields, at t; from and
+ * to unless INT64_MIN
+ */
 static void
-record(struct wr *out, enum csvevent ev, int64_t t, int64_t to)
+record(struct wr *out, enum csvevent ev, int64_t t, int64_t from, int64_t to)
 {
 	char ts[TM_FMTMAX];
 
 	wr_put(out, ts, tm_fmt(&tf, ts, t));
 	wr_putc(out, ';');
 	wr_put(out, csv_evname(ev), strlen(csv_evname(ev)));
-	wr_put(out, ";;;;;;;;;;;;;;", 14);
+	wr_put(out, ";;;;;;;;;;;;;", 13);
+	if (from != INT64_MIN)
+		wr_put(out, ts, tm_fmt(&tf, ts, from));
+	wr_putc(out, ';');
 	if (to != INT64_MIN)
 		wr_put(out, ts, tm_fmt(&tf, ts, to));
 	wr_putc(out, '\n');
@@ -210,6 +219,9 @@ struct cat {
 	int haslast;		/* a line with a time was written: */
 	int64_t last;		/* its time */
 	int64_t start;		/* the first range's START */
+	struct progress bar;	/* on a terminal, when much is read */
+	long long base;		/* bytes of the files read before */
+	long long check;	/* the offset of the next look at the bar */
 };
 
 /*
@@ -219,8 +231,40 @@ struct cat {
 static void
 unread(struct cat *c, int64_t to)
 {
-	record(c->out, EV_UNREAD, c->haslast ? c->last : c->start, to);
+	record(c->out, EV_UNREAD, c->haslast ? c->last : c->start, INT64_MIN,
+	    to);
 	c->trouble = 1;
+}
+
+/*
+ * nolog: no file holds lines from START to "to" (INT64_MIN: to the next
+ * line); file j (d->n: none) is the one whose first line is "to".  What
+ * retention deleted of that is said (from: the first day kept, csv.h):
+ * the times before that day can begin (UTC+14: LOGDIR_ZONE) were a
+ * deleted day's; and when file j is the first day kept (or an earlier
+ * day), the files before it in the log's order were deleted ones
+ * (ctretain names as first kept at most the day after the last it
+ * deleted), so every time before its first line was theirs.  The rest
+ * is no log, as before.
+ */
+static void
+nolog(struct cat *c, const struct logdir *d, size_t j, int64_t to)
+{
+	int64_t cut = c->start;	/* the log before it was deleted */
+
+	if (d->retained) {
+		cut = j < d->n && d->f[j].isday && d->f[j].day <= d->retday ?
+		    to : d->retday - LOGDIR_ZONE;
+		if (to != INT64_MIN && to < cut)
+			cut = to;
+	}
+	if (cut > c->start) {
+		record(c->out, EV_NOLOG, c->start, d->retday, cut);
+		if (cut == to)
+			return;
+	} else
+		cut = c->start;
+	record(c->out, EV_NOLOG, cut, INT64_MIN, to > cut ? to : INT64_MIN);
 }
 
 /*
@@ -263,7 +307,13 @@ catfile(struct cat *c, const struct logfile *f, const struct range *rg,
 	}
 	s = tin_records(&in, 0);
 	wr_put(c->out, s.p, s.n);
+	c->bar.what = f->path;
+	c->check = 0;
 	while ((r = rd_line(&in.r, &l)) != 0) {
+		if (c->bar.on && in.off >= c->check) {	/* a MiB on */
+			progress_set(&c->bar, c->base + tin_pos(&in));
+			c->check = in.off + (1 << 20);
+		}
 		irun = in.irun;
 		tin_advance(&in, l.n);
 		if (r < 0) {
@@ -304,13 +354,15 @@ catfile(struct cat *c, const struct logfile *f, const struct range *rg,
 		c->last = in.tlast;	/* its last line, if a block skipped */
 		c->haslast = 1;
 	}
+	c->base += f->size;
 	if (tin_close(&in) < 0 || failed)	/* a decompressor said why */
 		unread(c, next);
 	else if (!stopped) {
 		if (ntail > 0)
 			wr_put(c->out, tail, ntail);
 		if (islast && c->haslast)
-			record(c->out, EV_EOF, c->last, INT64_MIN);
+			record(c->out, EV_EOF, c->last, INT64_MIN,
+			    INT64_MIN);
 	}
 	free(tail);
 }
@@ -328,11 +380,12 @@ main(int argc, char *argv[])
 	struct natkey nk;
 	size_t nrg = 0, i, j, lastfile, nbad;
 	int64_t to;
+	long long total;
 	unsigned long bad = 0;
-	int ch;
+	int ch, much;
 
 	err_init(argv[0]);
-	while ((ch = getopt(argc, argv, ":A:d:f:hk:ln:R:t:Vw:")) != -1)
+	while ((ch = getopt(argc, argv, ":A:d:f:hk:ln:qR:t:Vw:")) != -1)
 		switch (ch) {
 		case 'A':
 			Aflag = secarg(ch, optarg);
@@ -356,6 +409,9 @@ main(int argc, char *argv[])
 				warn("-n %s: taken as the IPv4 address %s", optarg,
 				    nk.addr);
 			natkey_log(&nk, Nkey, sizeof(Nkey));
+			break;
+		case 'q':
+			qflag = 1;
 			break;
 		case 'R':
 			Rflag = secarg(ch, optarg);
@@ -415,6 +471,18 @@ main(int argc, char *argv[])
 	logdir_choose(&d);
 
 	memset(&c, 0, sizeof(c));
+	/*
+	 * A progress line on a terminal when much is read: a compressed
+	 * file without an index (read whole up to END), or several files
+	 */
+	for (i = 0, j = 0, total = 0, much = 0; i < d.n; i++)
+		if (d.f[i].use) {
+			j++;
+			total += d.f[i].size;
+			much |= d.f[i].form != LOG_PLAIN && !d.f[i].idx;
+		}
+	progress_start(&c.bar, "", total, qflag || !(much || j > 1) ||
+	    isatty(STDOUT_FILENO));	/* the lines are watched: no line */
 	c.trouble = bad > 0;
 	c.out = &out;
 	c.start = rg[0].r.start;
@@ -444,7 +512,7 @@ main(int argc, char *argv[])
 		if (d.later && (to == INT64_MIN ||
 		    d.laterday - LOGDIR_ZONE < to))
 			to = d.laterday - LOGDIR_ZONE;
-		record(&out, EV_NOLOG, c.start, to > c.start ? to : INT64_MIN);
+		nolog(&c, &d, j, to);
 	}
 	for (; i < d.n; i++)
 		if (d.f[i].use)
@@ -452,6 +520,7 @@ main(int argc, char *argv[])
 			    i + 1 < d.n && d.f[i + 1].state == LOG_TIME ?
 			    d.f[i + 1].first : INT64_MIN);
 	wr_flush(&out);
+	progress_end(&c.bar);
 	wr_free(&out);
 	logdir_free(&d);
 	free(lr);

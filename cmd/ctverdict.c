@@ -456,6 +456,10 @@ gapline1(struct wr *out, const struct gap *g, int named)
 	else if (strcmp(w, "nolog") == 0)
 		k = snprintf(b, sizeof(b), "gap: no log file holds %s to %s\n",
 		    g->from, g->to);
+	else if (strcmp(w, "retention") == 0)	/* at: the day's midnight */
+		k = snprintf(b, sizeof(b), "gap: no log from %s to %s: "
+		    "deleted by retention before %.10s\n", g->from, g->to,
+		    g->at);
 	else if (strcmp(w, "unread") == 0)
 		k = snprintf(b, sizeof(b), "gap: the log could not be read "
 		    "from %s to %s\n", g->from, g->to);

@@ -69,6 +69,7 @@
 
 #include "err.h"
 #include "proc.h"
+#include "progress.h"
 #include "tm.h"
 #include "tmpfd.h"
 #include "wr.h"
@@ -76,7 +77,7 @@
 #include "zmark.h"
 
 #define VERSION "ctzip 1.0"
-#define USAGE "usage: ctzip [-1..-9] [-fk] [-z gzip|zstd] [-b blocksize] " \
+#define USAGE "usage: ctzip [-1..-9] [-fkq] [-z gzip|zstd] [-b blocksize] " \
 	"[-j jobs] [-L seconds] file ...\n"
 #define RECENT 600		/* seconds: a file this fresh is still written */
 #define MAXJOBS 256
@@ -88,6 +89,8 @@ static long jflag;		/* -j jobs: 0, one per CPU */
 static long long Lflag = ZIDX_LONG;	/* -L seconds: a flow is long */
 static int kflag;		/* -k: keep the original */
 static int fflag;		/* -f: compress a recently modified file too */
+static int qflag;		/* -q: no progress line on a terminal */
+static struct progress bar;	/* the file's, on a terminal (progress.h) */
 static const char *ext = ".gz";	/* -z: the program and its suffix */
 /*
  * -1 .. -9: the compressor's level.  5, not gzip's 6: 37 % less CPU for
@@ -143,6 +146,7 @@ cleanup(void)
 		unlink(gztmp);
 	if (idxmine)
 		unlink(idxtmp);
+	progress_erase();
 }
 
 static void
@@ -565,6 +569,7 @@ compress(const char *path, const char *dir, int fd, struct zidx *x, int out)
 	if (zfd == NULL || ok == NULL || jobpid == NULL)
 		die(EXIT_TROUBLE, "out of memory:");
 	njobpid = x->n;
+	progress_set(&bar, 0);
 	while (done < x->n && !fail) {
 		/* finished blocks wait for the ones before: bound them */
 		while (!fail && running < (size_t)jflag && next < x->n &&
@@ -627,6 +632,9 @@ compress(const char *path, const char *dir, int fd, struct zidx *x, int out)
 			x->b[done].clen = n;
 			coff += n;
 		}
+		if (done > 0)	/* of the original's bytes */
+			progress_set(&bar, x->b[done - 1].uoff +
+			    x->b[done - 1].ulen);
 	}
 	stopworkers();	/* those left after a failure */
 	while (running > 0 && (w = wait(&st)) > 0)
@@ -740,6 +748,7 @@ zip(const char *path)
 	x.srcsize = st.st_size;
 	x.lsec = Lflag;
 	x.b = cut(p != NULL ? p : "", st.st_size, &x.n);
+	progress_start(&bar, path, (long long)st.st_size, qflag);
 	/* leftovers of a run that died: ours to remove, we hold the lock */
 	unlink(gztmp);
 	unlink(idxtmp);
@@ -852,6 +861,7 @@ done:
 	free(x.keys);
 	free(x.rec);
 out:
+	progress_end(&bar);
 	if (p != NULL)
 		munmap((void *)p, (size_t)st.st_size);
 	close(fd);	/* and with it the lock */
@@ -866,7 +876,7 @@ main(int argc, char *argv[])
 	char *e;
 
 	err_init(argv[0]);
-	while ((c = getopt(argc, argv, ":123456789b:fhj:kL:Vz:")) != -1)
+	while ((c = getopt(argc, argv, ":123456789b:fhj:kL:qVz:")) != -1)
 		switch (c) {
 		case '1': case '2': case '3': case '4': case '5':
 		case '6': case '7': case '8': case '9':
@@ -888,6 +898,9 @@ main(int argc, char *argv[])
 			break;
 		case 'k':
 			kflag = 1;
+			break;
+		case 'q':
+			qflag = 1;
 			break;
 		case 'L':
 			Lflag = strtoll(optarg, &e, 10);

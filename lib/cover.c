@@ -113,7 +113,8 @@ int
 cover_record(struct cover *c, enum csvevent ev, int64_t t,
     const struct span *f)
 {
-	int64_t from = t, to;
+	int64_t from = t, to, at;
+	enum cwhy why;
 	int bad = 0;
 
 	seen(c, t);
@@ -152,12 +153,17 @@ cover_record(struct cover *c, enum csvevent ev, int64_t t,
 		break;
 	case EV_NOLOG:
 	case EV_UNREAD:
+		why = ev == EV_UNREAD ? CW_UNREAD : CW_NOLOG;
+		at = t;
+		/* a nolog's from: the first day retention kept */
+		if (ev == EV_NOLOG && timefield(f[F_FROM], &from) == 0) {
+			why = CW_RETAIN;
+			at = from;
+		}
 		if (timefield(f[F_TO], &to) == 0 && to > t)
-			brk(c, t, to, ev == EV_NOLOG ? CW_NOLOG : CW_UNREAD,
-			    t, -1);
+			brk(c, t, to, why, at, -1);
 		else {	/* up to the next line */
-			brk(c, t, INT64_MAX, ev == EV_NOLOG ? CW_NOLOG :
-			    CW_UNREAD, t, -1);
+			brk(c, t, INT64_MAX, why, at, -1);
 			c->open = 1;
 		}
 		break;
@@ -365,7 +371,8 @@ cover_why(enum cwhy w)
 		[CW_BEGIN] = "begin", [CW_END] = "end", [CW_AFTER] = "after",
 		[CW_RESTART] = "restart", [CW_LOST] = "lost",
 		[CW_NOLOG] = "nolog", [CW_UNREAD] = "unread", [CW_EOF] = "eof",
+		[CW_RETAIN] = "retention",
 	};
 
-	return w <= CW_EOF ? name[w] : "?";
+	return w <= CW_RETAIN ? name[w] : "?";
 }

@@ -21,7 +21,9 @@
  *   (conntrack's ENOBUFS: it reads events within the skew of when they
  *   happen);
  *   nolog and unread [t, to), to being the record's to field, else the
- *   time of the next line; eof (t, +inf).
+ *   time of the next line; eof (t, +inf).  A nolog record with from
+ *   set says why: the log's days before from were deleted by retention
+ *   (CW_RETAIN, at: from).
  * - A log that has no begin, alive, end or snapshot record at all was
  *   written before they existed ("legacy"): it is taken to cover every
  *   time, less the breaks (lost records, and what the reader adds: nolog,
@@ -48,9 +50,11 @@ enum cwhy {
 	CW_AFTER,		/* after the last record read */
 	CW_RESTART,		/* conntrack restarted */
 	CW_LOST,		/* conntrack lost events */
-	CW_NOLOG,		/* no log file */
+	CW_NOLOG,		/* no log file (CW_RETAIN: deleted) */
 	CW_UNREAD,		/* the log could not be read */
-	CW_EOF			/* after the end of the log */
+	CW_EOF,			/* after the end of the log */
+	CW_RETAIN		/* no log file: deleted by retention (at:
+				   the first day kept, its midnight UTC) */
 };
 
 /* a part of the log not covered: [from, to], INT64_MIN/MAX: unbounded */

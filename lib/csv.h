@@ -59,7 +59,10 @@
  * Records a reader adds to what it passes on, never written to a log
  * file (ctcat):
  *   nolog	no log file holds lines from this time to "to" (when it
- *		is known, else to the next line)
+ *		is known, else to the next line); "from", when set, says
+ *		why: the log's days before the day that begins at "from"
+ *		(midnight UTC) were deleted by retention (ctretain(1)),
+ *		and this time is before what the log kept
  *   unread	part of the log could not be read from this time to "to"
  *		(else to the next line; a message names the file)
  *   eof	the log ends here: its last line is at this time

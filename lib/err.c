@@ -8,6 +8,7 @@
 #include "err.h"
 
 static const char *prog = "ct";
+static void (*hook)(void);	/* err_hook */
 
 void
 err_init(const char *argv0)
@@ -26,12 +27,20 @@ err_prog(void)
 	return prog;
 }
 
+void
+err_hook(void (*before)(void))
+{
+	hook = before;
+}
+
 static void
 vmsg(const char *fmt, va_list ap)
 {
 	int saved = errno;
 	size_t n = strlen(fmt);
 
+	if (hook != NULL)
+		hook();
 	fprintf(stderr, "%s: ", prog);
 	vfprintf(stderr, fmt, ap);
 	if (n > 0 && fmt[n - 1] == ':')

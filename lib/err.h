@@ -34,6 +34,14 @@ void *xreallocarray(void *p, size_t n, size_t size);
 char *xstrdup(const char *s);
 
 const char *err_prog(void);
+
+/*
+ * err_hook: before is called before each message is written (NULL: none):
+ * a progress line (progress.h) erases itself, so that a message starts a
+ * line of its own
+ */
+void err_hook(void (*before)(void));
+
 _Noreturn void die(int status, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 void warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -106,6 +106,78 @@ daily(const char *name, size_t n, int64_t *day)
 	return 1;
 }
 
+int
+logdir_dayfile(const char *name, int64_t *day, int *plain)
+{
+	static const char *const rest[] = { "", ".gz", ".zst", ".gz.idx",
+	    ".zst.idx", ".gz.tmp", ".zst.tmp", ".gz.idx.tmp", ".zst.idx.tmp" };
+	size_t i;
+
+	if (strlen(name) < 14 || !daily(name, 14, day))
+		return 0;
+	for (i = 0; i < sizeof(rest) / sizeof(rest[0]); i++)
+		if (strcmp(name + 14, rest[i]) == 0) {
+			*plain = i == 0;
+			return 1;
+		}
+	return 0;
+}
+
+int
+logdir_retention(int dfd, const char *dir, int64_t *day)
+{
+	char b[LOGDIR_RETMAX + 1], *p, *nl;
+	struct stat st;
+	ssize_t n;
+	size_t got = 0;
+	int fd;
+
+	if ((fd = openat(dfd, LOGDIR_RETAIN, O_RDONLY | O_NOFOLLOW |
+	    O_NONBLOCK | O_CLOEXEC)) < 0) {
+		if (errno == ENOENT)
+			return 0;
+		if (errno == ELOOP)
+			warn("%s/%s: a symbolic link, ignored", dir,
+			    LOGDIR_RETAIN);
+		else
+			warn("%s/%s:", dir, LOGDIR_RETAIN);
+		return -1;
+	}
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		warn("%s/%s: not a regular file, ignored", dir, LOGDIR_RETAIN);
+		close(fd);
+		return -1;
+	}
+	while (got < sizeof(b) && (n = read(fd, b + got, sizeof(b) - got)) !=
+	    0) {
+		if (n < 0) {
+			warn("%s/%s:", dir, LOGDIR_RETAIN);
+			close(fd);
+			return -1;
+		}
+		got += (size_t)n;
+	}
+	close(fd);
+	/* the first line that is not a comment: YYYY-MM-DD */
+	for (p = b; got <= LOGDIR_RETMAX && p < b + got; p = nl + 1) {
+		if ((nl = memchr(p, '\n', (size_t)(b + got - p))) == NULL)
+			nl = b + got;
+		if (*p == '#')
+			continue;
+		if (nl - p == 10) {
+			char name[15];
+
+			memcpy(name, p, 10);
+			memcpy(name + 10, ".csv", 5);
+			if (daily(name, 14, day))
+				return 1;
+		}
+		break;
+	}
+	warn("%s/%s: names no day (YYYY-MM-DD), ignored", dir, LOGDIR_RETAIN);
+	return -1;
+}
+
 /* far: a day file of midnight day holds no line of any range */
 static int
 far(const struct logdir *d, int64_t day)
@@ -180,6 +252,7 @@ place(struct logfile *f, int z)
 	}
 	kind = tin_kind(fd);
 	close(fd);
+	f->size = (long long)st.st_size;
 	if (kind == TIN_OTHER) {
 		warn("%s: compressed: read it through bzcat, xzcat, ...",
 		    f->path);
@@ -290,6 +363,7 @@ logdir_scan(struct logdir *d, const char *dir)
 
 	if ((dp = opendir(dir)) == NULL)
 		return -1;
+	d->retained = logdir_retention(dirfd(dp), dir, &d->retday) == 1;
 	errno = 0;
 	while ((e = readdir(dp)) != NULL) {
 		if (ctlname(e->d_name, shown, sizeof(shown))) {

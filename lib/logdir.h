@@ -49,6 +49,21 @@
  * logdir_choose() marks the files that can hold a line of a range: file
  * i, covering [F(i), F(i+1)), when F(i) <= end and F(i+1) >= start.
  *
+ * Files of a day: a day's log (YYYY-MM-DD.csv, .gz, .zst), its index
+ * (.csv.gz.idx, .csv.zst.idx) and the temporaries of its compression
+ * (those names with .tmp) are the day's files (logdir_dayfile): what
+ * retention (ctretain(1)) deletes together.  The plain YYYY-MM-DD.csv is
+ * the one whose lock (flock(2)) ctzip and ctcompress take while they
+ * compress the day.
+ *
+ * Retention: a file LOGDIR_RETAIN in the directory says that every day
+ * of the log before a day D was deleted by ctretain(1).  Its lines that
+ * begin with '#' are comments; the first other line is D, YYYY-MM-DD.
+ * logdir_scan() reads it (a regular file, no link followed, at most
+ * LOGDIR_RETMAX bytes) into retained and retday (D's midnight UTC);
+ * one that cannot be read or names no day is warned about and ignored:
+ * then no time is said to be deleted.
+ *
  * Errors: a directory that cannot be read is -1 with errno; a file that
  * cannot be opened or whose head cannot be decompressed is warned about
  * (naming it) and kept with state LOG_BAD, so that its reader can say a
@@ -62,6 +77,8 @@
 
 #define LOGDIR_HEAD (4 * 1024 * 1024)	/* text looked at for a time */
 #define LOGDIR_ZONE (14 * 3600 * 1000000LL)	/* UTC+14: the earliest day */
+#define LOGDIR_RETAIN "RETENTION"	/* the retention marker's name */
+#define LOGDIR_RETMAX 4096		/* its size, at most */
 
 enum logform { LOG_PLAIN, LOG_GZIP, LOG_ZSTD };
 enum logstate { LOG_TIME, LOG_NOTIME, LOG_BAD };
@@ -79,6 +96,7 @@ struct logfile {
 	int nofollow;		/* found in a directory: open no link */
 	int isday;		/* named as a day (see above): */
 	int64_t day;		/* its midnight UTC */
+	long long size;		/* its size in bytes, as found */
 	int use;		/* logdir_choose: it can hold a range's line */
 	size_t r0, r1;		/* then: the first and last such ranges */
 };
@@ -91,6 +109,8 @@ struct logdir {
 	int later;		/* a far day after the ranges was left out:
 				   the last file placed is not the log's */
 	int64_t laterday;	/* the first such day's midnight (UTC) */
+	int retained;		/* logdir_scan found a retention marker: */
+	int64_t retday;		/* the days before this one were deleted */
 };
 
 /* logdir_init: no files yet; ranges r[0..nr) sorted by start, or none */
@@ -107,6 +127,19 @@ void logdir_sort(struct logdir *d);
 
 /* logdir_choose: set use, r0 and r1 of each file (see above) */
 void logdir_choose(struct logdir *d);
+
+/*
+ * logdir_dayfile: name (a directory entry's) is one of a day's files (see
+ * above): 1 with *day its midnight UTC, *plain 1 for YYYY-MM-DD.csv
+ */
+int logdir_dayfile(const char *name, int64_t *day, int *plain);
+
+/*
+ * logdir_retention: the retention marker of the directory open as dfd
+ * (named dir in messages): 1 with *day, 0 when there is none, -1 when it
+ * cannot be read or says no day (warned)
+ */
+int logdir_retention(int dfd, const char *dir, int64_t *day);
 
 /* logdir_formname: "plain", "gzip" or "zstd" */
 const char *logdir_formname(enum logform form);

@@ -352,7 +352,7 @@ zopen(struct tin *in, int kind, const struct tin_opt *o)
 {
 	char *gz[] = { "gzip", "-dc", NULL }, *zs[] = { "zstd", "-q", "-dc",
 	    NULL }, **argv = kind == TIN_GZIP ? gz : zs;
-	int pp[2];
+	int pp[2], itself = 0;
 	long long coff = 0, csum = 0;
 	long np = 1;
 	const char *e;
@@ -377,6 +377,7 @@ zopen(struct tin *in, int kind, const struct tin_opt *o)
 		if (lseek(in->r.fd, (off_t)coff, SEEK_SET) < 0 ||
 		    (in->zpid = proc_spawn(argv, in->r.fd, pp[1])) < 0)
 			goto fail;
+		itself = 1;
 	} else {
 		if (csum >= ZPARTMIN)
 			np = sysconf(_SC_NPROCESSORS_ONLN);
@@ -397,7 +398,10 @@ zopen(struct tin *in, int kind, const struct tin_opt *o)
 	}
 	close(pp[1]);
 done:
-	close(in->r.fd);
+	if (itself)	/* kept: its offset is the child's (tin_pos) */
+		in->zin = in->r.fd;
+	else
+		close(in->r.fd);
 	in->r.fd = pp[0];
 	in->r.regular = 0;
 	in->zprog = argv[0];
@@ -440,6 +444,7 @@ tin_open(struct tin *in, const char *path, const struct tin_opt *o)
 
 	memset(in, 0, sizeof(*in));
 	in->toend = 1;
+	in->zin = -1;
 	if (o->nofollow) {	/* a file of a log directory (logdir.h) */
 		int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 
@@ -480,6 +485,18 @@ tin_open(struct tin *in, const char *path, const struct tin_opt *o)
 	return 0;
 }
 
+long long
+tin_pos(const struct tin *in)
+{
+	off_t p;
+
+	if (in->zin >= 0 && (p = lseek(in->zin, 0, SEEK_CUR)) >= 0)
+		return (long long)p;
+	if (in->nrun > 0)
+		return in->run[in->irun].coff;
+	return in->zprog != NULL ? 0 : in->off;
+}
+
 /* tin_close: -1 if a decompressing child failed before the end */
 int
 tin_close(struct tin *in)
@@ -494,6 +511,8 @@ tin_close(struct tin *in)
 			    in->nsel, in->nblock);
 	}
 	rd_close(&in->r);	/* a child still writing gets SIGPIPE */
+	if (in->zin >= 0)
+		close(in->zin);
 	if (in->zpid > 0) {
 		if (!proc_ok(in->zpid) && eof) {
 			warn("%s: %s -dc failed", in->r.name, in->zprog);

@@ -38,6 +38,7 @@
  *   in->tlast give the time of the file's last line with one, from the
  *   index.  A caller that does not set o->recs gets the blocks it got
  *   before (cttime's answers do not change).
+ * - tin_pos() says how far into the file the reading is (a progress line).
  * - tin_close() closes, reaps the children, and with the environment
  *   variable CTTIME_DEBUG set (a test hook, cttime(1)) warns the bytes
  *   read (probes included) and the blocks read of the index's.  With
@@ -101,11 +102,21 @@ struct tin {
 	int toend;		/* the lines run to the end of the file */
 	int haslast;		/* the index gives tlast: */
 	int64_t tlast;		/* the time of the file's last timed line */
+	int zin;		/* the compressed file, when its child reads
+				   it itself (their offset is shared), or -1 */
 };
 
 int tin_open(struct tin *in, const char *path, const struct tin_opt *o);
 void tin_advance(struct tin *in, size_t n);
 int tin_close(struct tin *in);
+
+/*
+ * tin_pos: how far into the file (its bytes on disk) the reading is, for
+ * a progress line: the offset of the child that reads a compressed file
+ * itself, the start of the run of blocks being read, the offset of a
+ * plain file's next line; 0 when it cannot be told
+ */
+long long tin_pos(const struct tin *in);
 struct span tin_records(const struct tin *in, size_t k);
 
 /*

@@ -321,7 +321,7 @@ $(sed -n '1,13p' "$f")"
 }
 
 @test "usage errors; -h, -V" {
-	u1='usage: ctcat [-d logdir] [-k skew] [-A maxage] [-w seconds] [-R readon] [-n natip:port] {-t time | -f queries} [file ...]'
+	u1='usage: ctcat [-q] [-d logdir] [-k skew] [-A maxage] [-w seconds] [-R readon] [-n natip:port] {-t time | -f queries} [file ...]'
 	while IFS='|' read -r args msg; do
 		eval "run ctcat $args"
 		expect_eq "$args: status" "$status" 2
