@@ -21,7 +21,9 @@ load helper
 		rm -rf "$TMP/src" && mkdir "$TMP/src"
 		(cd "$TOP" && git ls-files -z 2>/dev/null | xargs -0 cp --parents -t "$TMP/src") ||
 			cp -r "$TOP/cmd" "$TOP/lib" "$TOP/Makefile" "$TMP/src/"
-		make -C "$TMP/src" CC=$cc CFLAGS="-std=c11 -O1 -Wall -Wextra -Werror -DCT_USERFLAG" \
+		# not the outer make's flags (make -s check: no commands shown)
+		env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL \
+		    make -C "$TMP/src" CC=$cc CFLAGS="-std=c11 -O1 -Wall -Wextra -Werror -DCT_USERFLAG" \
 		    >"$TMP/out" 2>&1 || fail "$cc: $(cat "$TMP/out")"
 		grep -q -- '-DCT_USERFLAG' "$TMP/out" || fail "CFLAGS not used"
 	done
