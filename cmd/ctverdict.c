@@ -564,129 +564,138 @@ check(const char *path)
 enum verdict { V_NONE, V_ONE, V_SEVERAL, V_UNKNOWN, V_ERROR };
 
 /*
- * report: the answer a to the complaint written as nat, port, t; the
- * head h ("#LINE NATIP PORT TIME EPOCH") gives the complaint as parsed.
- * Returns the verdict.
+ * What an answer comes to: its flows in rank order, the gaps that
+ * matter, the hosts named (behind several gateways a host is its address
+ * and its gateway, "10.0.0.5@gw2": inside addresses repeat from site to
+ * site) and the verdict.
  */
-static enum verdict
-report(struct wr *out, const struct answer *a, struct span h, char *nat,
-    char *port, char *t, int mapped, int *nblock, size_t *nfl)
+struct judged {
+	struct flow *fl;	/* the flows, ranked */
+	size_t n, nshow;	/* flows; shown (-1: one) */
+	struct gap g[20];
+	size_t ng;
+	int legacy, more, named;
+	char legacygw[32];
+	char hosts[1024];	/* the hosts shown, ',' between */
+	size_t nhosts;		/* every host */
+	char qnat[64], qport[16], qtime[48];	/* the question, canonical */
+	enum verdict v;
+};
+
+static void
+judge(struct judged *j, const struct answer *a, struct span h)
 {
 	static struct flow fl[MAXFLOWS];
-	struct gap g[20];
-	struct cols c;
-	char b[1024], hosts[1024] = "", nflows[24], ngaps[24], note[160];
-	char qnat[64] = "", qport[16] = "", qtime[48] = "", line[24];
-	char legacygw[32] = "", host[96], host1[96];
-	size_t n, ng, i, j, nshow, nhosts = 0;
-	int legacy, more, named, k;
-	int64_t tq;
-	enum verdict v;
-	static const char *const vname[] = { "none", "one", "several",
-	    "unknown", "error" };
+	char b[1024], host[96], host1[96];
+	size_t i, k;
 
+	memset(j, 0, sizeof(*j));
 	txt(b, sizeof(b), h);
-	sscanf(b, "#%*s %63s %15s %47s", qnat, qport, qtime);
-	n = *nfl = flows(a->flows, fl, MAXFLOWS);
-	ng = gaps(a->cover, g, sizeof(g) / sizeof(g[0]), &legacy, legacygw,
-	    &more, &named);
-	nshow = oneflag && n > 1 ? 1 : n;
-	/*
-	 * the hosts, in rank order; behind several gateways a host is its
-	 * address and its gateway ("10.0.0.5@gw2"): inside addresses repeat
-	 * from site to site
-	 */
-	for (i = 0; i < n; i++) {
+	sscanf(b, "#%*s %63s %15s %47s", j->qnat, j->qport, j->qtime);
+	j->fl = fl;
+	j->n = flows(a->flows, fl, MAXFLOWS);
+	j->ng = gaps(a->cover, j->g, sizeof(j->g) / sizeof(j->g[0]),
+	    &j->legacy, j->legacygw, &j->more, &j->named);
+	j->nshow = oneflag && j->n > 1 ? 1 : j->n;
+	for (i = 0; i < j->n; i++) {
 		hostname(&fl[i], host, sizeof(host));
-		for (j = 0; j < i; j++) {
-			hostname(&fl[j], host1, sizeof(host1));
+		for (k = 0; k < i; k++) {
+			hostname(&fl[k], host1, sizeof(host1));
 			if (strcmp(host, host1) == 0)
 				break;
 		}
-		if (j < i)
+		if (k < i)
 			continue;
-		nhosts++;
-		if (i < nshow && strlen(hosts) + strlen(host) + 2 <
-		    sizeof(hosts)) {
-			if (hosts[0] != '\0')
-				strcat(hosts, ",");
-			strcat(hosts, host);
+		j->nhosts++;
+		if (i < j->nshow && strlen(j->hosts) + strlen(host) + 2 <
+		    sizeof(j->hosts)) {
+			if (j->hosts[0] != '\0')
+				strcat(j->hosts, ",");
+			strcat(j->hosts, host);
 		}
 	}
-	v = ng > 0 || more ? V_UNKNOWN : n == 0 ? V_NONE :
-	    nhosts == 1 ? V_ONE : V_SEVERAL;
-	if (tsv) {
-		const char *col[17];
+	j->v = j->ng > 0 || j->more ? V_UNKNOWN : j->n == 0 ? V_NONE :
+	    j->nhosts == 1 ? V_ONE : V_SEVERAL;
+}
 
-		snprintf(line, sizeof(line), "%lu", a->lineno);
-		snprintf(nflows, sizeof(nflows), "%zu", n);
-		snprintf(ngaps, sizeof(ngaps), "%zu", ng);
-		note[0] = '\0';
-		if (ng > 0)
-			gapnote(note, sizeof(note), &g[0]);
-		if (n > 0)
-			columns(&fl[0], &c);
-		col[0] = bflag ? line : "-";
-		col[1] = qnat, col[2] = qport, col[3] = qtime;
-		col[4] = vname[v], col[5] = hosts, col[6] = nflows;
-		col[7] = n ? c.inside : "", col[8] = n ? c.dest : "";
-		col[9] = n ? c.proto : "", col[10] = n ? c.start : "";
-		col[11] = n ? c.stop : "", col[12] = n ? c.bytes : "";
-		col[13] = ngaps, col[14] = note;
-		col[15] = ng > 0 || more ? "incomplete" : legacy ? "legacy" :
-		    "complete";
-		col[16] = n ? fl[0].gw : "";
-		tsvrow(out, col, 17);
-		return v;
-	}
-	if (bflag)
-		wr_put(out, b, (size_t)snprintf(b, sizeof(b), "%sline %lu: ",
-		    (*nblock)++ ? "\n" : "", a->lineno));
-	k = snprintf(b, sizeof(b), "%s port %s at %s, within %s s\n", nat,
-	    port, t, wflag);
-	wr_put(out, b, (size_t)k < sizeof(b) ? (size_t)k : sizeof(b) - 1);
-	if (n > 0)
+/* tsvreport: the answer as one row of -o tsv's 17 columns */
+static void
+tsvreport(struct wr *out, const struct judged *j, unsigned long lineno)
+{
+	static const char *const vname[] = { "none", "one", "several",
+	    "unknown", "error" };
+	const char *col[17];
+	char nflows[24], ngaps[24], note[160], line[24];
+	struct cols c;
+	int n = j->n > 0;
+
+	snprintf(line, sizeof(line), "%lu", lineno);
+	snprintf(nflows, sizeof(nflows), "%zu", j->n);
+	snprintf(ngaps, sizeof(ngaps), "%zu", j->ng);
+	note[0] = '\0';
+	if (j->ng > 0)
+		gapnote(note, sizeof(note), &j->g[0]);
+	if (n)
+		columns(&j->fl[0], &c);
+	col[0] = bflag ? line : "-";
+	col[1] = j->qnat, col[2] = j->qport, col[3] = j->qtime;
+	col[4] = vname[j->v], col[5] = j->hosts, col[6] = nflows;
+	col[7] = n ? c.inside : "", col[8] = n ? c.dest : "";
+	col[9] = n ? c.proto : "", col[10] = n ? c.start : "";
+	col[11] = n ? c.stop : "", col[12] = n ? c.bytes : "";
+	col[13] = ngaps, col[14] = note;
+	col[15] = j->ng > 0 || j->more ? "incomplete" : j->legacy ? "legacy" :
+	    "complete";
+	col[16] = n ? j->fl[0].gw : "";
+	tsvrow(out, col, 17);
+}
+
+/* flowtable: the flows shown, a line each under a header */
+static void
+flowtable(struct wr *out, const struct judged *j)
+{
+	char b[1024], gw[96];
+	struct cols c;
+	size_t i;
+
+	if (j->n > 0)
 		wr_put(out, b, (size_t)snprintf(b, sizeof(b),
 		    "%-2s %s%-22s %-22s %-22s %-6s %-27s %-27s %s\n", "#",
-		    named ? "gateway      " : "", "inside", "destination", "nat",
-		    "proto", "start", "stop", "bytes out/in"));
-	for (i = 0; i < nshow; i++) {
-		columns(&fl[i], &c);
-		if (named)	/* the gateway's column, 12 wide */
-			snprintf(host, sizeof(host), "%-12s ", fl[i].gw);
+		    j->named ? "gateway      " : "", "inside", "destination",
+		    "nat", "proto", "start", "stop", "bytes out/in"));
+	for (i = 0; i < j->nshow; i++) {
+		columns(&j->fl[i], &c);
+		if (j->named)	/* the gateway's column, 12 wide */
+			snprintf(gw, sizeof(gw), "%-12s ", j->fl[i].gw);
 		wr_put(out, b, (size_t)snprintf(b, sizeof(b),
 		    "%-2zu %s%-22s %-22s %-22s %-6s %-27s %-27s %s\n", i + 1,
-		    named ? host : "", c.inside, c.dest, c.nat, c.proto,
+		    j->named ? gw : "", c.inside, c.dest, c.nat, c.proto,
 		    c.start, c.stop, c.bytes));
 	}
-	if (Tflag && nshow > 0 && tm_parse(qtime, strlen(qtime), &tq) == 0)
-		timeline(out, fl, nshow, g, ng, tq, seconds(wflag));
-	for (i = 0; i < ng; i++)
-		gapline(out, &g[i]);
-	if (more)
-		wr_put(out, "gap: and more (not listed)\n", 27);
-	if (mapped)
-		wr_put(out, b, (size_t)snprintf(b, sizeof(b), "note: %s is "
-		    "taken as the IPv4 address %s (the NAT logs IPv4 flows as "
-		    "IPv4)\n", nat, qnat));
-	if (legacy && ng == 0)
-		wr_put(out, b, (size_t)snprintf(b, sizeof(b), "note: %s%s%s "
-		    "does not record what it covers (an older ctparse wrote "
-		    "it): only its lost records show gaps\n", legacygw[0] ?
-		    "the log of " : "this log", legacygw, ""));
-	if (v == V_NONE)
+}
+
+/* verdictline: the last line of a text answer, the verdict and why */
+static void
+verdictline(struct wr *out, const struct judged *j, const char *nat,
+    const char *port, const char *t)
+{
+	char b[1024];
+	int k;
+
+	if (j->v == V_NONE)
 		k = snprintf(b, sizeof(b), "verdict: none: no flow held %s "
 		    "port %s within %s s of %s\n", nat, port, wflag, t);
-	else if (v == V_ONE && n > 1)
+	else if (j->v == V_ONE && j->n > 1)
 		k = snprintf(b, sizeof(b), "verdict: one answer: %s (%zu "
-		    "flows)\n", hosts, n);
-	else if (v == V_ONE)
-		k = snprintf(b, sizeof(b), "verdict: one answer: %s\n", hosts);
-	else if (v == V_SEVERAL)
+		    "flows)\n", j->hosts, j->n);
+	else if (j->v == V_ONE)
+		k = snprintf(b, sizeof(b), "verdict: one answer: %s\n",
+		    j->hosts);
+	else if (j->v == V_SEVERAL)
 		k = snprintf(b, sizeof(b), "verdict: several candidates: %zu "
 		    "inside hosts held the port within the window; the first "
-		    "is the most likely\n", nhosts);
-	else if (n == 0)
+		    "is the most likely\n", j->nhosts);
+	else if (j->n == 0)
 		k = snprintf(b, sizeof(b), "verdict: unknown: the log does not "
 		    "cover all the answer needs (gaps above): it cannot say "
 		    "whether a flow held %s port %s within %s s of %s\n", nat,
@@ -696,7 +705,54 @@ report(struct wr *out, const struct answer *a, struct span h, char *nat,
 		    "(above): of the flows it holds the first is the most "
 		    "likely, but another host may have held the port\n");
 	wr_put(out, b, (size_t)k < sizeof(b) ? (size_t)k : sizeof(b) - 1);
-	return v;
+}
+
+/*
+ * report: the answer a to the complaint written as nat, port, t; the
+ * head h ("#LINE NATIP PORT TIME EPOCH") gives the complaint as parsed.
+ * As text or a tsv row; returns the verdict, and in *nfl its flows.
+ */
+static enum verdict
+report(struct wr *out, const struct answer *a, struct span h, char *nat,
+    char *port, char *t, int mapped, int *nblock, size_t *nfl)
+{
+	static struct judged j;
+	char b[1024];
+	size_t i;
+	int64_t tq;
+	int k;
+
+	judge(&j, a, h);
+	*nfl = j.n;
+	if (tsv) {
+		tsvreport(out, &j, a->lineno);
+		return j.v;
+	}
+	if (bflag)
+		wr_put(out, b, (size_t)snprintf(b, sizeof(b), "%sline %lu: ",
+		    (*nblock)++ ? "\n" : "", a->lineno));
+	k = snprintf(b, sizeof(b), "%s port %s at %s, within %s s\n", nat,
+	    port, t, wflag);
+	wr_put(out, b, (size_t)k < sizeof(b) ? (size_t)k : sizeof(b) - 1);
+	flowtable(out, &j);
+	if (Tflag && j.nshow > 0 &&
+	    tm_parse(j.qtime, strlen(j.qtime), &tq) == 0)
+		timeline(out, j.fl, j.nshow, j.g, j.ng, tq, seconds(wflag));
+	for (i = 0; i < j.ng; i++)
+		gapline(out, &j.g[i]);
+	if (j.more)
+		wr_put(out, "gap: and more (not listed)\n", 27);
+	if (mapped)
+		wr_put(out, b, (size_t)snprintf(b, sizeof(b), "note: %s is "
+		    "taken as the IPv4 address %s (the NAT logs IPv4 flows as "
+		    "IPv4)\n", nat, j.qnat));
+	if (j.legacy && j.ng == 0)
+		wr_put(out, b, (size_t)snprintf(b, sizeof(b), "note: %s%s%s "
+		    "does not record what it covers (an older ctparse wrote "
+		    "it): only its lost records show gaps\n", j.legacygw[0] ?
+		    "the log of " : "this log", j.legacygw, ""));
+	verdictline(out, &j, nat, port, t);
+	return j.v;
 }
 
 /* error: a line that is not a complaint */
