@@ -805,20 +805,103 @@ answers(struct span in, size_t *n)
 	return a;
 }
 
-int
-main(int argc, char *argv[])
+/* slurp: the whole of path ("-": standard input), cttime's answers */
+static struct span
+slurp(const char *path)
 {
 	struct rd r;
 	struct span s, all = { NULL, 0 };
+	size_t room = 0;
+	int rc;
+
+	if (rd_open(&r, path) < 0)
+		die(EXIT_TROUBLE, "%s:", path);
+	while ((rc = rd_lines(&r, &s)) != 0) {
+		if (rc < 0)
+			die(EXIT_TROUBLE, "read error on %s:", r.name);
+		if (all.n + s.n + 1 > room)
+			all.p = xreallocarray((char *)all.p,
+			    room = (all.n + s.n + 1) * 2, 1);
+		memcpy((char *)all.p + all.n, s.p, s.n);
+		all.n += s.n;
+	}
+	rd_close(&r);
+	return all;
+}
+
+/*
+ * The verdicts of a run: any complaint that was not one (errors), or
+ * that nothing could be concluded about (unknown), or that has a
+ * candidate (found)
+ */
+struct tally {
+	int nblock, errors, unknown, found;
+};
+
+/*
+ * verdicts: each complaint of -f's file (a line as given), its answer
+ * in a[0..na) found by its line number (all: the text they point into)
+ */
+static void
+verdicts(struct wr *out, FILE *fp, struct span all, const struct answer *a,
+    size_t na, struct tally *n)
+{
+	struct qline q;
+	struct span h;
+	char *line = NULL, *copy, *nat, *port, *t, why[256];
+	size_t cap = 0, i = 0, nfl;
+	unsigned long lineno = 0;
+	enum verdict v;
+	int rc;
+
+	while (getline(&line, &cap, fp) != -1) {
+		lineno++;
+		copy = xstrdup(line);
+		rc = query_parse(copy, &q, why, sizeof(why));
+		free(copy);
+		if (rc > 0)
+			continue;
+		if (rc < 0) {
+			error(out, lineno, why, &n->nblock);
+			n->errors = 1;
+			continue;
+		}
+		while (i < na && a[i].lineno < lineno)
+			i++;
+		if (i >= na || a[i].lineno != lineno)
+			die(EXIT_TROUBLE, "%s:%lu: no answer to it in the input",
+			    fflag, lineno);
+		written(line, &nat, &port, &t);
+		/* the head is the line before the flows */
+		for (h.p = a[i].flows.p - 1; h.p > all.p && h.p[-1] != '\n';
+		    h.p--)
+			;
+		h.n = (size_t)(a[i].flows.p - 1 - h.p);
+		v = report(out, &a[i], h, nat, port, t, q.mapped, &n->nblock,
+		    &nfl);
+		if (v == V_UNKNOWN && nfl == 0)
+			n->unknown = 1;	/* nothing could be concluded */
+		if (nfl > 0)
+			n->found = 1;
+	}
+	if (ferror(fp))
+		die(EXIT_TROUBLE, "%s:", fflag);
+	free(line);
+}
+
+int
+main(int argc, char *argv[])
+{
+	static const char *const head[17] = { "line", "nat", "port", "time",
+	    "verdict", "hosts", "flows", "inside", "destination", "proto",
+	    "start", "stop", "bytes", "gaps", "note", "coverage", "gateway" };
+	struct span all;
 	struct wr out;
 	struct answer *a;
-	struct qline q;
+	struct tally n = { 0, 0, 0, 0 };
 	FILE *fp;
-	char *line = NULL, *copy, *nat, *port, *t, why[256];
-	size_t cap = 0, na, i = 0, len = 0, room = 0, nfl;
-	unsigned long lineno = 0;
-	int c, rc, nblock = 0, errors = 0, unknown = 0, found = 0;
-	enum verdict v;
+	size_t na;
+	int c;
 
 	err_init(argv[0]);
 	while ((c = getopt(argc, argv, "1bcf:o:Tw:hV")) != -1)
@@ -867,75 +950,19 @@ main(int argc, char *argv[])
 	if (cflag)
 		return check(fflag);
 
-	/* cttime's answers, all of them (a few lines a complaint) */
-	if (rd_open(&r, argc > 0 ? argv[0] : "-") < 0)
-		die(EXIT_TROUBLE, "%s:", argv[0]);
-	while ((rc = rd_lines(&r, &s)) != 0) {
-		if (rc < 0)
-			die(EXIT_TROUBLE, "read error on %s:", r.name);
-		if (len + s.n + 1 > room)
-			all.p = xreallocarray((char *)all.p,
-			    room = (len + s.n + 1) * 2, 1);
-		memcpy((char *)all.p + len, s.p, s.n);
-		len += s.n;
-	}
-	rd_close(&r);
-	all.n = len;
+	all = slurp(argc > 0 ? argv[0] : "-");
 	a = answers(all, &na);
-
 	if ((fp = fopen(fflag, "r")) == NULL)
 		die(EXIT_TROUBLE, "%s:", fflag);
 	wr_init(&out, STDOUT_FILENO, "standard output");
-	if (tsv) {
-		static const char *const head[17] = { "line", "nat", "port",
-		    "time", "verdict", "hosts", "flows", "inside",
-		    "destination", "proto", "start", "stop", "bytes", "gaps",
-		    "note", "coverage", "gateway" };
-
+	if (tsv)
 		tsvrow(&out, head, 17);
-	}
-	while (getline(&line, &cap, fp) != -1) {
-		lineno++;
-		copy = xstrdup(line);
-		rc = query_parse(copy, &q, why, sizeof(why));
-		free(copy);
-		if (rc > 0)
-			continue;
-		if (rc < 0) {
-			error(&out, lineno, why, &nblock);
-			errors = 1;
-			continue;
-		}
-		while (i < na && a[i].lineno < lineno)
-			i++;
-		if (i >= na || a[i].lineno != lineno)
-			die(EXIT_TROUBLE, "%s:%lu: no answer to it in the input",
-			    fflag, lineno);
-		written(line, &nat, &port, &t);
-		{
-			struct span h;
-			const char *p = a[i].flows.p;
-
-			/* the head is the line before the flows */
-			for (h.p = p - 1; h.p > all.p && h.p[-1] != '\n'; h.p--)
-				;
-			h.n = (size_t)(p - 1 - h.p);
-			v = report(&out, &a[i], h, nat, port, t, q.mapped,
-			    &nblock, &nfl);
-		}
-		if (v == V_UNKNOWN && nfl == 0)
-			unknown = 1;	/* nothing could be concluded */
-		if (nfl > 0)
-			found = 1;
-	}
-	if (ferror(fp))
-		die(EXIT_TROUBLE, "%s:", fflag);
+	verdicts(&out, fp, all, a, na, &n);
 	fclose(fp);
 	wr_flush(&out);
 	wr_free(&out);
-	free(line);
 	free(a);
 	free((char *)all.p);
-	return errors || unknown ? EXIT_TROUBLE : found ? EXIT_MATCH :
+	return n.errors || n.unknown ? EXIT_TROUBLE : n.found ? EXIT_MATCH :
 	    EXIT_NOMATCH;
 }
