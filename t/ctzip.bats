@@ -205,7 +205,12 @@ slowgzip() {
 	sleep 1
 	kill -KILL $pid
 	wait $pid || true
-	sleep 0.5	# its workers end
+	# its children let go of the lock once they run (ctzip(1)): on a
+	# loaded machine that may take a while after the kill
+	for _ in $(seq 100); do
+		flock -n "$TMP/day.csv" true && break
+		sleep 0.1
+	done
 	cmp "$TMP/day.csv" "$D"
 	[ -e "$TMP/day.csv.gz.tmp" ] && [ ! -e "$TMP/day.csv.gz" ]
 	echo junk >"$TMP/day.csv.gz.idx.tmp"
