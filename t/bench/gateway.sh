@@ -1,0 +1,224 @@
+#!/bin/sh
+# gateway.sh - what logging costs a NAT gateway: the CPU of conntrack -E,
+# of the cat that copies its events on, and of ctparse, at a given rate
+# of NAT events, on the namespace lab (t/e2e/natlab.sh).  Needs root and
+# cc; only the lab's own addresses are used; the lab is torn down at the
+# end.  Usage (environment, defaults in brackets):
+#
+#	[RATES="1000 10000 50000"] [RUNS=3] [WARM=15] [SECS=25] [TIMEOUT=4] \
+#	    sh t/bench/gateway.sh
+#
+# For each RATE (NAT events a second) and each of RUNS runs: the router's
+# table is emptied and the pipeline of examples/runit/ctparse/run started
+# as it runs on a gateway (rmem_default raised while conntrack opens its
+# event socket, put back after its NOTICE; the NOTICE, a dump, then cat
+# copying the events on; ctparse -o FILE):
+#
+#	conntrack -E -eNEW,DESTROY --src-nat -otimestamp,extended,id,ktimestamp
+#	    --buffer-size=104857600 2>&1 >FIFO
+#	{ NOTICE; conntrack -L ...; exec cat; } <FIFO | ctparse -o LOG
+#
+# t/bench/udpflood.c (compiled here with cc) sends RATE/2 one-datagram UDP
+# flows a second from the client namespace, each of its own 5-tuple; the
+# router's UDP timeout is TIMEOUT seconds, so after WARM seconds as many
+# flows expire as start: RATE/2 NEW and RATE/2 DESTROY events a second.
+# The server drops the datagrams at its interface (no replies, no ICMP).
+# Over the next SECS seconds it samples, from /proc, the user and system
+# CPU time of conntrack, cat, ctparse and the generator, and the load
+# average; after the run it counts the log's start and stop records
+# stamped within those SECS (the time conntrack read them: the rate it
+# kept up with), its lost records (conntrack's ENOBUFS warnings), and
+# reads ctparse's maximum RSS (VmHWM, sampled at the window's end).
+#
+# The kernel's own work (forwarding, NAT, conntrack, building the event
+# messages) is charged to no logging process: most of it runs in softirq
+# within the generator's sendto(2) (veth hands the packet on at once), so
+# the generator's system time is printed as a rough measure of it; the
+# DESTROYs come from the kernel's conntrack garbage collector (kworker),
+# not measured.
+#
+# One line per run on stdout:
+#	rate RATE run N: events/s E (start S, stop T) lost L
+#	    conntrack U+S s X%  cat ... ctparse ... maxrss K kB  gen ... load A B
+# CPU as percent of one core over the window.  A summary of medians
+# follows.
+set -u
+cd "$(dirname "$0")/../.." || exit 2
+ROOT=$(pwd)
+RATES=${RATES:-"1000 10000 50000"}
+RUNS=${RUNS:-3}
+WARM=${WARM:-15}
+SECS=${SECS:-25}
+TIMEOUT=${TIMEOUT:-4}
+CT=${CT:-$ROOT/cmd/ctparse}
+P=ctGw$$
+DIR=$(mktemp -d)
+TCK=$(getconf CLK_TCK)
+export TZ=UTC LC_ALL=C
+
+RMEM0=$(sysctl -n net.core.rmem_default)
+cleanup() {
+	for pid in $(ip netns pids "$P-rtr" 2>/dev/null); do
+		[ "$(cat "/proc/$pid/comm" 2>/dev/null)" = conntrack ] &&
+			kill -TERM "$pid"
+	done
+	"$ROOT/t/e2e/natlab.sh" down "$P" >/dev/null 2>&1
+	# a run stopped between raising the default and conntrack's NOTICE
+	[ "$(sysctl -n net.core.rmem_default)" = 104857600 ] &&
+		sysctl -q -w net.core.rmem_default="$RMEM0"
+	rm -rf "$DIR"
+}
+trap cleanup EXIT
+trap 'exit 2' INT TERM
+[ "$(id -u)" -eq 0 ] || { echo "gateway.sh: needs root" >&2; exit 2; }
+[ -x "$CT" ] || { echo "gateway.sh: $CT missing (make)" >&2; exit 2; }
+cc -std=c11 -O2 -Wall -Wextra -D_POSIX_C_SOURCE=200809L -Ilib \
+    -o "$DIR/udpflood" t/bench/udpflood.c lib/err.c || exit 2
+
+NATLAB_RTR_SYSCTL="net.netfilter.nf_conntrack_udp_timeout=$TIMEOUT" \
+    "$ROOT/t/e2e/natlab.sh" up "$P" >/dev/null || exit 2
+ip netns exec "$P-srv" nft -f - <<EOF || exit 2
+table netdev bench {
+	chain drop_in {
+		type filter hook ingress device wan0 priority 0;
+		ip daddr 198.51.100.2 udp dport 10000-10999 drop
+	}
+}
+EOF
+echo "kernel $(uname -r), $(nproc) CPUs; conntrack $(conntrack --version 2>&1 |
+    sed 's/ (.*//'); nf_conntrack_max $(cat /proc/sys/net/netfilter/nf_conntrack_max)," \
+    "buckets $(cat /proc/sys/net/netfilter/nf_conntrack_buckets);" \
+    "udp timeout $TIMEOUT s; warm-up $WARM s, window $SECS s"
+
+# cpu PID: its user and system time so far, in clock ticks ("U S")
+cpu() {
+	# the command name (2nd field) has no blanks here: conntrack, cat, ...
+	awk '{ print $14, $15 }' "/proc/$1/stat" 2>/dev/null || echo "0 0"
+}
+
+# iso EPOCH: that time as ctparse writes it (UTC, microseconds)
+iso() {
+	date -u -d "@$1" +%Y-%m-%dT%H:%M:%S.%6NZ
+}
+
+# run RATE N: one run, one line on stdout
+run() {
+	"$ROOT/t/e2e/natlab.sh" flush "$P" >/dev/null 2>&1
+	rm -f "$DIR/log" "$DIR/fifo" "$DIR/pipe" "$DIR/err"
+	mkfifo "$DIR/fifo" "$DIR/pipe" || exit 2
+	"$CT" -o "$DIR/log" <"$DIR/pipe" 2>"$DIR/err" &
+	ppid=$!
+	sysctl -n net.core.rmem_default >"$DIR/rmem"
+	# the reader of examples/runit/ctparse/run
+	(
+		IFS= read -r l; s=$?
+		sysctl -q -w net.core.rmem_default="$(cat "$DIR/rmem")"
+		[ $s -eq 0 ] || exit 0
+		printf '%s\n' "$l"
+		case $l in
+		NOTICE:*)
+			e=$(ip netns exec "$P-rtr" conntrack -L --src-nat \
+			    -oextended,id,ktimestamp 2>&1 >&3)
+			[ -z "$e" ] || printf '%s\n' "$e"
+			;;
+		esac
+		exec cat
+	) <"$DIR/fifo" >"$DIR/pipe" 3>&1 &
+	cpid=$!
+	sysctl -q -w net.core.rmem_default=104857600
+	ip netns exec "$P-rtr" conntrack -E -eNEW,DESTROY --src-nat \
+	    -otimestamp,extended,id,ktimestamp --buffer-size=104857600 \
+	    >"$DIR/fifo" 2>&1 &
+	kpid=$!
+	i=0
+	while [ "$(sysctl -n net.core.rmem_default)" = 104857600 ] ||
+	    [ "$(cat "/proc/$cpid/comm" 2>/dev/null)" != cat ]; do
+		i=$((i + 1))
+		[ $i -le 100 ] || { echo "gateway.sh: no NOTICE from conntrack" >&2; exit 2; }
+		sleep 0.1
+	done
+	ip netns exec "$P-cli" "$DIR/udpflood" -r $(($1 / 2)) \
+	    -t $((WARM + SECS + 2)) >"$DIR/gen" 2>&1 &
+	gpid=$!
+	sleep "$WARM"
+	t0=$(date +%s.%N) k0=$(cpu $kpid) c0=$(cpu $cpid) p0=$(cpu $ppid)
+	g0=$(cpu $gpid) l0=$(cut -d' ' -f1 /proc/loadavg)
+	sleep "$SECS"
+	t1=$(date +%s.%N) k1=$(cpu $kpid) c1=$(cpu $cpid) p1=$(cpu $ppid)
+	g1=$(cpu $gpid) l1=$(cut -d' ' -f1 /proc/loadavg)
+	rss=$(awk '/^VmHWM:/ { print $2 }' "/proc/$ppid/status")
+	wait $gpid
+	kill -TERM $kpid
+	wait
+	awk -F';' -v a="$(iso "$t0")" -v b="$(iso "$t1")" -v ta="$t0" \
+	    -v tb="$t1" -v rate="$1" -v n="$2" -v tck="$TCK" \
+	    -v k="$k0 $k1" -v c="$c0 $c1" -v p="$p0 $p1" -v g="$g0 $g1" \
+	    -v l="$l0 $l1" -v rss="$rss" -v gen="$(cat "$DIR/gen")" '
+	# what, its user+system seconds, % of one core, ms per 1,000 events
+	function pct(s, what,   x) {
+		split(s, x, " ")
+		us = (x[3] - x[1]) / tck; sy = (x[4] - x[2]) / tck
+		return sprintf("%s %.2f+%.2f s %5.1f%% %6.2f ms/1k", what, us, sy,
+		    100 * (us + sy) / (tb - ta),
+		    st + sp > 0 ? 1e6 * (us + sy) / (st + sp) : 0)
+	}
+	$2 == "lost" { lost++ }
+	$1 >= a && $1 < b { if ($2 == "start") st++; else if ($2 == "stop") sp++ }
+	END {
+		printf "rate %d run %d: events/s %.0f (start %d, stop %d) lost %d  %s  %s  %s maxrss %d kB  %s  load %s  [%s]\n",
+		    rate, n, (st + sp) / (tb - ta), st, sp, lost,
+		    pct(k, "conntrack"), pct(c, "cat"), pct(p, "ctparse"),
+		    rss, pct(g, "gen"), l, gen
+	}' "$DIR/log"
+	grep -v ' 0 lines rejected' "$DIR/err" >&2
+}
+
+for r in $RATES; do
+	n=1
+	while [ $n -le "$RUNS" ]; do
+		run "$r" "$n"
+		n=$((n + 1))
+	done
+done | tee "$DIR/runs"
+
+# medians per rate: events/s, CPU % of conntrack, cat, ctparse, gen, and
+# CPU ms per 1,000 events (each run's own ratio, then the median)
+echo
+echo "medians of $RUNS runs: rate, events/s, lost, CPU % of one core" \
+    "(ms per 1,000 events) for conntrack, cat, ctparse; ctparse max RSS;" \
+    "generator (kernel) CPU %"
+awk -v tck="$TCK" '
+function med(s,   x, n, i, j, t) {
+	n = split(s, x, " ")
+	for (i = 2; i <= n; i++)
+		for (j = i; j > 1 && x[j - 1] + 0 > x[j] + 0; j--) {
+			t = x[j]; x[j] = x[j - 1]; x[j - 1] = t
+		}
+	return n % 2 ? x[(n + 1) / 2] : (x[n / 2] + x[n / 2 + 1]) / 2
+}
+{
+	r = $2
+	if (!(r in seen)) { seen[r] = 1; order[++nr] = r }
+	ev[r] = ev[r] " " $6
+	lost[r] = lost[r] " " $12
+	for (f = 1; f <= NF; f++) {
+		if ($f == "conntrack" || $f == "cat" || $f == "ctparse" || $f == "gen") {
+			p = $(f + 3); sub(/%/, "", p)
+			cpu[r, $f] = cpu[r, $f] " " p
+			per[r, $f] = per[r, $f] " " $(f + 4)
+		}
+		if ($f == "maxrss")
+			rss[r] = rss[r] " " $(f + 1)
+	}
+}
+END {
+	for (i = 1; i <= nr; i++) {
+		r = order[i]
+		printf "%6d  %7.0f/s  lost %s  conntrack %5.1f%% (%.2f ms)  cat %5.1f%% (%.2f ms)  ctparse %5.1f%% (%.2f ms)  maxrss %d kB  gen %5.1f%% (%.2f ms)\n",
+		    r, med(ev[r]), med(lost[r]),
+		    med(cpu[r, "conntrack"]), med(per[r, "conntrack"]),
+		    med(cpu[r, "cat"]), med(per[r, "cat"]),
+		    med(cpu[r, "ctparse"]), med(per[r, "ctparse"]),
+		    med(rss[r]), med(cpu[r, "gen"]), med(per[r, "gen"])
+	}
+}' "$DIR/runs"
