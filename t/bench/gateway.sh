@@ -96,6 +96,22 @@ cpu() {
 	awk '{ print $14, $15 }' "/proc/$1/stat" 2>/dev/null || echo "0 0"
 }
 
+# sample PID...: every 20 ms, each PID's state and the system call it is
+# in, by name for the few that matter ("PID R running", "PID S write"):
+# whether conntrack waits for a CPU, for the pipe to ctparse (write), or
+# for events (recvfrom, select...), until killed
+sample() {
+	while :; do
+		for p in "$@"; do
+			read -r st <"/proc/$p/stat" || continue
+			st=${st#*) }
+			read -r w _ <"/proc/$p/syscall" || w=
+			echo "$p ${st%% *} $w"
+		done
+		sleep 0.02
+	done
+}
+
 # iso EPOCH: that time as ctparse writes it (UTC, microseconds)
 iso() {
 	date -u -d "@$1" +%Y-%m-%dT%H:%M:%S.%6NZ
@@ -143,11 +159,23 @@ run() {
 	sleep "$WARM"
 	t0=$(date +%s.%N) k0=$(cpu $kpid) c0=$(cpu $cpid) p0=$(cpu $ppid)
 	g0=$(cpu $gpid) l0=$(cut -d' ' -f1 /proc/loadavg)
+	sample $kpid $ppid >"$DIR/states" &
+	spid=$!
 	sleep "$SECS"
+	kill $spid
 	t1=$(date +%s.%N) k1=$(cpu $kpid) c1=$(cpu $cpid) p1=$(cpu $ppid)
 	g1=$(cpu $gpid) l1=$(cut -d' ' -f1 /proc/loadavg)
 	rss=$(awk '/^VmHWM:/ { print $2 }' "/proc/$ppid/status")
 	wait $gpid
+	# the event socket (the one with multicast groups) of this lab's
+	# router: its drops; the router's conntrack: packets it dropped
+	nd=$(ip netns exec "$P-rtr" awk '$2 == 12 && $4 != "00000000" {
+	    d += $9 } END { print d + 0 }' /proc/net/netlink)
+	cd=$(ip netns exec "$P-rtr" conntrack -S 2>/dev/null | awk '{
+	    for (i = 1; i <= NF; i++)
+		if ($i ~ /^(insert_failed|drop|early_drop)=/) {
+			sub(/.*=/, "", $i); d += $i
+		} } END { print d + 0 }')
 	kill -TERM $kpid
 	wait
 	awk -F';' -v a="$(iso "$t0")" -v b="$(iso "$t1")" -v ta="$t0" \
@@ -170,6 +198,28 @@ run() {
 		    pct(k, "conntrack"), pct(c, "cat"), pct(p, "ctparse"),
 		    rss, pct(g, "gen"), l, gen
 	}' "$DIR/log"
+	# where conntrack and ctparse spent the window: R (running or waiting
+	# for a CPU), or asleep (S) in the system call named
+	awk -v k=$kpid -v p=$ppid '
+	BEGIN {	# x86-64 numbers
+		nm[0] = "read"; nm[1] = "write"; nm[7] = "poll"; nm[23] = "select"
+		nm[45] = "recvfrom"; nm[47] = "recvmsg"; nm[232] = "epoll_wait"
+		nm[270] = "pselect"; nm[271] = "ppoll"
+	}
+	{
+		n[$1]++
+		w = $2 == "R" || $3 == "running" ? "R" :
+		    ($3 in nm ? $2 "-" nm[$3] : $2 "-" $3)
+		c[$1, w]++
+	}
+	END {
+		for (x in c) {
+			split(x, y, SUBSEP)
+			s[y[1]] = s[y[1]] sprintf(" %s %.0f%%", y[2], 100 * c[x] / n[y[1]])
+		}
+		printf "    states: conntrack%s; ctparse%s\n", s[k], s[p]
+	}' "$DIR/states"
+	echo "    event socket drops $nd, kernel conntrack drops $cd"
 	grep -v ' 0 lines rejected' "$DIR/err" >&2
 }
 
@@ -196,7 +246,7 @@ function med(s,   x, n, i, j, t) {
 		}
 	return n % 2 ? x[(n + 1) / 2] : (x[n / 2] + x[n / 2 + 1]) / 2
 }
-{
+$1 == "rate" {
 	r = $2
 	if (!(r in seen)) { seen[r] = 1; order[++nr] = r }
 	ev[r] = ev[r] " " $6
