@@ -190,13 +190,26 @@ run() {
 		    100 * (us + sy) / (tb - ta),
 		    st + sp > 0 ? 1e6 * (us + sy) / (st + sp) : 0)
 	}
-	$2 == "lost" { lost++ }
+	function sec(t) {	# seconds into the day of an ISO time
+		return substr(t, 12, 2) * 3600 + substr(t, 15, 2) * 60 + \
+		    substr(t, 18, 9)
+	}
+	# lost records: when, in seconds from the window start (negative:
+	# during the warm-up)
+	$2 == "lost" {
+		lost++
+		d = sec($1) - sec(a); if (d > 43200) d -= 86400
+		if (d < -43200) d += 86400
+		when = when sprintf(" %+.1f", d)
+	}
 	$1 >= a && $1 < b { if ($2 == "start") st++; else if ($2 == "stop") sp++ }
 	END {
 		printf "rate %d run %d: events/s %.0f (start %d, stop %d) lost %d  %s  %s  %s maxrss %d kB  %s  load %s  [%s]\n",
 		    rate, n, (st + sp) / (tb - ta), st, sp, lost,
 		    pct(k, "conntrack"), pct(c, "cat"), pct(p, "ctparse"),
 		    rss, pct(g, "gen"), l, gen
+		if (lost)
+			printf "    lost records at (s from the window start):%s\n", when
 	}' "$DIR/log"
 	# where conntrack and ctparse spent the window: R (running or waiting
 	# for a CPU), or asleep (S) in the system call named
@@ -208,8 +221,10 @@ run() {
 	}
 	{
 		n[$1]++
-		w = $2 == "R" || $3 == "running" ? "R" :
-		    ($3 in nm ? $2 "-" nm[$3] : $2 "-" $3)
+		if ($2 == "R" || $3 == "running")
+			w = "R"
+		else
+			w = $2 "-" ($3 in nm ? nm[$3] : $3)
 		c[$1, w]++
 	}
 	END {
@@ -221,6 +236,7 @@ run() {
 	}' "$DIR/states"
 	echo "    event socket drops $nd, kernel conntrack drops $cd"
 	grep -v ' 0 lines rejected' "$DIR/err" >&2
+	grep -n -B1 -A1 ';lost;' "$DIR/log" | cut -c1-160 >&2
 }
 
 for r in $RATES; do
