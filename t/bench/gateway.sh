@@ -1,11 +1,12 @@
 #!/bin/sh
+# shellcheck disable=SC2016  # awk programs in single quotes, on purpose
 # gateway.sh - what logging costs a NAT gateway: the CPU of conntrack -E,
 # of the cat that copies its events on, and of ctparse, at a given rate
 # of NAT events, on the namespace lab (t/e2e/natlab.sh).  Needs root and
 # cc; only the lab's own addresses are used; the lab is torn down at the
 # end.  Usage (environment, defaults in brackets):
 #
-#	[RATES="1000 10000 50000"] [RUNS=3] [WARM=15] [SECS=25] [TIMEOUT=4] \
+#	[RATES="1000 10000 50000"] [RUNS=3] [WARM=30] [SECS=30] [TIMEOUT=4] \
 #	    sh t/bench/gateway.sh
 #
 # For each RATE (NAT events a second) and each of RUNS runs: the router's
@@ -21,7 +22,9 @@
 # t/bench/udpflood.c (compiled here with cc) sends RATE/2 one-datagram UDP
 # flows a second from the client namespace, each of its own 5-tuple; the
 # router's UDP timeout is TIMEOUT seconds, so after WARM seconds as many
-# flows expire as start: RATE/2 NEW and RATE/2 DESTROY events a second.
+# flows expire as start: RATE/2 NEW and RATE/2 DESTROY events a second
+# (the kernel's garbage collector sends the DESTROYs in waves: at 1,000
+# events a second a 15 s warm-up was not always enough).
 # The server drops the datagrams at its interface (no replies, no ICMP).
 # Over the next SECS seconds it samples, from /proc, the user and system
 # CPU time of conntrack, cat, ctparse and the generator, and the load
@@ -29,6 +32,11 @@
 # stamped within those SECS (the time conntrack read them: the rate it
 # kept up with), its lost records (conntrack's ENOBUFS warnings), and
 # reads ctparse's maximum RSS (VmHWM, sampled at the window's end).
+# Every 20 ms of the window it notes whether conntrack and ctparse are
+# runnable (R: running or waiting for a CPU) or asleep in which system
+# call (S-write: conntrack waiting for the pipe; S-recvmsg: for events);
+# at the end, the drops of the router's event socket (/proc/net/netlink)
+# and of its conntrack (conntrack -S: insert_failed, drop, early_drop).
 #
 # The kernel's own work (forwarding, NAT, conntrack, building the event
 # messages) is charged to no logging process: most of it runs in softirq
@@ -37,18 +45,24 @@
 # DESTROYs come from the kernel's conntrack garbage collector (kworker),
 # not measured.
 #
-# One line per run on stdout:
+# Per run on stdout (the first line is one line):
 #	rate RATE run N: events/s E (start S, stop T) lost L
-#	    conntrack U+S s X%  cat ... ctparse ... maxrss K kB  gen ... load A B
-# CPU as percent of one core over the window.  A summary of medians
-# follows.
+#	    conntrack U+S s X% M ms/1k  cat ...  ctparse ...  maxrss K kB
+#	    gen ...  load A B  [what the generator sent]
+#	    lost records at (s from the window start): ...   (when some)
+#	    states: conntrack R x% S-recvmsg y% ...; ctparse ...
+#	    event socket drops D, kernel conntrack drops K
+# CPU as percent of one core over the window, and in ms per 1,000 events
+# logged in it.  A summary of medians follows (the ms per 1,000 events:
+# each run's own ratio, then the median).  t/bench/RESULTS-gateway.md
+# has the figures.
 set -u
 cd "$(dirname "$0")/../.." || exit 2
 ROOT=$(pwd)
 RATES=${RATES:-"1000 10000 50000"}
 RUNS=${RUNS:-3}
-WARM=${WARM:-15}
-SECS=${SECS:-25}
+WARM=${WARM:-30}
+SECS=${SECS:-30}
 TIMEOUT=${TIMEOUT:-4}
 CT=${CT:-$ROOT/cmd/ctparse}
 P=ctGw$$
