@@ -83,7 +83,7 @@ cleanup() {
 	rm -rf "$DIR"
 }
 trap cleanup EXIT
-trap 'exit 2' INT TERM
+trap 'exit 2' HUP INT PIPE TERM
 [ "$(id -u)" -eq 0 ] || { echo "gateway.sh: needs root" >&2; exit 2; }
 [ -x "$CT" ] || { echo "gateway.sh: $CT missing (make)" >&2; exit 2; }
 cc -std=c11 -O2 -Wall -Wextra -D_POSIX_C_SOURCE=200809L -Ilib \
