@@ -7,15 +7,21 @@
  *
  * The log is the files of a directory (lib/logdir.h: their names, their
  * order, which of them a range of time needs) or the files given.  ctcat
- * writes, in log order and unchanged, every line that "cttime -a -P" with
- * the same -t (or -f), -w, -k, -A and -R would read if it were given the
- * whole log, and possibly more (whole blocks, a bisection's margin),
- * never fewer: for each question, from its window less the flows' age
- * less the skew (START) to the first line past its window plus the
- * read-on plus two skews (END: cttime has stopped by then, see cttime.c's
- * past()).  Reading a file is lib/tin's: plain files are bisected, gzip
- * and zstd files decompressed by children, and of a file with a ctzip
- * index only the blocks that can matter (to one NAT key with -n).
+ * writes, in log order and unchanged, the lines whose times fall in the
+ * range of a question: for each question, from its window less the
+ * flows' age (FROM: no earlier line changes what "cttime -a -P" with the
+ * same -t (or -f), -w, -k, -A and -R answers) to its window plus the
+ * read-on plus two skews (TO: cttime has stopped by then, see cttime.c's
+ * past()).  The log's times step back by up to a skew, so it reads from
+ * a skew before FROM (START) to the first line past TO plus a skew (END:
+ * every later line is past TO).  So what it writes depends on the log's
+ * lines alone, not on how the files hold them (plain, compressed, cut in
+ * blocks): a table that holds the same lines gives the same (-C).
+ * Reading a file is lib/tin's: plain files are bisected, gzip and zstd
+ * files decompressed by children, and of a file with a ctzip index only
+ * the blocks that can matter (to one NAT key with -n: then the lines of
+ * the key in the blocks left out are not written, as they cannot
+ * change the answer).
  *
  * What ctcat knows of the log and the lines do not say, it says with the
  * records that only readers add (csv.h), so that a reader never takes
@@ -64,9 +70,13 @@ static int tset;
 static const char *fflag;	/* -f queries */
 static int lflag;		/* -l: list the files */
 
-/* a range of time that a question reads; lo, hi: its window */
+/*
+ * a range of time that a question reads: lines of [from, to] are
+ * written, [START, END] read; lo, hi: its window
+ */
 struct range {
 	struct logrange r;	/* [START, END] */
+	int64_t from, to;	/* START + skew, END - skew */
 	int64_t lo, hi;
 };
 
@@ -130,9 +140,10 @@ rangecmp(const void *a, const void *b)
 
 /*
  * ranges: the range of each question, sorted and merged where they
- * overlap, into rg; how many.  A question at T reads from T-w-A-skew to
- * T+w+R+2 skews.  A line of -f that is not a question is warned about
- * (query_load) and counted in *bad: cttime -f leaves it out too.
+ * overlap, into rg; how many.  A question at T writes the lines from
+ * T-w-A to T+w+R+2 skews, and reads a skew on each side.  A line of -f
+ * that is not a question is warned about (query_load) and counted in
+ * *bad: cttime -f leaves it out too.
  */
 static size_t
 ranges(struct range **rg, unsigned long *bad)
@@ -153,16 +164,20 @@ ranges(struct range **rg, unsigned long *bad)
 	for (i = 0; i < nq; i++) {
 		r[i].lo = ql[i].t - wflag;
 		r[i].hi = ql[i].t + wflag;
-		r[i].r.start = r[i].lo - Aflag - kflag;
-		r[i].r.end = r[i].hi + Rflag + 2 * kflag;
+		r[i].from = r[i].lo - Aflag;
+		r[i].to = r[i].hi + Rflag + 2 * kflag;
+		r[i].r.start = r[i].from - kflag;
+		r[i].r.end = r[i].to + kflag;
 	}
 	if (fflag != NULL)
 		free(ql);
 	qsort(r, nq, sizeof(*r), rangecmp);
 	for (i = 0; i < nq; i++) {
 		if (n > 0 && r[i].r.start <= r[n - 1].r.end) {
-			if (r[i].r.end > r[n - 1].r.end)
+			if (r[i].r.end > r[n - 1].r.end) {
 				r[n - 1].r.end = r[i].r.end;
+				r[n - 1].to = r[i].to;
+			}
 			if (r[i].lo < r[n - 1].lo)
 				r[n - 1].lo = r[i].lo;
 			if (r[i].hi > r[n - 1].hi)
@@ -208,10 +223,65 @@ struct cat {
 	struct wr *out;
 	int wrote;		/* a line of the log was written */
 	int trouble;
-	int haslast;		/* a line with a time was written: */
+	int haslast;		/* a line with a time was read: */
 	int64_t last;		/* its time */
 	int64_t start;		/* the first range's START */
+	const struct range *rg;	/* the ranges of the file being read: */
+	size_t nrg;		/* [rg, rg + nrg) */
 };
+
+/* inrange: t is in one of the ranges of the file being read */
+static int
+inrange(const struct cat *c, int64_t t)
+{
+	size_t lo = 0, hi = c->nrg, m;
+
+	while (lo < hi) {	/* the first range that ends at or after t */
+		m = lo + (hi - lo) / 2;
+		if (c->rg[m].to < t)
+			lo = m + 1;
+		else
+			hi = m;
+	}
+	return lo < c->nrg && c->rg[lo].from <= t;
+}
+
+/*
+ * putline: write l when its time is in a range (a line without a time,
+ * a header or junk, is in none); its time in *t: 0, or -1 without one
+ */
+static int
+putline(struct cat *c, struct span l, int64_t *t)
+{
+	if (tin_time(l, t) != 0)
+		return -1;
+	c->last = *t;
+	c->haslast = 1;
+	if (inrange(c, *t)) {
+		wr_put(c->out, l.p, l.n);
+		wr_putc(c->out, '\n');
+		c->wrote = 1;
+	}
+	return 0;
+}
+
+/* putlines: putline each line of s (whole lines: records of an index) */
+static void
+putlines(struct cat *c, struct span s)
+{
+	const char *e;
+	struct span l;
+	int64_t t;
+
+	while (s.n > 0) {
+		l.p = s.p;
+		e = memchr(s.p, '\n', s.n);
+		l.n = e != NULL ? (size_t)(e - s.p) : s.n;
+		putline(c, l, &t);
+		s.p += l.n + (e != NULL);
+		s.n -= l.n + (e != NULL);
+	}
+}
 
 /*
  * unread: part of the log could not be read, after what was written, up
@@ -252,6 +322,8 @@ catfile(struct cat *c, const struct logfile *f, const struct range *rg,
 		o.hi = rg[irun].hi > o.hi ? rg[irun].hi : o.hi;
 		o.end = rg[irun].r.end > o.end ? rg[irun].r.end : o.end;
 	}
+	c->rg = rg + f->r0;
+	c->nrg = f->r1 - f->r0 + 1;
 	o.hasend = 1;
 	o.key = Nkey;
 	o.recs = 1;
@@ -262,8 +334,7 @@ catfile(struct cat *c, const struct logfile *f, const struct range *rg,
 		unread(c, next);
 		return;
 	}
-	s = tin_records(&in, 0);
-	wr_put(c->out, s.p, s.n);
+	putlines(c, tin_records(&in, 0));
 	while ((r = rd_line(&in.r, &l)) != 0) {
 		irun = in.irun;
 		tin_advance(&in, l.n);
@@ -278,21 +349,12 @@ catfile(struct cat *c, const struct logfile *f, const struct range *rg,
 				    f->path, MAXLINE);
 			continue;
 		}
-		wr_put(c->out, l.p, l.n);
-		wr_putc(c->out, '\n');
-		c->wrote = 1;
-		if (tin_time(l, &t) == 0) {
-			c->last = t;
-			c->haslast = 1;
-			if (t > o.end) {	/* every later line is past */
-				stopped = 1;
-				break;
-			}
+		if (putline(c, l, &t) == 0 && t > o.end) {
+			stopped = 1;	/* every later line is past */
+			break;
 		}
-		if (in.irun != irun) {	/* the blocks skipped before it */
-			s = tin_records(&in, in.irun);
-			wr_put(c->out, s.p, s.n);
-		}
+		if (in.irun != irun)	/* the blocks skipped before it */
+			putlines(c, tin_records(&in, in.irun));
 	}
 	if (!stopped && !failed && in.nrun > 0) {	/* kept past the close */
 		s = tin_records(&in, in.nrun);
@@ -301,15 +363,18 @@ catfile(struct cat *c, const struct logfile *f, const struct range *rg,
 		ntail = s.n;
 	}
 	islast = islast && in.toend;
-	if (in.haslast && islast) {
-		c->last = in.tlast;	/* its last line, if a block skipped */
-		c->haslast = 1;
-	}
 	if (tin_close(&in) < 0 || failed)	/* a decompressor said why */
 		unread(c, next);
 	else if (!stopped) {
-		if (ntail > 0)
-			wr_put(c->out, tail, ntail);
+		if (ntail > 0) {
+			s.p = tail;
+			s.n = ntail;
+			putlines(c, s);
+		}
+		if (in.haslast && islast) {	/* the file's last line, */
+			c->last = in.tlast;	/* if a block was skipped */
+			c->haslast = 1;
+		}
 		if (islast && c->haslast)
 			record(c->out, EV_EOF, c->last, INT64_MIN);
 	}
