@@ -28,7 +28,7 @@
  * for covered a time that was not read:
  *	nolog	at START, when no file holds lines that early;
  *	unread	where a file or part of one could not be read (after the
- *		last line written, or at START), with a message naming it;
+ *		last line read, or at START), with a message naming it;
  *	eof	after the last line of the log, when ctcat read the last
  *		file to its end.
  * And the coverage records of the blocks an index let it skip (index
@@ -40,6 +40,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "chlog.h"
 #include "csv.h"
 #include "err.h"
 #include "logdir.h"
@@ -55,9 +56,12 @@
 #define WARNMAX 100		/* warnings about lines before going quiet */
 #define MAXSEC 1000000000LL	/* bound of -w, -k, -A, -R: no overflow */
 #define LOGDIR "/var/log/conntrack"
-#define USAGE "usage: ctcat [-d logdir] [-k skew] [-A maxage] " \
-	"[-w seconds] [-R readon] [-n natip:port] {-t time | -f queries} " \
-	"[file ...]\n       ctcat -l [-d logdir] [file ...]\n"
+#define USAGE "usage: ctcat [-d logdir | -C table [-g gateway]] " \
+	"[-k skew] [-A maxage]\n" \
+	"             [-w seconds] [-R readon] [-n natip:port] " \
+	"{-t time | -f queries}\n" \
+	"             [file ...]\n" \
+	"       ctcat -l [-d logdir | -C table [-g gateway]] [file ...]\n"
 
 static const char *dflag;	/* -d logdir: the log's directory */
 static int64_t kflag = 60 * TM_USEC;	/* -k skew: how far times step back */
@@ -69,6 +73,11 @@ static int64_t tflag;		/* -t time */
 static int tset;
 static const char *fflag;	/* -f queries */
 static int lflag;		/* -l: list the files */
+static const char *Cflag;	/* -C [host[:port]/]db.table: the log */
+static const char *gflag;	/* -g gateway: of that gateway */
+static char gwname[CHLOG_NAMEMAX + 1];	/* -C: -g's, or the table's one */
+static const char **keys;	/* -C: -n's or -f's keys, "nat;natport" */
+static size_t nkeys;
 
 /*
  * a range of time that a question reads: lines of [from, to] are
@@ -169,6 +178,11 @@ ranges(struct range **rg, unsigned long *bad)
 		r[i].r.start = r[i].from - kflag;
 		r[i].r.end = r[i].to + kflag;
 	}
+	if (fflag != NULL && Cflag != NULL) {	/* the keys the table gives */
+		keys = xcalloc(nq + 1, sizeof(*keys));
+		for (i = 0; i < nq; i++)
+			keys[nkeys++] = xstrdup(ql[i].key);
+	}
 	if (fflag != NULL)
 		free(ql);
 	qsort(r, nq, sizeof(*r), rangecmp);
@@ -228,6 +242,7 @@ struct cat {
 	int64_t start;		/* the first range's START */
 	const struct range *rg;	/* the ranges of the file being read: */
 	size_t nrg;		/* [rg, rg + nrg) */
+	int eof;		/* -C: the log's last day was read to its end */
 };
 
 /* inrange: t is in one of the ranges of the file being read */
@@ -284,7 +299,7 @@ putlines(struct cat *c, struct span s)
 }
 
 /*
- * unread: part of the log could not be read, after what was written, up
+ * unread: part of the log could not be read, after what was read, up
  * to the next file (to), when there is one
  */
 static void
@@ -292,6 +307,18 @@ unread(struct cat *c, int64_t to)
 {
 	record(c->out, EV_UNREAD, c->haslast ? c->last : c->start, to);
 	c->trouble = 1;
+}
+
+/* fileend: the greatest END of the ranges that chose f */
+static int64_t
+fileend(const struct logfile *f, const struct range *rg)
+{
+	int64_t end = rg[f->r0].r.end;
+	size_t i;
+
+	for (i = f->r0 + 1; i <= f->r1; i++)
+		end = rg[i].r.end > end ? rg[i].r.end : end;
+	return end;
 }
 
 /*
@@ -316,11 +343,10 @@ catfile(struct cat *c, const struct logfile *f, const struct range *rg,
 	o.start = rg[f->r0].r.start;
 	o.lo = rg[f->r0].lo;
 	o.hi = rg[f->r0].hi;
-	o.end = rg[f->r0].r.end;
+	o.end = fileend(f, rg);
 	for (irun = f->r0 + 1; irun <= f->r1; irun++) {
 		o.lo = rg[irun].lo < o.lo ? rg[irun].lo : o.lo;
 		o.hi = rg[irun].hi > o.hi ? rg[irun].hi : o.hi;
-		o.end = rg[irun].r.end > o.end ? rg[irun].r.end : o.end;
 	}
 	c->rg = rg + f->r0;
 	c->nrg = f->r1 - f->r0 + 1;
@@ -381,33 +407,302 @@ catfile(struct cat *c, const struct logfile *f, const struct range *rg,
 	free(tail);
 }
 
+/*
+ * begin: what the log says at START before its lines: a file that could
+ * not be placed may hold any time, so part of the log is unread from
+ * START (not "nolog": that would claim too much); else nolog when the
+ * first file read begins after START.  Returns the index of the log's
+ * last file placed (d->n: none).
+ */
+static size_t
+begin(struct cat *c, const struct logdir *d)
+{
+	size_t i, j, lastfile, nbad;
+	int64_t to;
+
+	for (i = 0, lastfile = d->n, nbad = 0; i < d->n; i++) {
+		if (d->f[i].state == LOG_BAD && nbad++ == 0)
+			unread(c, INT64_MIN);
+		if (d->f[i].state == LOG_TIME)
+			lastfile = i;
+	}
+	for (i = 0; i < d->n && !d->f[i].use; i++)
+		;
+	if (nbad == 0 && (i == d->n || d->f[i].first > c->start)) {
+		/*
+		 * up to the first line of the log after START: of the files
+		 * placed, or of a far day left out, which begins at most a
+		 * time zone before its midnight
+		 */
+		for (j = 0; j < d->n && !(d->f[j].state == LOG_TIME &&
+		    d->f[j].first > c->start); j++)
+			;
+		to = j < d->n ? d->f[j].first : INT64_MIN;
+		if (d->later && (to == INT64_MIN ||
+		    d->laterday - LOGDIR_ZONE < to))
+			to = d->laterday - LOGDIR_ZONE;
+		record(c->out, EV_NOLOG, c->start, to > c->start ? to :
+		    INT64_MIN);
+	}
+	return lastfile;
+}
+
+/*
+ * The log in a ClickHouse table (-C, lib/chlog.h).  One run of the
+ * client answers two queries: the days loaded (TABLE_loads), then the
+ * rows of the days and times the ranges may need, of the questions' keys
+ * and the coverage records, in the log's order.  Its days are placed and
+ * chosen as the files of a directory are (logdir_known: a day is a file
+ * named GATEWAY/DAY that begins with its first line), and of the days
+ * chosen the lines of the ranges are written, exactly as catfile writes
+ * a file's: the same lines, the same nolog and eof; unread where the
+ * client failed (after the last line read, or at START).
+ */
+
+/* num: the integer of a column, or -1 */
+static int
+num(struct span s, int64_t *v)
+{
+	size_t i = s.n > 0 && s.p[0] == '-';
+	int64_t x = 0;
+
+	if (i == s.n || s.n > 20)
+		return -1;
+	for (; i < s.n; i++) {
+		if (s.p[i] < '0' || s.p[i] > '9')
+			return -1;
+		x = x * 10 + (s.p[i] - '0');
+	}
+	*v = s.p[0] == '-' ? -x : x;
+	return 0;
+}
+
+/*
+ * loads: the days of the table, from the L rows of q, into d (how many in
+ * *nday): chlog_row's value for the row after them (1: it is in q), or -1
+ * on trouble
+ */
+static int
+loads(struct chlog *q, struct logdir *d, const char *table, size_t *nday)
+{
+	char name[CHLOG_NAMEMAX + 16];
+	int64_t day, first, last, hi;
+	size_t i, n = 0;
+	int r;
+
+	while ((r = chlog_row(q)) == 1 && q->col[0].n == 1 &&
+	    q->col[0].p[0] == 'L') {
+		if (q->ncol != 6 || q->col[1].n > CHLOG_NAMEMAX ||
+		    chlog_day(q->col[2].p, q->col[2].n, &day) < 0 ||
+		    num(q->col[3], &first) < 0 || num(q->col[4], &last) < 0 ||
+		    num(q->col[5], &hi) < 0) {
+			warn("%s_loads: not a row of loads", table);
+			return -1;
+		}
+		snprintf(name, sizeof(name), "%.*s/%.*s", (int)q->col[1].n,
+		    q->col[1].p, (int)q->col[2].n, q->col[2].p);
+		for (i = 0; i < d->n; i++)	/* (loaded on two shards) */
+			if (strcmp(d->f[i].path, name) == 0) {
+				warn("%s: %s is loaded twice", table, name);
+				return -1;
+			}
+		logdir_known(d, name, day, first, last, hi);
+		n++;
+	}
+	*nday = n;
+	return r;
+}
+
+/*
+ * rows: write the lines of q's E rows (r: chlog_row's value for the row
+ * in q) of the days chosen, by the ranges of each; then whether the log
+ * ends there (c->eof); 0, or -1 on trouble
+ */
+static int
+rows(struct chlog *q, int r, struct cat *c, const struct logdir *d,
+    const struct range *rg, size_t lastfile)
+{
+	char name[CHLOG_NAMEMAX + 16], cur[CHLOG_NAMEMAX + 16] = "";
+	const struct logfile *f = NULL;
+	struct span l;
+	int64_t t;
+	size_t i;
+
+	for (; r == 1; r = chlog_row(q)) {
+		if (q->col[0].n != 1 || q->col[0].p[0] != 'E' ||
+		    chlog_line(q, 3, &l) < 0) {
+			warn("%s: not a row of lines", Cflag);
+			return -1;
+		}
+		snprintf(name, sizeof(name), "%s/%.*s", gwname,
+		    (int)q->col[1].n, q->col[1].p);
+		if (strcmp(name, cur) != 0) {	/* the next day */
+			strcpy(cur, name);
+			for (i = 0, f = NULL; i < d->n && f == NULL; i++)
+				if (d->f[i].use &&
+				    strcmp(d->f[i].path, name) == 0)
+					f = &d->f[i];
+			if (f != NULL) {
+				c->rg = rg + f->r0;
+				c->nrg = f->r1 - f->r0 + 1;
+			}
+		}
+		if (f != NULL)	/* (a day not chosen, not loaded yet: none) */
+			putline(c, l, &t);
+	}
+	if (r < 0)
+		return -1;
+	/*
+	 * eof as a file gives it: its last day read to its end, no line in
+	 * it past END (a reader of the file would have stopped there)
+	 */
+	f = lastfile < d->n ? &d->f[lastfile] : NULL;
+	if (f != NULL && f->use && !d->later && f->hi <= fileend(f, rg)) {
+		c->last = f->last;
+		c->haslast = 1;
+		c->eof = 1;
+	}
+	return 0;
+}
+
+/*
+ * onegateway: the gateway of a table that holds one (in gwname, and the
+ * value): a table of several needs -g (NULL, warned); "" when it holds
+ * none, NULL when the client failed
+ */
+static const char *
+onegateway(const struct chtab *t)
+{
+	struct chsql sql = { NULL, 0, 0 };
+	struct chlog q;
+	int r, n = 0;
+
+	chlog_gateways(&sql, t);
+	r = chlog_run(&q, t, sql.p, NULL);
+	free(sql.p);
+	if (r < 0)
+		return NULL;
+	while ((r = chlog_row(&q)) == 1)
+		if (n++ == 0)
+			snprintf(gwname, sizeof(gwname), "%.*s",
+			    (int)q.col[0].n, q.col[0].p);
+		else if (n == 2)
+			warn("%s holds the logs of several gateways (%s, "
+			    "%.*s, ...): name one with -g", t->name, gwname,
+			    (int)q.col[0].n, q.col[0].p);
+	if (chlog_end(&q) < 0 || r < 0 || n > 1)
+		return NULL;
+	return gwname;
+}
+
+/*
+ * table: the log of table t, its days in d, for the ranges rg[0..nrg)
+ * (none: -l); returns the exit status
+ */
+static int
+table(const struct chtab *t, struct logdir *d, const struct range *rg,
+    size_t nrg, struct cat *c)
+{
+	struct chsql sql = { NULL, 0, 0 };
+	struct chspan *sp;
+	struct chlog q;
+	const char *gw = gflag;
+	size_t i, nday = 0;
+	int r, failed, ended = 0;
+
+	if (gw == NULL && !lflag && (gw = onegateway(t)) == NULL) {
+		unread(c, INT64_MIN);	/* it said why */
+		return EXIT_TROUBLE;
+	}
+	if (gw != NULL && gw[0] == '\0')	/* nothing loaded */
+		gw = NULL;
+	chlog_loads(&sql, t, gw);
+	if (!lflag) {
+		sp = xcalloc(nrg, sizeof(*sp));
+		for (i = 0; i < nrg; i++) {
+			logdir_days(&rg[i].r, &sp[i].dfirst, &sp[i].dlast);
+			sp[i].from = rg[i].from;
+			sp[i].to = rg[i].to;
+		}
+		chlog_lines(&sql, t, gw, sp, nrg, keys, nkeys);
+		free(sp);
+	}
+	r = chlog_run(&q, t, sql.p, c->out);
+	free(sql.p);
+	if (r < 0) {
+		if (!lflag)
+			unread(c, INT64_MIN);
+		return EXIT_TROUBLE;
+	}
+	if (gflag != NULL)
+		snprintf(gwname, sizeof(gwname), "%s", gflag);
+	r = loads(&q, d, t->name, &nday);
+	failed = r < 0;
+	if (r <= 0) {	/* no lines: only the client's end says if it failed */
+		failed |= chlog_end(&q) < 0;
+		ended = 1;
+	}
+	if (!failed && nday == 0 && gflag != NULL)
+		warn("%s_loads: no day of %s", t->name, gflag);
+	logdir_sort(d);
+	if (lflag) {
+		if (!ended) {	/* lines: not the answer to -l's query */
+			chlog_end(&q);
+			failed = 1;
+		}
+		r = list(d, c->out);
+		return failed ? EXIT_TROUBLE : r;
+	}
+	logdir_choose(d);
+	if (!failed)
+		failed = rows(&q, r, c, d, rg, begin(c, d)) < 0;
+	if (!ended)
+		failed |= chlog_end(&q) < 0;
+	if (failed)
+		unread(c, INT64_MIN);
+	else if (c->eof)
+		record(c->out, EV_EOF, c->last, INT64_MIN);
+	return c->trouble ? EXIT_TROUBLE : c->wrote ? EXIT_MATCH :
+	    EXIT_NOMATCH;
+}
+
 int
 main(int argc, char *argv[])
 {
 	struct logdir d;
 	struct range *rg = NULL;
 	struct logrange *lr = NULL;
+	struct chtab tab;
 	struct cat c;
 	struct wr out;
 	char why[256];
 	const char *e;
 	struct natkey nk;
-	size_t nrg = 0, i, j, lastfile, nbad;
-	int64_t to;
+	size_t nrg = 0, i, lastfile;
 	unsigned long bad = 0;
 	int ch;
 
 	err_init(argv[0]);
-	while ((ch = getopt(argc, argv, ":A:d:f:hk:ln:R:t:Vw:")) != -1)
+	while ((ch = getopt(argc, argv, ":A:C:d:f:g:hk:ln:R:t:Vw:")) != -1)
 		switch (ch) {
 		case 'A':
 			Aflag = secarg(ch, optarg);
+			break;
+		case 'C':
+			if ((e = chlog_table(&tab, optarg)) != NULL)
+				die(EXIT_TROUBLE, "-C %s: %s", optarg, e);
+			Cflag = optarg;
 			break;
 		case 'd':
 			dflag = optarg;
 			break;
 		case 'f':
 			fflag = optarg;
+			break;
+		case 'g':
+			if ((e = chlog_gateway(optarg)) != NULL)
+				die(EXIT_TROUBLE, "-g %s: %s", optarg, e);
+			gflag = optarg;
 			break;
 		case 'k':
 			kflag = secarg(ch, optarg);
@@ -449,7 +744,8 @@ main(int argc, char *argv[])
 	argv += optind;
 	if ((lflag ? tset || fflag != NULL || Nkey[0] != '\0' :
 	    tset == (fflag != NULL) || (fflag != NULL && Nkey[0] != '\0')) ||
-	    (dflag != NULL && argc > 0))
+	    (dflag != NULL && argc > 0) || (Cflag != NULL && (dflag != NULL ||
+	    argc > 0)) || (gflag != NULL && Cflag == NULL))
 		usage();
 	if (Rflag < 0)
 		Rflag = Aflag;
@@ -462,11 +758,23 @@ main(int argc, char *argv[])
 		lr = xcalloc(nrg, sizeof(*lr));
 		for (i = 0; i < nrg; i++)
 			lr[i] = rg[i].r;
+		if (Nkey[0] != '\0') {
+			keys = xcalloc(1, sizeof(*keys));
+			keys[nkeys++] = Nkey;
+		}
 	}
 	wr_init(&out, STDOUT_FILENO, "standard output");
-
-	/* the files and their order: far days are not opened (logdir.h) */
+	memset(&c, 0, sizeof(c));
+	c.trouble = bad > 0;
+	c.out = &out;
+	c.start = nrg > 0 ? rg[0].r.start : 0;
 	logdir_init(&d, lr, nrg);
+
+	if (Cflag != NULL) {
+		ch = table(&tab, &d, rg, nrg, &c);
+		goto done;
+	}
+	/* the files and their order: far days are not opened (logdir.h) */
 	for (i = 0; i < (size_t)argc; i++)
 		logdir_add(&d, argv[i]);
 	if (argc == 0 && logdir_scan(&d, dflag != NULL ? dflag : LOGDIR) < 0)
@@ -474,53 +782,25 @@ main(int argc, char *argv[])
 	logdir_sort(&d);
 	if (lflag) {
 		ch = list(&d, &out);
-		wr_free(&out);
-		logdir_free(&d);
-		return ch;
+		goto done;
 	}
 	logdir_choose(&d);
-
-	memset(&c, 0, sizeof(c));
-	c.trouble = bad > 0;
-	c.out = &out;
-	c.start = rg[0].r.start;
-	/*
-	 * A file that could not be placed may hold any time: part of the
-	 * log unread from START (not "nolog": that would claim too much).
-	 * Else nolog when the first file read begins after START.
-	 */
-	for (i = 0, lastfile = d.n, nbad = 0; i < d.n; i++) {
-		if (d.f[i].state == LOG_BAD && nbad++ == 0)
-			unread(&c, INT64_MIN);
-		if (d.f[i].state == LOG_TIME)
-			lastfile = i;
-	}
-	for (i = 0; i < d.n && !d.f[i].use; i++)
-		;
-	if (nbad == 0 && (i == d.n || d.f[i].first > c.start)) {
-		/*
-		 * up to the first line of the log after START: of the files
-		 * placed, or of a far day left out, which begins at most a
-		 * time zone before its midnight
-		 */
-		for (j = 0; j < d.n && !(d.f[j].state == LOG_TIME &&
-		    d.f[j].first > c.start); j++)
-			;
-		to = j < d.n ? d.f[j].first : INT64_MIN;
-		if (d.later && (to == INT64_MIN ||
-		    d.laterday - LOGDIR_ZONE < to))
-			to = d.laterday - LOGDIR_ZONE;
-		record(&out, EV_NOLOG, c.start, to > c.start ? to : INT64_MIN);
-	}
-	for (; i < d.n; i++)
+	lastfile = begin(&c, &d);
+	for (i = 0; i < d.n; i++)
 		if (d.f[i].use)
 			catfile(&c, &d.f[i], rg, i == lastfile && !d.later,
 			    i + 1 < d.n && d.f[i + 1].state == LOG_TIME ?
 			    d.f[i + 1].first : INT64_MIN);
+	ch = c.trouble ? EXIT_TROUBLE : c.wrote ? EXIT_MATCH : EXIT_NOMATCH;
+done:
 	wr_flush(&out);
 	wr_free(&out);
 	logdir_free(&d);
+	for (i = 0; i < nkeys; i++)
+		if (keys[i] != Nkey)
+			free((char *)keys[i]);
+	free(keys);
 	free(lr);
 	free(rg);
-	return c.trouble ? EXIT_TROUBLE : c.wrote ? EXIT_MATCH : EXIT_NOMATCH;
+	return ch;
 }

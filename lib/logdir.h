@@ -57,7 +57,7 @@
 #define LOGDIR_HEAD (4 * 1024 * 1024)	/* text looked at for a time */
 #define LOGDIR_ZONE (14 * 3600 * 1000000LL)	/* UTC+14: the earliest day */
 
-enum logform { LOG_PLAIN, LOG_GZIP, LOG_ZSTD };
+enum logform { LOG_PLAIN, LOG_GZIP, LOG_ZSTD, LOG_TABLE };
 enum logstate { LOG_TIME, LOG_NOTIME, LOG_BAD };
 
 struct logrange {
@@ -70,6 +70,7 @@ struct logfile {
 	int idx;		/* a valid ctzip index is beside it */
 	enum logstate state;	/* LOG_TIME: first is its time */
 	int64_t first;		/* the time of its first line with one */
+	int64_t last, hi;	/* LOG_TABLE: of its last line, its latest */
 	int nofollow;		/* found in a directory: open no link */
 	int use;		/* logdir_choose: it can hold a range's line */
 	size_t r0, r1;		/* then: the first and last such ranges */
@@ -85,6 +86,13 @@ struct logdir {
 	int64_t laterday;	/* the first such day's midnight (UTC) */
 };
 
+/*
+ * logdir_days: the midnights (UTC) of the first and last days whose files
+ * can hold a line of range r (the days a question may open; the others
+ * are far)
+ */
+void logdir_days(const struct logrange *r, int64_t *first, int64_t *last);
+
 /* logdir_init: no files yet; ranges r[0..nr) sorted by start, or none */
 void logdir_init(struct logdir *d, const struct logrange *r, size_t nr);
 
@@ -94,13 +102,22 @@ int logdir_scan(struct logdir *d, const char *dir);
 /* logdir_add: add the file path, whatever its name */
 void logdir_add(struct logdir *d, const char *path);
 
+/*
+ * logdir_known: add a day of a log that a table holds (ctcat -C), named
+ * name, of midnight day (UTC), the times of its first and last lines
+ * first and last, its latest hi: placed without opening anything (form
+ * LOG_TABLE); a far day is left out as logdir_scan leaves a day file
+ */
+void logdir_known(struct logdir *d, const char *name, int64_t day,
+    int64_t first, int64_t last, int64_t hi);
+
 /* logdir_sort: the files in log order (the far days left out) */
 void logdir_sort(struct logdir *d);
 
 /* logdir_choose: set use, r0 and r1 of each file (see above) */
 void logdir_choose(struct logdir *d);
 
-/* logdir_formname: "plain", "gzip" or "zstd" */
+/* logdir_formname: "plain", "gzip", "zstd" or "clickhouse" */
 const char *logdir_formname(enum logform form);
 
 void logdir_free(struct logdir *d);
