@@ -27,16 +27,16 @@ SCRIPT = cmd/cttrace
 MAN = cmd/ctcat.1 cmd/ctgrep.1 cmd/ctparse.1 cmd/ctrow.1 cmd/cttime.1 \
 	cmd/cttrace.1 cmd/ctverdict.1 cmd/ctzip.1
 LIBHDR = lib/ac.h lib/bmh.h lib/chlog.h lib/cover.h lib/csv.h lib/ctev.h \
-	lib/err.h lib/flow.h lib/logdir.h lib/logf.h lib/natkey.h lib/otab.h \
-	lib/proc.h lib/query.h lib/rd.h lib/span.h lib/tin.h lib/tm.h \
+	lib/err.h lib/flow.h lib/logdir.h lib/logf.h lib/natkey.h lib/natset.h \
+	lib/otab.h lib/proc.h lib/query.h lib/rd.h lib/span.h lib/tin.h lib/tm.h \
 	lib/tmpfd.h lib/wr.h lib/zidx.h lib/zmark.h
 LIBOBJ = lib/ac.o lib/bmh.o lib/chlog.o lib/cover.o lib/csv.o lib/ctev.o \
-	lib/err.o lib/flow.o lib/logdir.o lib/logf.o lib/natkey.o lib/otab.o \
-	lib/proc.o lib/query.o lib/rd.o lib/tin.o lib/tm.o lib/tmpfd.o \
-	lib/wr.o lib/zidx.o lib/zmark.o
+	lib/err.o lib/flow.o lib/logdir.o lib/logf.o lib/natkey.o lib/natset.o \
+	lib/otab.o lib/proc.o lib/query.o lib/rd.o lib/tin.o lib/tm.o \
+	lib/tmpfd.o lib/wr.o lib/zidx.o lib/zmark.o
 LIB = lib/libct.a
 
-TESTPROG = t/actest t/bmhtest t/otabtest
+TESTPROG = t/actest t/bmhtest t/natsettest t/otabtest
 
 all: $(BIN)
 
@@ -61,6 +61,7 @@ cmd/ctverdict: cmd/ctverdict.o
 cmd/ctzip: cmd/ctzip.o
 t/actest: t/actest.o
 t/bmhtest: t/bmhtest.o
+t/natsettest: t/natsettest.o
 t/otabtest: t/otabtest.o
 
 # TESTS: the suites to run (default: every t/*.bats)
@@ -78,7 +79,8 @@ SANITIZE = -fsanitize=address,undefined -fno-sanitize-recover=all \
 SANITIZE_TESTS = t/ctcat.bats t/ctgrep.bats t/ctgrep-multi.bats \
 	t/ctparse.bats t/ctparse-faults.bats t/ctparse-real.bats \
 	t/cttime.bats t/cttime-batch.bats t/cttime-cover.bats \
-	t/ctverdict.bats t/ctzip.bats t/ctzip-filter.bats t/natkey.bats
+	t/ctverdict.bats t/ctzip.bats t/ctzip-filter.bats t/faults-zip.bats \
+	t/natkey.bats
 check-sanitize:
 	$(MAKE) clean
 	t="$(TESTS)"; $(MAKE) CFLAGS="-std=c11 -Wall -Wextra $(SANITIZE)" \

@@ -57,10 +57,8 @@
 #define MAXSEC 1000000000LL	/* bound of -w, -k, -A, -R: no overflow */
 #define LOGDIR "/var/log/conntrack"
 #define USAGE "usage: ctcat [-d logdir | -C table [-g gateway]] " \
-	"[-k skew] [-A maxage]\n" \
-	"             [-w seconds] [-R readon] [-n natip:port] " \
-	"{-t time | -f queries}\n" \
-	"             [file ...]\n" \
+	"[-k skew] [-A maxage] [-w seconds] [-R readon] [-n natip:port] " \
+	"{-t time | -f queries} [file ...]\n" \
 	"       ctcat -l [-d logdir | -C table [-g gateway]] [file ...]\n"
 
 static const char *dflag;	/* -d logdir: the log's directory */
@@ -203,7 +201,11 @@ ranges(struct range **rg, unsigned long *bad)
 	return n;
 }
 
-/* list: -l, the files in log order: FIRSTTIME FORM PATH */
+/*
+ * list: -l, the files in log order: FIRSTTIME FORM DAY PATH, DAY the
+ * day a file is named as (YYYY-MM-DD) or "-"; the path last, so that
+ * `read -r first form day path` takes any path whole
+ */
 static int
 list(const struct logdir *d, struct wr *out)
 {
@@ -211,7 +213,9 @@ list(const struct logdir *d, struct wr *out)
 	char ts[TM_FMTMAX];
 	size_t i;
 	int trouble = 0;
+	struct tmfmt day;
 
+	tm_fmtinit(&day, TM_SECONDS);	/* UTC: a day's midnight */
 	for (i = 0; i < d->n; i++) {
 		f = &d->f[i];
 		if (f->state == LOG_TIME)
@@ -223,6 +227,12 @@ list(const struct logdir *d, struct wr *out)
 		    strlen(logdir_formname(f->form)));
 		if (f->idx)
 			wr_put(out, "+idx", 4);
+		wr_putc(out, ' ');
+		if (f->isday) {
+			tm_fmt(&day, ts, f->day);
+			wr_put(out, ts, 10);	/* YYYY-MM-DD */
+		} else
+			wr_putc(out, '-');
 		wr_putc(out, ' ');
 		wr_put(out, f->path, strlen(f->path));
 		wr_putc(out, '\n');

@@ -53,6 +53,7 @@
 #include "csv.h"
 #include "err.h"
 #include "natkey.h"
+#include "natset.h"
 #include "rd.h"
 #include "wr.h"
 
@@ -73,6 +74,9 @@ static struct span *pats;	/* the patterns (-N, --nat-file, -f, arg) */
 static size_t npat, patcap;
 static struct bmh pat;		/* the compiled pattern, when one */
 static struct ac multi;		/* the compiled patterns, when more */
+static struct natset keys;	/* -N, --nat-file: the keys, "nat;natport" */
+static size_t nkeys;
+static int bykey;		/* search by keys (natset.h), not by text */
 static struct wr out;
 static unsigned long long nmatch;	/* matching lines so far */
 static int trained;		/* bmh_train has seen enough input */
@@ -116,6 +120,9 @@ natpat(const struct natkey *k, const char *arg)
 	n = natkey_log(k, buf + 1, sizeof(buf) - 2);
 	buf[n + 1] = ';';
 	addpat(buf, n + 2);
+	if (nkeys++ == 0)
+		natset_init(&keys);
+	natset_add(&keys, buf + 1, n);
 }
 
 /*
@@ -227,9 +234,41 @@ natfield(const char *bol, const char *h)
  * search: print the matching lines of s (whole lines; the last may lack
  * its '\n' at end of input).  Returns 1 when -m is reached.
  */
+/* print: one matching line, l[0..n) without its '\n'; 1 when -m is reached */
+static int
+print(const char *l, size_t n)
+{
+	nmatch++;
+	if (qflag)
+		exit(EXIT_MATCH);
+	if (!cflag) {
+		wr_put(&out, l, n);
+		wr_putc(&out, '\n');
+	}
+	return mflag >= 0 && nmatch >= (unsigned long long)mflag;
+}
+
+/* searchkeys: search's work by keys (natset.h) */
+static int
+searchkeys(struct span s)
+{
+	const char *p = s.p, *end = s.p + s.n, *l;
+	size_t n;
+
+	while (p < end && (l = natset_find(&keys, p, (size_t)(end - p), rflag,
+	    &n)) != NULL) {
+		if (print(l, n))
+			return 1;
+		p = l + n + 1;
+	}
+	return 0;
+}
+
 static int
 search(struct span s)
 {
+	if (bykey)
+		return searchkeys(s);
 	const char *p = s.p, *end = s.p + s.n, *ls = s.p, *h, *bol, *eol;
 	size_t len;
 
@@ -383,7 +422,18 @@ main(int argc, char *argv[])
 	}
 	if (badkeys > 0)
 		trouble = 1;
-	if (rflag)	/* after the keys: not a key (natfield) */
+	bmf = algo(&acf);
+	/*
+	 * Keys, more than one or with the records: read each line's key
+	 * where it is (natset.h); one key alone: its text (bmh.h) is
+	 * faster; the automaton's paths, for the tests, with CTGREP_ALGO.
+	 */
+	bykey = nflag && !fflag && !iflag && (nkeys >= 2 || (rflag &&
+	    nkeys == 1)) && !(acf & AC_NOFILTER);
+	if (bykey) {
+		keys.portable = bmf == BMH_PORTABLE;
+		keys.avx2 = keys.avx2 && bmf == 0;
+	} else if (rflag)	/* after the keys: not a key (natfield) */
 		addpat(CSV_RECORD, sizeof(CSV_RECORD) - 1);
 	for (k = 0; k < npat; k++)
 		if (memchr(pats[k].p, '\n', pats[k].n) != NULL)
@@ -391,10 +441,9 @@ main(int argc, char *argv[])
 			    "which no line can hold");
 	if (mflag == 0)		/* as grep: read nothing, print nothing */
 		return EXIT_NOMATCH;
-	bmf = algo(&acf);
-	if (npat == 1 ? bmh_init(&pat, pats[0].p, pats[0].n,
+	if (!bykey && (npat == 1 ? bmh_init(&pat, pats[0].p, pats[0].n,
 	    (iflag ? BMH_ICASE : 0) | bmf) < 0 : ac_init(&multi, pats, npat,
-	    (iflag ? AC_ICASE : 0) | acf) < 0)
+	    (iflag ? AC_ICASE : 0) | acf) < 0))
 		die(EXIT_TROUBLE, "%s:", npat == 1 ? "out of memory" :
 		    "the patterns");
 	wr_init(&out, STDOUT_FILENO, "standard output");
@@ -429,10 +478,12 @@ main(int argc, char *argv[])
 	}
 	wr_flush(&out);
 	wr_free(&out);
-	if (npat == 1)
+	if (!bykey && npat == 1)
 		bmh_free(&pat);
-	else
+	else if (!bykey)
 		ac_free(&multi);
+	if (nkeys > 0)
+		natset_free(&keys);
 	for (k = 0; k < npat; k++)
 		free((char *)pats[k].p);
 	free(pats);

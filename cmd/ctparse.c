@@ -93,6 +93,7 @@ struct held {
 
 struct run {
 	struct logf l;
+	struct rd *in;		/* the input being read */
 	int live;		/* this input is not a regular file */
 	int begun;		/* begin written or waiting */
 	int64_t begin;		/* its time, or NOTIME while it waits */
@@ -101,6 +102,7 @@ struct run {
 				   the conntrack of the moment */
 	int64_t clock;		/* files: the latest event's time */
 	int64_t seen;		/* live: the input was drained at this time */
+	int cut;		/* live: the input ended in an unfinished line */
 	int64_t last;		/* the latest event's time, or NOTIME */
 	int64_t ctlast;		/* time of the last line of conntrack -E */
 	int ctseen;		/* this run saw lines of a conntrack -E */
@@ -527,9 +529,12 @@ dumpend(struct run *r, struct span count)
 }
 
 /*
- * drained: the input is empty now: everything written to it before t has
- * been read (and, as rd_line calls idle only when no whole line is left,
- * logged).  The clock is read before the input is looked at.
+ * drained: the input is empty now and no part of a line waits in ours:
+ * everything written to it before t has been read and (as rd_line calls
+ * idle only when no whole line is left) logged.  With half a line read
+ * (a writer that has not finished it), the line's event is not logged:
+ * nothing is vouched for until it is.  The clock is read before the
+ * input is looked at.
  */
 static void
 drained(struct run *r, int fd)
@@ -539,7 +544,7 @@ drained(struct run *r, int fd)
 
 	pfd.fd = fd;
 	pfd.events = POLLIN;
-	if (poll(&pfd, 1, 0) == 0 && t > r->seen)
+	if (poll(&pfd, 1, 0) == 0 && rd_pending(r->in) == 0 && t > r->seen)
 		r->seen = t;
 }
 
@@ -630,7 +635,8 @@ reopen(struct run *r)
 /*
  * finish: the end record, at the last instant up to which every event
  * was read (the wall clock at the end of live input, the instant it was
- * last drained after SIGTERM, the latest event's time in files), but not
+ * last drained after SIGTERM or when live input ended in an unfinished
+ * line (its writer killed), the latest event's time in files), but not
  * after conntrack's own end.
  */
 static void
@@ -650,7 +656,7 @@ finish(struct run *r, int eof)
 	if (!r->live)
 		t = r->clock;
 	else
-		t = eof ? now() : r->seen;
+		t = eof && !r->cut ? now() : r->seen;
 	if (r->phase == P_EXITED && r->ctlast < t)
 		t = r->ctlast;
 	if (t < r->begin)
@@ -747,6 +753,7 @@ main(int argc, char *argv[])
 		in.maxline = MAXLINE;
 		in.idle = idle;
 		in.idlearg = r;
+		r->in = &in;
 		if (strcmp(path, "-") == 0)
 			in.name = "stdin";
 		r->live = !in.regular;
@@ -772,6 +779,8 @@ main(int argc, char *argv[])
 				status = EXIT_TROUBLE;
 				break;
 			}
+			if (in.nonl && r->live)
+				r->cut = 1;
 			if (stopped && in.nonl) {	/* half a line */
 				warn("%s:%llu: an unfinished line at SIGTERM, "
 				    "dropped: %s", in.name, in.lineno,

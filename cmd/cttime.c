@@ -144,25 +144,12 @@ usage(void)
 static int64_t
 secarg(int c, const char *s)
 {
-	int64_t v = 0, f = 0;
-	int k = 0;
-	const char *p = s;
+	int64_t v;
 
-	for (; *p >= '0' && *p <= '9' && v <= MAXSEC; p++)
-		v = v * 10 + (*p - '0');
-	if (p == s || v > MAXSEC)
-		goto bad;
-	if (*p == '.')
-		for (p++; *p >= '0' && *p <= '9'; p++, k++)
-			if (k < 6)
-				f = f * 10 + (*p - '0');
-	for (; k < 6; k++)
-		f *= 10;
-	if (*p == '\0')
-		return v * TM_USEC + f;
-bad:
-	die(EXIT_TROUBLE, "-%c %s: not a number of seconds (0 to %lld)", c,
-	    s, MAXSEC);
+	if (tm_seconds(s, MAXSEC, &v) < 0)
+		die(EXIT_TROUBLE, "-%c %s: not a number of seconds (0 to %lld)",
+		    c, s, MAXSEC);
+	return v;
 }
 
 /* lwarn: a warning about the current line of in */

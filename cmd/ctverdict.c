@@ -34,14 +34,16 @@
 #include "query.h"
 #include "rd.h"
 #include "span.h"
+#include "tm.h"
 #include "wr.h"
 
 #define VERSION "ctverdict 1.0"
-#define USAGE "usage: ctverdict [-1b] [-o text | tsv] [-w seconds] " \
+#define USAGE "usage: ctverdict [-1bT] [-o text | tsv] [-w seconds] " \
 	"-f complaints [file]\n       ctverdict -c -f complaints\n"
 #define MAXFLOWS 1000		/* flows shown of one answer, at most */
 
 static int oneflag;		/* -1: the most likely candidate only */
+static int Tflag;		/* -T: a timeline of the candidates */
 static int bflag;		/* -b: a batch: "line N:" heads, tsv line */
 static int tsv;			/* -o tsv */
 static const char *wflag = "10";	/* -w: as the window was given */
@@ -170,6 +172,144 @@ columns(const struct flow *fl, struct cols *c)
 	}
 }
 
+/* a gap of the coverage, as cttime -g writes it */
+struct gap {
+	char gw[32];		/* its log's gateway, or "" */
+	char from[48], to[48], why[16], at[48], n[24];
+};
+
+/*
+ * span0, span1: a flow's interval as the timeline draws it, microseconds;
+ * 0 when that end is unknown (before what was read; not read)
+ */
+static int
+span0(const struct flow *fl, int64_t *t)
+{
+	if (fl->has0 && csv_event(fl->f0[F_EVENT]) == EV_START)
+		return tm_parse(fl->f0[F_TIME].p, fl->f0[F_TIME].n, t) == 0;
+	if (fl->has0 && fl->f0[F_FROM].n > 0)
+		return tm_parse(fl->f0[F_FROM].p, fl->f0[F_FROM].n, t) == 0;
+	if (!fl->has0 && fl->has1 && fl->f1[F_FROM].n > 0)
+		return tm_parse(fl->f1[F_FROM].p, fl->f1[F_FROM].n, t) == 0;
+	return 0;
+}
+
+static int
+span1(const struct flow *fl, int64_t *t)
+{
+	int64_t k;
+
+	if (!fl->has1 || tm_parse(fl->f1[F_TIME].p, fl->f1[F_TIME].n, t) < 0)
+		return 0;
+	if (fl->f1[F_TO].n > 0 && tm_parse(fl->f1[F_TO].p, fl->f1[F_TO].n,
+	    &k) == 0 && k + TM_USEC - 1 < *t)
+		*t = k + TM_USEC - 1;	/* the kernel's end (lib/flow.h) */
+	return 1;
+}
+
+/* seconds: "S[.fraction]" in microseconds, or -1 */
+static int64_t
+seconds(const char *s)
+{
+	int64_t v;
+
+	return tm_seconds(s, 1000000000, &v) == 0 ? v : -1;
+}
+
+/* hhmmss: the time of day of an instant, UTC */
+static void
+hhmmss(char *b, size_t n, int64_t t)
+{
+	int64_t s = t >= 0 ? t / TM_USEC : -((-t + TM_USEC - 1) / TM_USEC);
+
+	s = (s % 86400 + 86400) % 86400;
+	snprintf(b, n, "%02d:%02d:%02d", (int)(s / 3600), (int)(s / 60 % 60),
+	    (int)(s % 60));
+}
+
+#define TLW 48			/* the timeline's width, in characters */
+
+/*
+ * timeline: each candidate's interval against the time asked about, in
+ * 80 columns: the axis runs from T - 2w to T + 2w (the window is its
+ * middle half); '[' and ']' are a start and a stop, '=' the time
+ * between, '<' a start before the axis or unknown, '>' a stop after it
+ * or not read; '|' is T.  A gap in what the log covers is a row of '~'.
+ * Below, ':' marks the window's ends.
+ */
+static void
+timeline(struct wr *out, const struct flow *fl, size_t n,
+    const struct gap *g, size_t ng, int64_t t, int64_t w)
+{
+	char row[TLW + 1], lab[48], b[160], l0[12], l1[12];
+	int64_t a = t - 2 * w, z = t + 2 * w, s, e;
+	size_t i;
+	int c0, c1, ct, c, hs, he;
+
+	if (w <= 0)
+		return;
+#define COL(x) ((x) <= a ? 0 : (x) >= z ? TLW - 1 : \
+	    (int)(((x) - a) * TLW / (z - a)))
+	ct = COL(t);
+	hhmmss(l0, sizeof(l0), a);
+	hhmmss(l1, sizeof(l1), z);
+	memset(row, ' ', TLW);
+	row[TLW] = '\0';
+	memcpy(row, l0, 8);
+	memcpy(row + TLW - 8, l1, 8);
+	row[ct] = 'T';
+	wr_put(out, b, (size_t)snprintf(b, sizeof(b), "%-26s %s\n",
+	    "timeline", row));
+	for (i = 0; i < n; i++) {
+		hs = span0(&fl[i], &s);
+		he = span1(&fl[i], &e);
+		c0 = hs ? COL(s) : 0;
+		c1 = he ? COL(e) : TLW - 1;
+		memset(row, ' ', TLW);
+		for (c = c0; c <= c1; c++)
+			row[c] = '=';
+		row[c0] = hs && s > a ? '[' : '<';
+		if (c1 > c0 || !(hs && s > a))
+			row[c1] = he && e < z ? ']' : '>';
+		if (row[ct] == ' ')
+			row[ct] = '|';
+		{
+			struct cols cl;
+
+			columns(&fl[i], &cl);
+			snprintf(lab, sizeof(lab), "%-2zu %.23s", i + 1,
+			    cl.inside);
+		}
+		wr_put(out, b, (size_t)snprintf(b, sizeof(b), "%-26s|%s|\n",
+		    lab, row));
+	}
+	for (i = 0; i < ng; i++) {	/* unbounded ends: "-" */
+		hs = tm_parse(g[i].from, strlen(g[i].from), &s) == 0;
+		he = tm_parse(g[i].to, strlen(g[i].to), &e) == 0;
+		if ((hs && s > z) || (he && e < a))
+			continue;
+		c0 = hs ? COL(s) : 0;
+		c1 = he ? COL(e) : TLW - 1;
+		memset(row, ' ', TLW);
+		for (c = c0; c <= c1; c++)
+			row[c] = '~';
+		if (row[ct] == ' ')
+			row[ct] = '|';
+		snprintf(lab, sizeof(lab), "gap%s%.12s: %.10s", g[i].gw[0] ?
+		    " " : "", g[i].gw, g[i].why);
+		wr_put(out, b, (size_t)snprintf(b, sizeof(b), "%-26.26s|%s|\n",
+		    lab, row));
+	}
+	memset(row, ' ', TLW);
+	row[COL(t - w)] = ':';
+	row[COL(t + w)] = ':';
+	row[ct] = 'T';
+	for (c = TLW; c > 0 && row[c - 1] == ' '; c--)
+		row[c - 1] = '\0';	/* no blanks at the end of a line */
+	wr_put(out, b, (size_t)snprintf(b, sizeof(b), "%-26s %s\n", "", row));
+#undef COL
+}
+
 /* hostname: a flow's inside host, with its gateway when it has one */
 static void
 hostname(const struct flow *fl, char *b, size_t n)
@@ -224,11 +364,6 @@ flows(struct span s, struct flow *fl, size_t max)
 	return open && n < max ? n + 1 : n;
 }
 
-/* a gap of the coverage, as cttime -g writes it */
-struct gap {
-	char gw[32];		/* its log's gateway, or "" */
-	char from[48], to[48], why[16], at[48], n[24];
-};
 
 /*
  * gaps: the gaps an answer lists, in g[max], and how many; *legacy: a
@@ -441,6 +576,7 @@ report(struct wr *out, const struct answer *a, struct span h, char *nat,
 	char legacygw[32] = "", host[96], host1[96];
 	size_t n, ng, i, j, nshow, nhosts = 0;
 	int legacy, more, named, k;
+	int64_t tq;
 	enum verdict v;
 	static const char *const vname[] = { "none", "one", "several",
 	    "unknown", "error" };
@@ -519,6 +655,8 @@ report(struct wr *out, const struct answer *a, struct span h, char *nat,
 		    named ? host : "", c.inside, c.dest, c.nat, c.proto,
 		    c.start, c.stop, c.bytes));
 	}
+	if (Tflag && nshow > 0 && tm_parse(qtime, strlen(qtime), &tq) == 0)
+		timeline(out, fl, nshow, g, ng, tq, seconds(wflag));
 	for (i = 0; i < ng; i++)
 		gapline(out, &g[i]);
 	if (more)
@@ -623,8 +761,11 @@ main(int argc, char *argv[])
 	enum verdict v;
 
 	err_init(argv[0]);
-	while ((c = getopt(argc, argv, "1bcf:o:w:hV")) != -1)
+	while ((c = getopt(argc, argv, "1bcf:o:Tw:hV")) != -1)
 		switch (c) {
+		case 'T':
+			Tflag = 1;
+			break;
 		case 'c':
 			cflag = 1;
 			break;
@@ -645,6 +786,9 @@ main(int argc, char *argv[])
 			tsv = strcmp(optarg, "tsv") == 0;
 			break;
 		case 'w':
+			if (seconds(optarg) < 0)
+				die(EXIT_TROUBLE, "-w %s: not a number of "
+				    "seconds", optarg);
 			wflag = optarg;
 			break;
 		case 'h':

@@ -21,14 +21,32 @@
  * only a quarter bigger (flows over 300 s: 4 %, over 600 s: 3 %, but over
  * 120 s: half of them, TCP's TIME_WAIT).
  *
- * Safe to interrupt, never loses the log:
+ * Safe to interrupt, to run twice at once, and as root in a directory that
+ * others can write; never loses the log:
+ * - FILE is locked (flock(2), exclusive, not waited for) for the whole
+ *   run: a second run on it, and ctcompress, which takes the same lock,
+ *   leave it alone.  Only the holder of FILE's lock creates, renames or
+ *   removes FILE.gz.tmp and FILE.gz.idx.tmp, so the holder may remove
+ *   them as leftovers of a run that died; a run removes no other file
+ *   it did not create but FILE itself;
+ * - the lock is taken before anything is looked at: then FILE must still
+ *   be the file opened (not removed by the run before) and FILE.gz must
+ *   not exist in any form, a dangling link included;
+ * - FILE is opened without following a link (a link is refused), the
+ *   temporary files are created O_EXCL (never through a link planted in
+ *   their place), owned by FILE's owner and group (as root) and given
+ *   FILE's mode (a group that cannot be given gets no access);
  * - each block is decompressed again by the program and compared with the
  *   original bytes before it is appended to FILE.gz.tmp;
- * - FILE.gz.tmp and FILE.gz.idx.tmp are synced and renamed, and only then
- *   is FILE removed (-k keeps it); SIGINT, SIGTERM and SIGHUP remove the
- *   temporary files (after SIGKILL the next run replaces them);
- * - a file modified in the last 10 minutes (still being written) and a
- *   FILE.gz that exists already are refused.
+ * - FILE.gz.tmp and FILE.gz.idx.tmp are synced; FILE is checked to be
+ *   unchanged (size, modification time, and the same file under its
+ *   name); the index is renamed first, then FILE.gz (never over an
+ *   existing one), FILE checked once more, and only then removed (-k
+ *   keeps it).  An index without its FILE.gz, left by a kill between the
+ *   two renames, is replaced by the next run; SIGINT, SIGTERM and SIGHUP
+ *   remove the temporary files (after SIGKILL the next run replaces them);
+ * - a file modified in the last 10 minutes (still being written), unless
+ *   -f, and a FILE.gz that exists already are refused.
  * Blocks are compressed in worker processes (fork) that map their block,
  * feed the program through a pipe and write to an unnamed temporary file;
  * the parent only waits and appends in order, so it never has a pipe to
@@ -42,6 +60,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -84,7 +103,7 @@ static char **zcmd = zargv, **dcmd = dargv;
 
 /* what a signal or die() must undo; see cleanup() */
 static char gztmp[PATH_MAX], idxtmp[PATH_MAX];
-static volatile sig_atomic_t tmpset;
+static volatile sig_atomic_t gzmine, idxmine;	/* this run created them */
 static pid_t *volatile jobpid;	/* per block, 0: not running */
 static volatile size_t njobpid;
 static volatile pid_t pairpid;	/* the pairing process, or 0 */
@@ -120,10 +139,10 @@ cleanup(void)
 	stopworkers();
 	if (pairpid > 0 && pairst == -1)
 		kill(pairpid, SIGTERM);
-	if (tmpset) {
+	if (gzmine)
 		unlink(gztmp);
+	if (idxmine)
 		unlink(idxtmp);
-	}
 }
 
 static void
@@ -209,6 +228,10 @@ work(const char *p, size_t n, int zfd, const char *name)
  * (MADV_DONTFORK), since fork() copies the page tables of every mapped
  * page, 18 MB for a 9 GB day, once per block: a fifth of ctzip's time on
  * a 10 GB day went there and to unmapping them at the worker's exit.
+ * Then it closes fd, so that the lock on it is the parent's alone: a
+ * parent killed by SIGKILL leaves the file unlocked as soon as its
+ * children have run, not when they end (they finish unnamed files only;
+ * the pairing reads the whole day).
  */
 static int
 work1(int fd, const struct zblock *b, int zfd, const char *name)
@@ -218,10 +241,13 @@ work1(int fd, const struct zblock *b, int zfd, const char *name)
 	size_t n = (size_t)(b->ulen + (b->uoff - at));
 	const char *q;
 
-	if (b->ulen == 0)
+	if (b->ulen == 0) {
+		close(fd);
 		return work("", 0, zfd, name);
-	if ((q = mmap(NULL, n, PROT_READ, MAP_PRIVATE, fd, (off_t)at)) ==
-	    MAP_FAILED) {
+	}
+	q = mmap(NULL, n, PROT_READ, MAP_PRIVATE, fd, (off_t)at);
+	close(fd);
+	if (q == MAP_FAILED) {
 		warn("%s:", name);
 		return 1;
 	}
@@ -465,21 +491,60 @@ paired(struct zidx *x, int rfd, const char *path, const char *p)
 	return 0;
 }
 
-/* newfile: create path 0640 (replacing a leftover), owned like st */
+/*
+ * newfile: create path, exclusively (O_EXCL: not through a link planted
+ * there, nor over another's file), with st's owner and group (as root;
+ * else ours and, if we are in it, st's group) and st's mode: never wider
+ * (a group we cannot give gets no access).  The caller holds the lock
+ * and has removed a leftover.  The descriptor, or -1 with errno.
+ */
 static int
 newfile(const char *path, const struct stat *st)
 {
+	mode_t mode = st->st_mode & 0777;
 	int fd;
 
-	unlink(path);
-	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0640);
-	if (fd >= 0) {
-		fchmod(fd, 0640);
-		if (fchown(fd, st->st_uid, st->st_gid) < 0) {
-			/* not root: the file stays ours, mode 0640 */
-		}
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+	    0600);
+	if (fd < 0)
+		return -1;
+	if (fchown(fd, st->st_uid, st->st_gid) < 0 &&
+	    fchown(fd, (uid_t)-1, st->st_gid) < 0)
+		mode &= ~(mode_t)070;
+	if (fchmod(fd, mode) < 0) {
+		close(fd);
+		unlink(path);
+		return -1;
 	}
 	return fd;
+}
+
+/*
+ * unchanged: the file fd, opened as path, is still as st says: the same
+ * size and modification time, and still the file under that name
+ */
+static int
+unchanged(int fd, const char *path, const struct stat *st)
+{
+	struct stat now, named;
+
+	return fstat(fd, &now) == 0 && lstat(path, &named) == 0 &&
+	    now.st_size == st->st_size &&
+	    now.st_mtim.tv_sec == st->st_mtim.tv_sec &&
+	    now.st_mtim.tv_nsec == st->st_mtim.tv_nsec &&
+	    named.st_dev == st->st_dev && named.st_ino == st->st_ino;
+}
+
+/* placegz: rename from to to, never over an existing to; 0 or -1 */
+static int
+placegz(const char *from, const char *to)
+{
+	if (renameat2(AT_FDCWD, from, AT_FDCWD, to, RENAME_NOREPLACE) == 0)
+		return 0;
+	if (errno != EINVAL && errno != ENOSYS)
+		return -1;
+	/* a file system without it: the lock keeps other runs out */
+	return rename(from, to);
 }
 
 /*
@@ -515,7 +580,7 @@ compress(const char *path, const char *dir, int fd, struct zidx *x, int out)
 				break;
 			}
 			if (w == 0) {
-				tmpset = 0;
+				gzmine = idxmine = 0;
 				jobpid = NULL;
 				signal(SIGINT, SIG_DFL);
 				signal(SIGTERM, SIG_DFL);
@@ -581,12 +646,59 @@ compress(const char *path, const char *dir, int fd, struct zidx *x, int out)
 	return fail || done < x->n ? -1 : 0;
 }
 
+/*
+ * lock: open path (no link followed, no wait on a FIFO) and take its
+ * lock; then it must still be the file under that name.  The descriptor
+ * and st, or -1 after a message.
+ */
+static int
+lock(const char *path, struct stat *st)
+{
+	struct stat named;
+	int fd;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK)) <
+	    0) {
+		if (errno == ELOOP)
+			warn("%s: a symbolic link: left alone", path);
+		else
+			warn("%s:", path);
+		return -1;
+	}
+	if (fstat(fd, st) < 0) {
+		warn("%s:", path);
+		goto bad;
+	}
+	if (!S_ISREG(st->st_mode)) {
+		warn("%s: not a regular file", path);
+		goto bad;
+	}
+	if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+		if (errno == EWOULDBLOCK)
+			warn("%s: being compressed by another run (locked): "
+			    "left alone", path);
+		else
+			warn("%s: lock:", path);
+		goto bad;
+	}
+	if (lstat(path, &named) < 0 || named.st_dev != st->st_dev ||
+	    named.st_ino != st->st_ino) {
+		warn("%s: removed or replaced by another run: left alone",
+		    path);
+		goto bad;
+	}
+	return fd;
+bad:
+	close(fd);
+	return -1;
+}
+
 /* zip: compress one file; 0, or -1 after a message */
 static int
 zip(const char *path)
 {
 	char dir[PATH_MAX], gz[PATH_MAX], idx[PATH_MAX], *slash, *text;
-	struct stat st;
+	struct stat st, gst;
 	struct zidx x;
 	sigset_t sigs, old;
 	const char *p = NULL;
@@ -607,20 +719,14 @@ zip(const char *path)
 		slash[slash == dir] = '\0';
 	else
 		strcpy(dir, ".");
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0 || fstat(fd, &st) < 0) {
-		warn("%s:", path);
-		goto out;
-	}
-	if (!S_ISREG(st.st_mode)) {
-		warn("%s: not a regular file", path);
-		goto out;
-	}
+	if ((fd = lock(path, &st)) < 0)
+		return -1;
 	if (!fflag && time(NULL) - st.st_mtime < RECENT) {
 		warn("%s: modified in the last 10 minutes: still being "
 		    "written? (-f compresses it anyway)", path);
 		goto out;
 	}
-	if (access(gz, F_OK) == 0 || errno != ENOENT) {
+	if (lstat(gz, &gst) == 0 || errno != ENOENT) {
 		warn("%s: exists already", gz);
 		goto out;
 	}
@@ -634,11 +740,14 @@ zip(const char *path)
 	x.srcsize = st.st_size;
 	x.lsec = Lflag;
 	x.b = cut(p != NULL ? p : "", st.st_size, &x.n);
-	tmpset = 1;
+	/* leftovers of a run that died: ours to remove, we hold the lock */
+	unlink(gztmp);
+	unlink(idxtmp);
 	if ((out = newfile(gztmp, &st)) < 0) {
 		warn("%s:", gztmp);
 		goto fail;
 	}
+	gzmine = 1;
 	/* the pairing, in a process of its own (see pairer()) */
 	if ((rfd = tmpfd(dir)) < 0 || (pairst = -1, pairpid = fork()) < 0) {
 		warn("%s: pairing:", dir);
@@ -646,7 +755,8 @@ zip(const char *path)
 		goto fail;
 	}
 	if (pairpid == 0) {
-		tmpset = 0;
+		close(fd);	/* the lock is the parent's (see work1()) */
+		gzmine = idxmine = 0;
 		signal(SIGINT, SIG_DFL);
 		signal(SIGTERM, SIG_DFL);
 		signal(SIGHUP, SIG_DFL);
@@ -666,42 +776,68 @@ zip(const char *path)
 	out = -1;
 	if ((text = zidx_format(&x, &len)) == NULL)
 		die(EXIT_TROUBLE, "out of memory:");
-	if ((ifd = newfile(idxtmp, &st)) < 0 ||
-	    writeall(ifd, text, len, &wdone) < 0 ||
+	if ((ifd = newfile(idxtmp, &st)) >= 0)
+		idxmine = 1;
+	if (ifd < 0 || writeall(ifd, text, len, &wdone) < 0 ||
 	    fsync(ifd) < 0) {
 		free(text);
 		warn("%s:", idxtmp);
 		goto fail;
 	}
 	free(text);
-	/* from here the log exists complete under one name or the other */
+	close(ifd);
+	ifd = -1;
+	if (!unchanged(fd, path, &st)) {
+		warn("%s: changed while being compressed: left as it was", path);
+		goto fail;
+	}
+	/*
+	 * From here the log exists complete under one name or the other.
+	 * The index first: killed before FILE.gz is in place, it is an
+	 * index of no file, which readers ignore and the next run replaces.
+	 */
 	sigemptyset(&sigs);
 	sigaddset(&sigs, SIGINT);
 	sigaddset(&sigs, SIGTERM);
 	sigaddset(&sigs, SIGHUP);
 	sigprocmask(SIG_BLOCK, &sigs, &old);
-	if (rename(gztmp, gz) < 0 || rename(idxtmp, idx) < 0) {
-		warn("%s: rename:", gz);
-		unlink(gz);
+	if (rename(idxtmp, idx) < 0) {
+		warn("%s: rename:", idx);
 		sigprocmask(SIG_SETMASK, &old, NULL);
 		goto fail;
 	}
-	tmpset = 0;
+	idxmine = 0;
+	if (placegz(gztmp, gz) < 0) {
+		warn("%s: rename:", gz);
+		unlink(idx);	/* ours, placed just now */
+		sigprocmask(SIG_SETMASK, &old, NULL);
+		goto fail;
+	}
+	gzmine = 0;
 	if ((ifd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) >= 0) {
 		fsync(ifd);
 		close(ifd);
 	}
 	ifd = -1;
-	if (!kflag && unlink(path) < 0)
-		warn("%s: cannot remove:", path);
-	sigprocmask(SIG_SETMASK, &old, NULL);
 	r = 0;
+	if (!kflag) {
+		/* appended to since the check: ours are a shorter copy */
+		if (!unchanged(fd, path, &st)) {
+			unlink(gz);
+			unlink(idx);
+			warn("%s: changed while being compressed: left as it was",
+			    path);
+			r = -1;
+		} else if (unlink(path) < 0)
+			warn("%s: cannot remove:", path);
+	}
+	sigprocmask(SIG_SETMASK, &old, NULL);
 	goto done;
 fail:
 	if (out >= 0)
 		close(out);
 	cleanup();
-	tmpset = 0;
+	gzmine = idxmine = 0;
 done:
 	if (pairpid > 0) {	/* after a failure: stopped by cleanup() */
 		if (pairst == -1)
@@ -718,8 +854,7 @@ done:
 out:
 	if (p != NULL)
 		munmap((void *)p, (size_t)st.st_size);
-	if (fd >= 0)
-		close(fd);
+	close(fd);	/* and with it the lock */
 	return r;
 }
 
@@ -786,7 +921,6 @@ main(int argc, char *argv[])
 		jflag = sysconf(_SC_NPROCESSORS_ONLN);
 		jflag = jflag < 1 ? 1 : jflag > MAXJOBS ? MAXJOBS : jflag;
 	}
-	umask(027);
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = onsig;
 	sigemptyset(&sa.sa_mask);

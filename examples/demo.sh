@@ -45,11 +45,11 @@ ctgrep -N 198.51.100.1:20013 "$d"/log/*.csv | cttime -a -t 2026-11-30T08:14:34Z
 say "cttrace -d $d/log 198.51.100.1 20013 2026-11-30T08:14:34Z"
 cttrace -d "$d/log" 198.51.100.1 20013 2026-11-30T08:14:34Z
 
-say "cttrace -d $d/log 198.51.100.1 20011 2026-11-30T08:14:26Z   # a port that changed hands"
-cttrace -d "$d/log" 198.51.100.1 20011 2026-11-30T08:14:26Z
+say "cttrace -T -d $d/log 198.51.100.1 20011 2026-11-30T08:14:26Z   # a port that changed hands"
+cttrace -T -d "$d/log" 198.51.100.1 20011 2026-11-30T08:14:26Z
 
-say "cttrace -d $d/log 198.51.100.1 20015 2026-11-30T08:14:11Z   # while conntrack was down"
-cttrace -d "$d/log" 198.51.100.1 20015 2026-11-30T08:14:11Z || :
+say "cttrace -T -d $d/log 198.51.100.1 20015 2026-11-30T08:14:11Z   # while conntrack was down"
+cttrace -T -d "$d/log" 198.51.100.1 20015 2026-11-30T08:14:11Z || :
 
 say "ctzip $d/log/*.csv && cttrace -p udp -d $d/log 198.51.100.1 20013 '2026-11-30 09:14:34+01:00'"
 touch -d '1 hour ago' "$d"/log/*.csv

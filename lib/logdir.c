@@ -79,11 +79,15 @@ logname(const char *name, size_t *base, int *z)
 	    (rest[0] == '.' && alldigits(rest + 1, n - 1, ""));
 }
 
-/* daily: name (its base of n bytes) is YYYY-MM-DD.csv: its midnight UTC */
+/*
+ * daily: name (its base of n bytes) is YYYY-MM-DD.csv of a date that
+ * exists: its midnight UTC
+ */
 static int
 daily(const char *name, size_t n, int64_t *day)
 {
-	int y, m, dd;
+	int y, m, dd, m2, d2;
+	int64_t days, y2;
 
 	if (n != 14 || memcmp(name + 10, ".csv", 4) != 0 ||
 	    !alldigits(name, 4, "") || name[4] != '-' ||
@@ -95,7 +99,11 @@ daily(const char *name, size_t n, int64_t *day)
 	dd = atoi(name + 8);
 	if (m < 1 || m > 12 || dd < 1 || dd > 31)
 		return 0;
-	*day = tm_days(y, m, dd) * DAY;
+	days = tm_days(y, m, dd);
+	tm_civil(days, &y2, &m2, &d2);	/* 2026-02-31 is no day */
+	if (y2 != y || m2 != m || d2 != dd)
+		return 0;
+	*day = days * DAY;
 	return 1;
 }
 
@@ -245,11 +253,18 @@ add(struct logdir *d, const char *path, int z, const char *name,
 {
 	struct logfile *f;
 	int64_t day;
+	int z0;
 
 	if (name != NULL && daily(name, base, &day) && leftout(d, day))
 		return;
 	f = newfile(d, path);
 	f->nofollow = name != NULL;	/* found in a directory */
+	if (name == NULL) {	/* given: its last component's name */
+		name = (name = strrchr(path, '/')) != NULL ? name + 1 : path;
+		if (!logname(name, &base, &z0))
+			base = 0;
+	}
+	f->isday = daily(name, base, &f->day);
 	place(f, z);
 }
 
@@ -263,6 +278,8 @@ logdir_known(struct logdir *d, const char *name, int64_t day, int64_t first,
 		return;
 	f = newfile(d, name);
 	f->form = LOG_TABLE;
+	f->isday = 1;
+	f->day = day;
 	f->state = LOG_TIME;
 	f->first = first;
 	f->last = last;

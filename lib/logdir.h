@@ -6,6 +6,7 @@
  * Names (of a directory's entries; files given by name are taken as
  * they are):
  *	YYYY-MM-DD.csv		a day, as ctparse -o DIR/%Y-%m-%d.csv writes
+ *				(a date that exists)
  *	NAME.csv		one file, rotated by logrotate(8) to
  *	NAME.csv-DATE		dateext: DATE of digits and '-'
  *				(YYYY-MM-DD, YYYYMMDD)
@@ -22,6 +23,11 @@
  * are opened without following one (O_NOFOLLOW), so that whoever can
  * write the directory cannot make a reader run as another user (cttrace
  * under sudo) read a file it cannot.
+ *
+ * Days: a file whose name (its last component, given or found) is a
+ * day's, plain or compressed, is one (logfile.isday, .day): what a
+ * front end that keeps days (examples/cron/ctcompress) asks of a name,
+ * through ctcat -l, so that it knows no name itself.
  *
  * Time: a file's place is the time of its first line with a time (tin.h:
  * tin_time), from its index's first block with a time when a valid index
@@ -72,6 +78,8 @@ struct logfile {
 	int64_t first;		/* the time of its first line with one */
 	int64_t last, hi;	/* LOG_TABLE: of its last line, its latest */
 	int nofollow;		/* found in a directory: open no link */
+	int isday;		/* named as a day (see above): */
+	int64_t day;		/* its midnight UTC */
 	int use;		/* logdir_choose: it can hold a range's line */
 	size_t r0, r1;		/* then: the first and last such ranges */
 };

@@ -15,12 +15,22 @@
  * - A write that stops short (disk full) is cut back to the last whole
  *   line with ftruncate(2); what is not written waits (PENDMAX at most)
  *   and is retried by logf_flush, at most once a second while failing.
- *   Past PENDMAX logf_line refuses lines: an event is counted (dropped),
- *   and a "lost" record with their number, the first's time (from) and
- *   the last's is written first once writing works again (csv.h); another
- *   record is counted in recdrops only (a record claims: a missing one
- *   loses no event, but a snapshot short of an open record must not be
- *   written).
+ *   Lines wait by day: those of a day go to that day's file whatever day
+ *   it is when writing works again (the caller has moved on with
+ *   logf_reopen), in the order they came; SEGMAX days at most wait, the
+ *   last of them for drops only.
+ * - Past PENDMAX logf_line refuses lines: an event is counted (dropped),
+ *   and a "lost" record with their number, the least of their times
+ *   (from) and the greatest (its time) is written in their place, after
+ *   the lines of their day that came before them and before those after
+ *   (csv.h): one for each day, in that day's file.  Another record is
+ *   counted in recdrops only (a record claims: a missing one loses no
+ *   event, but a snapshot short of an open record must not be written).
+ * - A file that does not end with '\n' when it is opened ends with half a
+ *   line (a write cut short by SIGKILL or a crash, ours or another's):
+ *   that is cut back to its last whole line (at most LINEMAX bytes, with
+ *   a warning), or ended with a '\n' if it is longer, so that the lines
+ *   appended stay whole.
  * - Errors writing standard output are fatal: a message and exit 2, or a
  *   quiet exit 2 on EPIPE, as grep.
  */
@@ -35,7 +45,17 @@
 #define LOGF_FLUSHAT (64 * 1024)	/* written in blocks of about this */
 #define LOGF_PENDMAX (16 * 1024 * 1024)	/* lines kept while writes fail */
 #define LOGF_LINEMAX 512		/* room for one line (fields bounded) */
+#define LOGF_SEGMAX 64			/* days whose lines wait at once */
 #define LOGF_NOTIME INT64_MIN		/* an empty time field */
+
+/* lines waiting for one day's file (or for the one file), in buf */
+struct logseg {
+	int64_t t;		/* an instant of that day: the file's name */
+	size_t len;		/* bytes of its lines, after the earlier days' */
+	int droponly;		/* the last of SEGMAX: takes drops, no line */
+	unsigned long long dropped;	/* events refused after its lines */
+	int64_t dropfrom, dropto;	/* the least and greatest of their times */
+};
 
 struct logf {
 	const char *tmpl;	/* the path or template; NULL: standard output */
@@ -44,16 +64,19 @@ struct logf {
 	int header;		/* the header line at the top of a new file */
 	int fd;			/* -1 when not open */
 	int fresh;		/* the file was empty when last opened */
-	char path[4096];
-	int64_t day;		/* day number of path (daily) */
+	int hdrdue;		/* it still needs its header line */
+	char path[4096];	/* the file open, or to open */
+	int64_t pathday;	/* day number of path (daily) */
+	int64_t day;		/* day number of new lines (daily) */
 	char *buf;		/* whole lines not written yet */
 	size_t len;
+	struct logseg seg[LOGF_SEGMAX];	/* buf by day, oldest first */
+	int nseg;		/* at least 1; the last takes new lines */
 	int failing;		/* in an episode of write errors */
 	time_t retry;		/* next write attempt while failing */
-	unsigned long long dropped;	/* events lost since the last write */
+	unsigned long long dropped;	/* events lost, not yet in a record */
 	unsigned long long droptotal;	/* events lost in all */
 	unsigned long long recdrops;	/* other records lost in all */
-	int64_t dropfrom, dropto;	/* times of the first and last of them */
 	struct tmfmt tf;	/* the time column's format */
 	struct tmfmt tfs;	/* the same in whole seconds: the kernel's */
 };
@@ -66,10 +89,13 @@ struct logf {
 int logf_init(struct logf *l, const char *tmpl, int flags, int header);
 void logf_free(struct logf *l);
 
-/* logf_otherday: a line at t belongs to another day's file than the open */
+/* logf_otherday: a line at t belongs to another day than lines go to now */
 int logf_otherday(const struct logf *l, int64_t t);
 
-/* logf_reopen: write out, close, open again (daily: the file of t's day) */
+/*
+ * logf_reopen: write out, close, open again (daily: the file of t's day,
+ * where lines go from now on; what still waits goes to its own day's)
+ */
 void logf_reopen(struct logf *l, int64_t t);
 
 /*

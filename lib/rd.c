@@ -56,6 +56,12 @@ rd_stop(struct rd *r)
 	r->eof = 1;
 }
 
+size_t
+rd_pending(const struct rd *r)
+{
+	return r->hi - r->lo;
+}
+
 int
 rd_seek(struct rd *r, long long off)
 {

@@ -67,6 +67,13 @@ int rd_line(struct rd *r, struct span *s);
 /* rd_stop: read nothing more; what is buffered is still handed out. */
 void rd_stop(struct rd *r);
 
+/*
+ * rd_pending: bytes read but not handed out yet.  When the idle hook is
+ * called they are the start of a line not finished yet (0: the input
+ * holds no part of a line).
+ */
+size_t rd_pending(const struct rd *r);
+
 /* rd_seek: drop the buffer and continue reading at byte offset off. */
 int rd_seek(struct rd *r, long long off);
 

@@ -445,3 +445,26 @@ tm_daystart(int64_t d, int local)
 	}
 	return lo * TM_USEC;
 }
+
+int
+tm_seconds(const char *s, int64_t max, int64_t *usec)
+{
+	int64_t v = 0, f = 0;
+	int k = 0;
+	const char *p = s;
+
+	for (; *p >= '0' && *p <= '9' && v <= max; p++)
+		v = v * 10 + (*p - '0');
+	if (p == s || v > max)
+		return -1;
+	if (*p == '.')
+		for (p++; *p >= '0' && *p <= '9'; p++, k++)
+			if (k < 6)
+				f = f * 10 + (*p - '0');
+	for (; k < 6; k++)
+		f *= 10;
+	if (*p != '\0')
+		return -1;
+	*usec = v * TM_USEC + f;
+	return 0;
+}

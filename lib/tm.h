@@ -56,6 +56,13 @@ int tm_parse(const char *s, size_t n, int64_t *usec);
  */
 int tm_parsearg(const char *s, int64_t *usec, char *why, size_t whylen);
 
+/*
+ * tm_seconds: a length of time given by a person, "SECONDS[.fraction]"
+ * (a fraction beyond microseconds is cut), in *usec: 0, or -1 when s is
+ * not that or is more than max seconds
+ */
+int tm_seconds(const char *s, int64_t max, int64_t *usec);
+
 /* tm_offset: local UTC offset in seconds at an instant (seconds). */
 long tm_offset(int64_t sec);
 

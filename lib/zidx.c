@@ -159,18 +159,26 @@ zidx_format(const struct zidx *x, size_t *len)
 	uint64_t h;
 
 	while (nbkt < (x->nkeys + ZIDX_BUCKET - 1) / ZIDX_BUCKET &&
-	    nbkt < ((size_t)1 << 24))
+	    nbkt < ZIDX_NBKTMAX)
 		nbkt *= 2;
-	shift = shiftof(nbkt);
-	f = fw(shift);
 	if ((b.p = malloc(b.cap)) == NULL)
 		return NULL;
-	if ((cnt = calloc(nbkt, sizeof(*cnt))) == NULL) {
-		free(b.p);
-		return NULL;
+	/* more buckets while one is over the bound (fingerprints that crowd) */
+	for (cnt = NULL;; nbkt *= 2) {
+		free(cnt);
+		shift = shiftof(nbkt);
+		if ((cnt = calloc(nbkt, sizeof(*cnt))) == NULL) {
+			free(b.p);
+			return NULL;
+		}
+		for (i = 0, e = 0; i < x->nkeys; i++)
+			if (++cnt[bucketof((uint32_t)(x->keys[i] >> 32), shift)] >
+			    ZIDX_BUCKETMAX)
+				e = 1;
+		if (!e || nbkt >= ZIDX_NBKTMAX)
+			break;
 	}
-	for (i = 0; i < x->nkeys; i++)
-		cnt[bucketof((uint32_t)(x->keys[i] >> 32), shift)]++;
+	f = fw(shift);
 	bprintf(&b, "ctzip-index %d %lld %lld %zu %lld %zu %zu %zu\n",
 	    ZIDX_VERSION, x->srcsize, x->zsize, x->n, x->lsec, x->nkeys, nbkt,
 	    x->nrec);
@@ -378,7 +386,7 @@ head(struct zidx *x, char *t, size_t n, long long zsize, long long *tablelen)
 	if (num(&p, &ver) < 0 || ver < 1 || ver > ZIDX_VERSION ||
 	    num(&p, &x->srcsize) < 0 || num(&p, &x->zsize) < 0 ||
 	    num(&p, &nb) < 0 || nb < 0 || nb > (long long)(n / 10) ||
-	    x->zsize != zsize)
+	    x->zsize != zsize || x->srcsize < 0 || x->zsize < 0)
 		return -1;
 	x->version = (int)ver;
 	x->lsec = -1;
@@ -390,7 +398,7 @@ head(struct zidx *x, char *t, size_t n, long long zsize, long long *tablelen)
 		return -1;
 	if (ver >= 3 && (p[-1] != ' ' || num(&p, &nk) < 0 || p[-1] != ' ' ||
 	    num(&p, &nbkt) < 0 || nk < 0 ||
-	    nk > (1LL << 40) || nbkt < 1 || nbkt > (1LL << 24) ||
+	    nk > (1LL << 40) || nbkt < 1 || nbkt > ZIDX_NBKTMAX ||
 	    (nbkt & (nbkt - 1)) != 0 || nbkt > (long long)(n / 2)))
 		return -1;
 	if (ver == 3 && p[-1] != '\n')
@@ -417,7 +425,8 @@ head(struct zidx *x, char *t, size_t n, long long zsize, long long *tablelen)
 		} else {
 			for (k = 5; k < 9; k++)
 				if (num(&p, &v[k]) < 0 ||
-				    p[-1] != (k < 8 ? ' ' : sep))
+				    p[-1] != (k < 8 ? ' ' : sep) ||
+				    v[k] < -ZIDX_TIMEMAX || v[k] > ZIDX_TIMEMAX)
 					return -1;
 			b->hastime = 1;
 			b->tfirst = v[5], b->tlast = v[6];
@@ -427,8 +436,14 @@ head(struct zidx *x, char *t, size_t n, long long zsize, long long *tablelen)
 		}
 		if (ver == 2 && keys(b, &p, nl) < 0)
 			return -1;
+		/*
+		 * each length within what the totals leave (coff <= ZSIZE,
+		 * uoff <= SRCSIZE here): the sums cannot overflow
+		 */
 		if (p != nl + 1 || b->coff != coff || b->uoff != uoff ||
-		    b->clen <= 0 || b->ulen < 0 || b->lines < 0)
+		    b->clen <= 0 || b->clen > x->zsize - coff ||
+		    b->ulen < 0 || b->ulen > x->srcsize - uoff ||
+		    b->lines < 0 || b->lines > b->ulen)
 			return -1;
 		coff += b->clen;
 		uoff += b->ulen;
@@ -444,6 +459,7 @@ head(struct zidx *x, char *t, size_t n, long long zsize, long long *tablelen)
 			return -1;
 		for (i = 0; i < x->nbkt; i++) {
 			if (p >= sum || num(&p, &c) < 0 || c < 0 ||
+			    c > ZIDX_BUCKETMAX ||
 			    p[-1] != (i + 1 < x->nbkt ? ' ' : '\n') ||
 			    c > nk - ksum)
 				return -1;

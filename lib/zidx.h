@@ -78,10 +78,23 @@
  * each, ascending ("-" when none); the hash line is the last, and a
  * query reads the whole index.
  *
+ * Bounds: a bucket holds at most ZIDX_BUCKETMAX entries (ctzip makes
+ * about 256; a lookup reads one bucket, so this bounds what it reads and
+ * allocates, a few MB at most, whatever the table's length says: a
+ * sparse file can say terabytes), there are at most ZIDX_NBKTMAX
+ * buckets, a block has no more lines than bytes, and a time is within
+ * ZIDX_TIMEMAX of the Epoch, so that a reader can add a window to it.
+ * ZIDX_BUCKETMAX is far beyond what fingerprints make (a bucket of 65536
+ * entries would need some 2^40 keys); ctzip adds buckets while one
+ * exceeds it.
+ *
  * Contract of zidx_load: the index is accepted only if its head parses,
  * its hash is right, its records are records of blocks that exist, in
  * block order, its blocks tile both files exactly (offsets
- * contiguous from 0, lengths adding up to SRCSIZE and ZSIZE), ZSIZE is the
+ * contiguous from 0, lengths adding up to SRCSIZE and ZSIZE: each is
+ * checked against what the total leaves before it is added, so no sum of
+ * them overflows, whatever the numbers), its numbers are within the
+ * bounds above, ZSIZE is the
  * size the caller gives (the compressed file's, from fstat) and the file
  * is as long as the head says: anything else is a stale or corrupt index,
  * and the caller reads the whole file instead.  zidx_key then reads and
@@ -98,6 +111,9 @@
 
 #define ZIDX_VERSION 4
 #define ZIDX_BUCKET 256		/* entries a bucket, about */
+#define ZIDX_BUCKETMAX 65536	/* entries a bucket, at most */
+#define ZIDX_NBKTMAX (1 << 24)	/* buckets, at most */
+#define ZIDX_TIMEMAX (1LL << 60)	/* |a time|, microseconds: 36000 years */
 #define ZIDX_LONG 300		/* seconds: ctzip -L default */
 
 struct zblock {

@@ -177,9 +177,9 @@ same() {
 	expect_eq status "$status" 0
 	want=$(ctcat -d "$D/gwb" -l | awk '{ print $1 }')
 	expect_eq firsts "$(echo "$output" | awk '{ print $1 }')" "$want"
-	expect_eq forms "$(echo "$output" | awk '{ print $2 " " $3 }')" \
-	    "clickhouse gwb/2026-11-26
-clickhouse gwb/2026-11-27"
+	expect_eq forms "$(echo "$output" | awk '{ print $2 " " $3 " " $4 }')" \
+	    "clickhouse 2026-11-26 gwb/2026-11-26
+clickhouse 2026-11-27 gwb/2026-11-27"
 }
 
 @test "cttrace -C: the capture's answers equal the files', single and batch" {

@@ -57,7 +57,7 @@ tags() {
 	awk -F';' 'NF >= 16 && $3 != "" { print int($10 / 100000) }' | sort -un
 }
 
-@test "-l: every name form, in log order; indexes, .tmp, other names left out; plain before compressed" {
+@test "-l: every name form, in log order, the days named; indexes, .tmp, other names left out; plain before compressed" {
 	command -v zstd >/dev/null || skip "no zstd"
 	mixed
 	d=$TMP/log
@@ -71,26 +71,39 @@ tags() {
 	day 9 $(epoch 2026-11-19) $(epoch 2026-11-19T12:00) 3600 | gzip >"$d/cur.csv.9.gz"
 	day 10 $(epoch 2026-11-19T12:00) $(epoch 2026-11-19T18:00) 3600 | zstd -q >"$d/cur.csv-20261119.zst"
 	: >"$d/empty.csv"
+	# not days: a date that does not exist, a day's name with more to it
+	: >"$d/2026-02-31.csv"
+	: >"$d/2026-11-28.csv.1"
 	run --separate-stderr ctcat -l -d "$d"
 	expect_eq status "$status" 0
 	expect_eq stderr "$stderr" ""
-	expect_eq list "$output" "2026-11-19T00:00:00.000000Z gzip $d/cur.csv.9.gz
-2026-11-19T12:00:00.000000Z zstd $d/cur.csv-20261119.zst
-2026-11-20T00:00:00.000000Z plain $d/2026-11-20.csv
-2026-11-21T00:00:00.000000Z gzip $d/2026-11-21.csv.gz
-2026-11-22T00:00:00.000000Z gzip+idx $d/2026-11-22.csv.gz
-2026-11-23T00:00:00.000000Z zstd+idx $d/2026-11-23.csv.zst
-2026-11-24T00:00:00.000000Z plain $d/cur.csv-2026-11-24
-2026-11-25T00:00:00.000000Z gzip $d/cur.csv-20261125.gz
-2026-11-26T00:00:00.000000Z plain $d/cur.csv.1
-2026-11-26T00:00:00.000000Z plain $d/old.csv.3
-2026-11-27T00:00:00.000000Z plain $d/cur.csv
-- plain $d/empty.csv"
-	# files given: taken whatever their names, in log order
-	run ctcat -l "$d/cur.csv" "$d/notes.txt" "$d/2026-11-20.csv"
-	expect_eq given "$output" "2026-11-20T00:00:00.000000Z plain $d/2026-11-20.csv
-2026-11-27T00:00:00.000000Z plain $d/cur.csv
-- plain $d/notes.txt"
+	expect_eq list "$output" "2026-11-19T00:00:00.000000Z gzip - $d/cur.csv.9.gz
+2026-11-19T12:00:00.000000Z zstd - $d/cur.csv-20261119.zst
+2026-11-20T00:00:00.000000Z plain 2026-11-20 $d/2026-11-20.csv
+2026-11-21T00:00:00.000000Z gzip 2026-11-21 $d/2026-11-21.csv.gz
+2026-11-22T00:00:00.000000Z gzip+idx 2026-11-22 $d/2026-11-22.csv.gz
+2026-11-23T00:00:00.000000Z zstd+idx 2026-11-23 $d/2026-11-23.csv.zst
+2026-11-24T00:00:00.000000Z plain - $d/cur.csv-2026-11-24
+2026-11-25T00:00:00.000000Z gzip - $d/cur.csv-20261125.gz
+2026-11-26T00:00:00.000000Z plain - $d/cur.csv.1
+2026-11-26T00:00:00.000000Z plain - $d/old.csv.3
+2026-11-27T00:00:00.000000Z plain - $d/cur.csv
+- plain - $d/2026-02-31.csv
+- plain - $d/2026-11-28.csv.1
+- plain - $d/empty.csv"
+	# what sh reads of it: the day, and a path with blanks whole
+	cp "$d/2026-11-20.csv" "$TMP/a b  c.csv"
+	ctcat -l "$TMP/a b  c.csv" "$d/2026-11-20.csv" | {
+		read -r first form day path && expect_eq "read 1" "$form|$day|$path" "plain|-|$TMP/a b  c.csv" &&
+		read -r first form day path && expect_eq "read 2" "$form|$day|$path" "plain|2026-11-20|$d/2026-11-20.csv"
+	}
+	# files given: taken whatever their names, in log order; a day by
+	# the last component of its path
+	run ctcat -l "$d/cur.csv" "$d/notes.txt" "$d/2026-11-20.csv" "$d/2026-11-21.csv.gz"
+	expect_eq given "$output" "2026-11-20T00:00:00.000000Z plain 2026-11-20 $d/2026-11-20.csv
+2026-11-21T00:00:00.000000Z gzip 2026-11-21 $d/2026-11-21.csv.gz
+2026-11-27T00:00:00.000000Z plain - $d/cur.csv
+- plain - $d/notes.txt"
 	run ctcat -l -d "$TMP/none"
 	expect_eq "no dir: status" "$status" 2
 	expect_eq "no dir" "$output" "ctcat: $TMP/none: No such file or directory"
@@ -107,7 +120,7 @@ tags() {
 	day 2 $(epoch 2026-11-27) $(epoch 2026-11-28) 3600 >"$d/2026-11-27.csv
 x.csv"
 	run --separate-stderr ctcat -l -d "$d"
-	expect_eq list "$output" "2026-11-27T00:00:00.000000Z plain $d/2026-11-27.csv"
+	expect_eq list "$output" "2026-11-27T00:00:00.000000Z plain 2026-11-27 $d/2026-11-27.csv"
 	expect_eq warning "$stderr" "ctcat: $d/2026-11-27.csv?x.csv: a file name with control characters, left out"
 	run --separate-stderr ctcat -d "$d" -t 2026-11-27T12:00:00Z
 	expect_eq status "$status" 0
@@ -227,7 +240,7 @@ x.csv"
 	expect_eq "bad: files" "$(printf '%s\n' "$output" | tags | tr '\n' ' ')" "7 "
 	run ctcat -l -d "$d"
 	expect_eq "bad -l: status" "$status" 2
-	[[ "$output" == *"- gzip $d/cur.csv.7.gz"* ]] || fail "$output"
+	[[ "$output" == *"- gzip - $d/cur.csv.7.gz"* ]] || fail "$output"
 }
 
 # oneline: $TMP/f.csv, a file of these lines (seconds after 2026-11-27
@@ -311,7 +324,7 @@ $(sed -n '1,13p' "$f")"
 }
 
 @test "usage errors; -h, -V" {
-	u1='usage: ctcat [-d logdir] [-k skew] [-A maxage] [-w seconds] [-R readon] [-n natip:port] {-t time | -f queries} [file ...]'
+	u1='usage: ctcat [-d logdir | -C table [-g gateway]] [-k skew] [-A maxage] [-w seconds] [-R readon] [-n natip:port] {-t time | -f queries} [file ...]'
 	while IFS='|' read -r args msg; do
 		eval "run ctcat $args"
 		expect_eq "$args: status" "$status" 2
@@ -323,6 +336,13 @@ $(sed -n '1,13p' "$f")"
 	-l -t 2026-11-27T10:00:00Z|
 	-f q -n 192.0.2.1:80|
 	-d /tmp -t 2026-11-27T10:00:00Z f|
+	-C db.t -d /tmp -t 2026-11-27T10:00:00Z|
+	-C db.t -t 2026-11-27T10:00:00Z f|
+	-g gw1 -t 2026-11-27T10:00:00Z|
+	-C nodot -t 2026-11-27T10:00:00Z|ctcat: -C nodot: expected DATABASE.TABLE
+	-C h:99999/db.t -t 2026-11-27T10:00:00Z|ctcat: -C h:99999/db.t: bad port (1-65535)
+	-C 'db.t;x' -t 2026-11-27T10:00:00Z|ctcat: -C db.t;x: a database and a table are letters, digits and _
+	-C db.t -g 'a b' -t 2026-11-27T10:00:00Z|ctcat: -g a b: a gateway's name is letters, digits, '.', '_' and '-'
 	-t 2026-11-27T10:00:00Z -n 192.0.2.1|ctcat: -n 192.0.2.1: expected NATIP:PORT
 	-t 2026-11-27T10:00:00Z -n 192.0.2.300:80|ctcat: -n 192.0.2.300:80: bad IPv4 address
 	-t 2026-11-27T10:00:00Z -n [2001:db8::1]:0|ctcat: -n [2001:db8::1]:0: bad port (1-65535)
@@ -330,7 +350,7 @@ $(sed -n '1,13p' "$f")"
 	-t nonsense|ctcat: nonsense: bad time; use 2026-11-27T10:06:49Z, 2026-11-27T10:06:49+01:00, '2026-11-27 10:06:49' (local) or @EPOCH
 	END
 	run ctcat -h
-	[ "$status" -eq 0 ] && [ "${lines[0]}" = "$u1" ] && [ "${lines[1]}" = "       ctcat -l [-d logdir] [file ...]" ]
+	[ "$status" -eq 0 ] && [ "${lines[0]}" = "$u1" ] && [ "${lines[1]}" = "       ctcat -l [-d logdir | -C table [-g gateway]] [file ...]" ]
 	run ctcat -V
 	[ "$status" -eq 0 ] && [ "$output" = "ctcat 1.0" ]
 	run sh -c "ctcat -d '$TMP' -t 2026-11-27T10:00:00Z >/dev/full"

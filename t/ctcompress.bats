@@ -116,3 +116,93 @@ x"
 	[[ "$output" == *"ctcompress: no-such-ctcat -l failed: is ctcat installed?" ]] || fail "$output"
 	[ -f "$TMP/2026-11-23.csv" ]
 }
+
+# needroot WHY: skip outside CI when not root
+needroot() {
+	if [ "$(id -u)" -ne 0 ]; then
+		[ "${CI:-}" != true ] || fail "CI must run this as root"
+		skip "needs root: $1"
+	fi
+}
+
+# slow SECONDS: a gzip on PATH ($TMP/bin) that waits first, so that runs
+# overlap (ctzip runs it too)
+slow() {
+	mkdir -p "$TMP/bin"
+	printf '#!/bin/sh\nsleep %s\nexec %s "$@"\n' "$1" "$(command -v gzip)" >"$TMP/bin/gzip"
+	chmod +x "$TMP/bin/gzip"
+}
+
+@test "as root, in a directory others can write: DAY.csv.gz.tmp planted as a link is not followed" {
+	mkdir "$TMP/log" "$TMP/out"
+	for how in gzip ctzip; do
+		echo victim >"$TMP/out/victim"
+		chmod 600 "$TMP/out/victim"
+		# planted once the leftovers of interrupted runs were looked
+		# at: the ctcat that lists the files plants it
+		printf '#!/bin/sh\nln -s %s %s\nln -s %s %s\nexec ctcat "$@"\n' \
+		    "$TMP/out/victim" "$TMP/log/2026-11-24.csv.gz.tmp" \
+		    "$TMP/out/made" "$TMP/log/2026-11-24.csv.gz.idx.tmp" >"$TMP/plantcat"
+		chmod +x "$TMP/plantcat"
+		TMP=$TMP/log mkday 2026-11-24
+		cp "$TMP/log/2026-11-24.csv" "$TMP/orig"
+		[ "$(id -u)" -ne 0 ] || chown 4242:4243 "$TMP/log/2026-11-24.csv"
+		c=no-such-ctzip
+		[ $how = gzip ] || c=ctzip
+		CTZIP=$c CTCAT=$TMP/plantcat CTCOMPRESS_NOW=$NOW run "$CTC" -d "$TMP/log"
+		expect_eq "$how: status" "$status" 0
+		expect_eq "$how: victim" "$(cat "$TMP/out/victim") $(stat -c '%u %a' "$TMP/out/victim")" "victim $(id -u) 600"
+		expect_eq "$how: made" "$(ls "$TMP/out")" victim
+		[ -f "$TMP/log/2026-11-24.csv.gz" ] && [ ! -L "$TMP/log/2026-11-24.csv.gz" ] || fail "$how: .gz"
+		gzip -dc "$TMP/log/2026-11-24.csv.gz" | cmp - "$TMP/orig"
+		if [ "$(id -u)" -eq 0 ]; then
+			expect_eq "$how: owner" "$(stat -c '%u:%g %a' "$TMP/log/2026-11-24.csv.gz")" "4242:4243 640"
+		fi
+		rm "$TMP/log"/*
+	done
+	needroot "to own the log as another user"
+}
+
+@test "modes: the .gz keeps the day's mode (and owner, as root), whatever the umask" {
+	for how in gzip ctzip; do
+		mkday 2026-11-24
+		chmod 600 "$TMP/2026-11-24.csv"
+		[ "$(id -u)" -ne 0 ] || chown 4242:4243 "$TMP/2026-11-24.csv"
+		c=no-such-ctzip
+		[ $how = gzip ] || c=ctzip
+		(umask 0 && CTZIP=$c CTCOMPRESS_NOW=$NOW "$CTC" -d "$TMP")
+		want=600
+		[ "$(id -u)" -ne 0 ] || want="4242:4243 600"
+		for f in "$TMP"/2026-11-24.csv.gz*; do
+			got=$(stat -c %a "$f")
+			[ "$(id -u)" -ne 0 ] || got=$(stat -c '%u:%g %a' "$f")
+			expect_eq "$how: ${f##*/}" "$got" "$want"
+		done
+		rm "$TMP"/2026-11-24.csv.gz*
+	done
+}
+
+@test "two overlapping runs: one compresses, the other leaves the day alone; never neither" {
+	for how in gzip ctzip; do
+		slow 1
+		mkday 2026-11-24
+		cp "$TMP/2026-11-24.csv" "$TMP/orig"
+		c=no-such-ctzip
+		[ $how = gzip ] || c=ctzip
+		PATH=$TMP/bin:$PATH CTZIP=$c CTCOMPRESS_NOW=$NOW "$CTC" -d "$TMP" >"$TMP/out1" 2>&1 &
+		pid=$!
+		sleep 0.7
+		PATH=$TMP/bin:$PATH CTZIP=$c CTCOMPRESS_NOW=$NOW run "$CTC" -d "$TMP"
+		st1=0
+		wait $pid || st1=$?
+		expect_eq "$how: first" "$st1 $(cat "$TMP/out1")" "0 "
+		expect_eq "$how: second: status" "$status" 1
+		[[ "$output" == *"2026-11-24.csv: being compressed by another run"* ]] || fail "$how: second: $output"
+		gzip -dc "$TMP/2026-11-24.csv.gz" | cmp - "$TMP/orig"
+		rm "$TMP/out1" "$TMP/orig"
+		want="2026-11-24.csv.gz bin "
+		[ $how = gzip ] || want="2026-11-24.csv.gz 2026-11-24.csv.gz.idx bin "
+		expect_eq "$how: files" "$(cd "$TMP" && ls | tr '\n' ' ')" "$want"
+		rm -r "$TMP"/*
+	done
+}

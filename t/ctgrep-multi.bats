@@ -296,6 +296,14 @@ csvlog() {
 	cmp -s "$T/want1" "$T/out"
 }
 
+@test "the batch of keys (natset.h): every path against a naive reading of the lines (t/natsettest)" {
+	run "$BATS_TEST_DIRNAME/natsettest" 1 3000
+	echo "$output"
+	[ "$status" -eq 0 ]
+	expect() { [ "$output" = "3000 buffers, 0 failed" ]; }
+	expect
+}
+
 @test "the many-pattern core: every path against a naive search (t/actest)" {
 	run "$BATS_TEST_DIRNAME/actest" 1 3000
 	echo "$output"

@@ -1,7 +1,9 @@
 #!/usr/bin/env bats
-# ctparse under output faults: a full disk, a removed or unwritable file.
-# The disk-full cases mount a small tmpfs, so they need root: outside CI
-# they skip without it; under CI=true they must run.
+# ctparse under faults: a full disk (across a midnight too), a removed or
+# unwritable file, kill -9 and SIGTERM at random points of a stream.  The
+# disk-full cases mount a small tmpfs, so they need root: outside CI they
+# skip without it; under CI=true they must run.  The random cases print
+# their seed; CT_SEED=N repeats one.
 load helper
 load ctlines
 
@@ -199,4 +201,229 @@ whole='^2026-11-2[78]T[0-9:.]+Z;start;udp;10\.0\.[0-9]+\.[0-9]+;[0-9]+;192\.0\.2
 	# the table's memory was given back: what is left is the bound's worth
 	[ "$(cat "$TMP/rss")" -lt 400000 ] || fail "max RSS $(cat "$TMP/rss") kB"
 	rm -rf "$TMP/log"
+}
+
+# flows T0 SPAN N ID0 KEEP: N tcp flows (ids ID0..) in the SPAN seconds
+# from T0, each a NEW and then its DESTROY, but the last KEEP stay open
+flows() {
+	awk -v t0="$1" -v span="$2" -v n="$3" -v id0="$4" -v keep="$5" '
+	function at(k,  us) {
+		us = int(k * span * 1000000 / (2 * n))
+		return sprintf("%d.%06d", t0 + int(us / 1000000), us % 1000000)
+	}
+	BEGIN { for (i = 0; i < n; i++) {
+		id = id0 + i
+		src = sprintf("10.30.%d.%d", int(id / 250) % 250, id % 250 + 1)
+		printf "[%s]\t    [NEW] ipv4     2 tcp      6 120 SYN_SENT src=%s dst=198.51.100.2 sport=%d dport=7001 [UNREPLIED] src=198.51.100.2 dst=198.51.100.1 sport=7001 dport=%d id=%d\n", at(2 * i), src, 1024 + id % 60000, 2000 + id % 60000, id
+		if (i < n - keep)
+			printf "[%s]\t[DESTROY] ipv4     2 tcp      6 src=%s dst=198.51.100.2 sport=%d dport=7001 packets=6 bytes=342 src=198.51.100.2 dst=198.51.100.1 sport=7001 dport=%d packets=4 bytes=238 [ASSURED] delta-time=2 id=%d\n", at(2 * i + 1), src, 1024 + id % 60000, 2000 + id % 60000, id
+	} }'
+}
+
+# midnight: $M, the midnight after tomorrow (UTC), and $D0 and $D1, the
+# days before and after it.  The events cross it on their own clock; the
+# records of live input take the wall clock, today, in another file.
+midnight() {
+	M=$(( ($(date +%s) / 86400 + 2) * 86400 ))
+	D0=$(date -u -d "@$((M - 1))" +%Y-%m-%d)
+	D1=$(date -u -d "@$M" +%Y-%m-%d)
+}
+
+# dated DIR: every line of each DIR/DAY.csv is of that day
+dated() {
+	local f
+	for f in "$1"/*.csv; do
+		awk -v d="$(basename "$f" .csv)" 'substr($0, 1, 10) != d {
+			if (n++ < 3) print FILENAME ":" FNR ": " substr($0, 1, 60)
+		} END { exit n > 0 }' "$f" >&2 || fail "lines of another day in ${f##*/}"
+	done
+}
+
+# dumpof3: a conntrack's NOTICE and a dump of flows 1, 2 and 3
+dumpof3() {
+	ct_notice
+	ct_dump 10.30.0.2 40001 30001 1
+	ct_dump 10.30.0.3 40002 30002 2
+	ct_dump 10.30.0.4 40003 30003 3
+	ct_dumped 3
+}
+
+@test "disk full across midnight: each day's lines wait for their own file, the new day starts with its snapshot" {
+	needroot
+	mountsmall 4M
+	midnight
+	streaming -o "$TMP/mnt/%Y-%m-%d.csv"
+	{
+		dumpof3
+		flows $((M - 10)) 10 2500 1000 10	# 4990 events, 10 flows stay open
+		flows $M 10 2500 5000 0			# 5000 events
+	} >&7
+	sleep 0.5
+	[ ! -s "$TMP/mnt/$D1.csv" ] || fail "written while full"
+	rm "$TMP/mnt/filler"
+	sleep 1.5		# retried once a second
+	exec 7>&-
+	wait $pid || fail "status $?: $(cat "$TMP/err")"
+	dated "$TMP/mnt"
+	expect_eq "$D0 events" "$(grep -c -E ';(start|stop);' "$TMP/mnt/$D0.csv")" 4990
+	expect_eq "$D1 events" "$(grep -c -E ';(start|stop);' "$TMP/mnt/$D1.csv")" 5000
+	# the first day entered starts with the dump's flows, the next with
+	# the flows open at its midnight: the dump's and the 10 left open
+	expect_eq "$D0 top" "$(head -n 4 "$TMP/mnt/$D0.csv" | cut -d';' -f1,2,10 | sort | tr '\n' ' ')" \
+	    "${D0}T00:00:00.000000Z;open;1 ${D0}T00:00:00.000000Z;open;2 ${D0}T00:00:00.000000Z;open;3 ${D0}T00:00:00.000000Z;snapshot;3 "
+	expect_eq "$D1 open" "$(head -n 13 "$TMP/mnt/$D1.csv" | cut -d';' -f2,10 | sort -t';' -k2n | tr '\n' ' ')" \
+	    "open;1 open;2 open;3 $(seq -f 'open;%g' 3490 3499 | tr '\n' ' ')"
+	expect_eq "$D1 snapshot" "$(sed -n 14p "$TMP/mnt/$D1.csv" | cut -d';' -f1,2,10)" "${D1}T00:00:00.000000Z;snapshot;13"
+	expect_eq "opens at $D1" "$(head -n 13 "$TMP/mnt/$D1.csv" | cut -d';' -f1 | sort -u)" "${D1}T00:00:00.000000Z"
+	expect_eq lost "$(cat "$TMP"/mnt/*.csv | grep -c ';lost;')" 0
+	grep -q "^ctparse: 9990 events written, 0 dropped, 0 lines rejected" "$TMP/err" || fail "$(cat "$TMP/err")"
+}
+
+@test "disk full across midnight for long: each day's dropped events in a lost record in its own file, no snapshot" {
+	needroot
+	mountsmall 1M
+	midnight
+	streaming -o "$TMP/mnt/%Y-%m-%d.csv"
+	{
+		dumpof3
+		flows $((M - 60)) 60 120000 1000 0	# 240,000 events: 26 MB
+		flows $M 10 20000 200000 0		# 40,000 more, all dropped
+	} >&7
+	sleep 0.5
+	rm "$TMP/mnt/filler"
+	mount -o remount,size=64M "$TMP/mnt"
+	sleep 1.5
+	flows $((M + 20)) 1 500 300000 0 >&7	# 1,000 after the disk came back
+	exec 7>&-
+	wait $pid || fail "status $?: $(cat "$TMP/err")"
+	dated "$TMP/mnt"
+	f0=$TMP/mnt/$D0.csv f1=$TMP/mnt/$D1.csv
+	# the day before: what fitted in memory, then one lost record: from
+	# the first event dropped to the last event of the day
+	n0=$(grep -c -E ';(start|stop);' "$f0")
+	l0=$(tail -n 1 "$f0")
+	expect_eq "$D0 last" "$(cut -d';' -f1,2 <<<"$l0")" "${D0}T23:59:59.999750Z;lost"
+	expect_eq "$D0 total" "$((n0 + $(cut -d';' -f10 <<<"$l0")))" 240000
+	expect_eq "$D0 lost records" "$(grep -c ';lost;' "$f0")" 1
+	last=$(grep -E ';(start|stop);' "$f0" | tail -n 1 | cut -d';' -f1)
+	from=$(cut -d';' -f15 <<<"$l0")
+	[[ "$last" < "$from" ]] || fail "lost from $from, not after the last line written, $last"
+	# the day after: no snapshot (dropped), its own lost record first,
+	# then the events after the disk came back
+	expect_eq "$D1 first" "$(head -n 1 "$f1" | cut -d';' -f1,2,10,15)" \
+	    "${D1}T00:00:09.999750Z;lost;40000;${D1}T00:00:00.000000Z"
+	expect_eq "$D1 snapshot" "$(grep -c -E ';(open|snapshot);' "$f1")" 0
+	expect_eq "$D1 events" "$(grep -c -E ';(start|stop);' "$f1")" 1000
+	dropped=$((240000 - n0 + 40000))
+	grep -q "^ctparse: $((n0 + 1000)) events written, $dropped dropped, 0 lines rejected" "$TMP/err" ||
+		fail "$(cat "$TMP/err")"
+}
+
+@test "half a line at the end of the log (a write cut short by kill -9): cut back, warned, the new run's lines whole" {
+	ok=$(gen 0 1)
+	printf '%s\n' "$ok" | ctparse >"$TMP/log" 2>/dev/null
+	printf '2026-11-27T00:00:01.000000Z;start;udp;10.0.0.1;10' >>"$TMP/log"
+	printf '%s\n' "$ok" >"$TMP/in"
+	ctparse -o "$TMP/log" "$TMP/in" 2>"$TMP/err" || fail "status $?: $(cat "$TMP/err")"
+	expect_eq lines "$(cut -d';' -f2 "$TMP/log" | tr '\n' ' ')" "begin start end begin start end "
+	expect_eq fields "$(awk -F';' 'NF != 16' "$TMP/log")" ""
+	grep -q "^ctparse: $TMP/log: cut back 49 bytes of an unfinished last line" "$TMP/err" ||
+		fail "$(cat "$TMP/err")"
+}
+
+# sleeprandom MS: sleep MS plus up to as many more milliseconds ($RANDOM)
+sleeprandom() {
+	local ms=$(($1 + RANDOM % ($1 + 1)))
+	sleep "$((ms / 1000)).$(printf %03d $((ms % 1000)))"
+}
+
+@test "kill -9 at random points of a stream, the disk filling and freeing: no half line, a missing event only where the log claims nothing" {
+	needroot
+	seed=${CT_SEED:-$$}
+	RANDOM=$seed
+	echo "# seed $seed" >&3
+	mountsmall 64M
+	mkdir "$TMP/mnt/log"
+	mkfifo "$TMP/fifo"
+	exec 8<>"$TMP/fifo"	# as runsv's pipe: it outlives each ctparse
+	perl "$TOP/t/ctfeed.pl" -r 40000 "$TMP/events" >"$TMP/fifo" 8>&- &
+	feed=$!
+	for k in 1 2 3 4 5 6 7 8; do
+		ctparse -i 1 -o "$TMP/mnt/log/%Y-%m-%d.csv" <"$TMP/fifo" 2>>"$TMP/err" 8>&- &
+		pid=$!
+		sleeprandom 100
+		# the disk fills (lines wait in memory) or frees (they are
+		# written out, in one big write)
+		if [ -e "$TMP/mnt/filler" ]; then
+			rm "$TMP/mnt/filler"
+		else
+			head -c $(( $(stat -f -c '%a*%S' "$TMP/mnt") - 8192 )) /dev/zero \
+			    >"$TMP/mnt/filler" 2>/dev/null || true
+		fi
+		sleeprandom 400
+		kill -KILL $pid
+		wait $pid 2>/dev/null || true
+	done
+	rm -f "$TMP/mnt/filler"
+	ctparse -i 1 -o "$TMP/mnt/log/%Y-%m-%d.csv" <"$TMP/fifo" 2>>"$TMP/err" 8>&- &
+	pid=$!
+	sleep 1.5		# an alive record or two
+	kill -TERM $feed	# maybe in the middle of a line
+	wait $feed || true
+	for _ in $(seq 100); do
+		[ "$(readlink /proc/$pid/fd/0)" = "$TMP/fifo" ] && break
+		sleep 0.05
+	done
+	exec 8>&-		# the last writer: ctparse reads to the end
+	wait $pid || fail "status $?: $(cat "$TMP/err")"
+	# each run that wrote anything began with its begin (a run killed
+	# before its first write left nothing); the last one ended
+	n=$(cat "$TMP"/mnt/log/*.csv | grep -c ';begin;')
+	[ "$n" -ge 2 ] && [ "$n" -le 9 ] || fail "$n begin records"
+	expect_eq last "$(cat "$TMP"/mnt/log/*.csv | tail -n 1 | cut -d';' -f2)" end
+	perl "$TOP/t/ctclaims.pl" "$TMP/events" "$TMP"/mnt/log/*.csv >"$TMP/claims" ||
+		fail "seed $seed: $(cat "$TMP/claims")"
+	echo "# $(cat "$TMP/claims"); $(grep -c 'cut back' "$TMP/err") half lines cut back (a kill in a write)" >&3
+	# lines waited for the disk when a kill came: some were lost
+	grep -q ' [1-9][0-9]* missing' "$TMP/claims" || fail "seed $seed: nothing lost"
+}
+
+@test "the input ends in the middle of a line (its writer killed): the end record does not claim it" {
+	{
+		perl "$TOP/t/ctfeed.pl" -n 5 -g 0.05 "$TMP/events"
+		# killed halfway through its line
+		timeout 0.5 perl "$TOP/t/ctfeed.pl" -i 6 -n 1 -p 5 "$TMP/events"
+		sleep 0.2
+	} | ctparse -o "$TMP/log" 2>"$TMP/err" || fail "status $?: $(cat "$TMP/err")"
+	grep -q '^ctparse: stdin:6: ' "$TMP/err" || fail "$(cat "$TMP/err")"
+	expect_eq last "$(tail -n 1 "$TMP/log" | cut -d';' -f2)" end
+	perl "$TOP/t/ctclaims.pl" "$TMP/events" "$TMP/log" >"$TMP/claims" ||
+		fail "$(cat "$TMP/claims")"
+	expect_eq claims "$(cat "$TMP/claims")" "5 logged, 1 missing (not covered)"
+}
+
+@test "SIGTERM at random points, a slow writer: the end record never claims more than was read" {
+	seed=${CT_SEED:-$$}
+	RANDOM=$seed
+	echo "# seed $seed" >&3
+	for k in 1 2 3 4 5 6 7 8; do
+		rm -f "$TMP/fifo" "$TMP/log" "$TMP/events"
+		mkfifo "$TMP/fifo"
+		# each line stops halfway for 30 ms: a SIGTERM mostly finds
+		# half a line read
+		perl "$TOP/t/ctfeed.pl" -p 0.03 -g 0.002 "$TMP/events" >"$TMP/fifo" &
+		feed=$!
+		ctparse -o "$TMP/log" <"$TMP/fifo" 2>"$TMP/err" &
+		pid=$!
+		sleep "0.$(printf %03d $((100 + RANDOM % 400)))"
+		kill -TERM $pid
+		st=0
+		wait $pid || st=$?
+		kill $feed 2>/dev/null || true
+		wait $feed || true
+		expect_eq "run $k: status" "$st" 0
+		expect_eq "run $k: last" "$(tail -n 1 "$TMP/log" | cut -d';' -f2)" end
+		perl "$TOP/t/ctclaims.pl" "$TMP/events" "$TMP/log" >"$TMP/claims" ||
+			fail "seed $seed, run $k: $(cat "$TMP/claims") $(cat "$TMP/err")"
+	done
 }

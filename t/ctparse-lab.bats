@@ -28,7 +28,33 @@ need() {
 
 teardown() {
 	[ -n "${P:-}" ] && "$E2E/natlab.sh" down "$P" >/dev/null 2>&1
+	rmemback
 	[ -n "${TMP:-}" ] && touch "$TMP/stop" && rm -rf "$TMP"
+}
+
+# rmemback: the host's net.core.rmem_default and rmem_max as they were
+# when rmemsave saved them (a test that sets them, or a run script that
+# failed to, leaves them as it found them)
+rmemsave() {
+	RMEM0=$(sysctl -n net.core.rmem_default) RMAX0=$(sysctl -n net.core.rmem_max)
+}
+rmemback() {
+	[ -n "${RMEM0:-}" ] || return 0
+	[ "$(sysctl -n net.core.rmem_default)" = "$RMEM0" ] ||
+		sysctl -q -w net.core.rmem_default="$RMEM0"
+	[ "$(sysctl -n net.core.rmem_max)" = "$RMAX0" ] ||
+		sysctl -q -w net.core.rmem_max="$RMAX0"
+}
+
+# unitline KEY: the unit's KEY=/bin/sh -c text as systemd passes it to
+# sh (%% %, $$ $, \\ \), its state file in $TMP, up to the pipe into
+# setpriv and ctparse
+unitline() {
+	perl -ne 'BEGIN { $k = shift; $t = shift }
+	    next unless s/^$k=\/bin\/sh -c \x27//; s/\x27\s*$//;
+	    s/%%/%/g; s/\$\$/\$/g; s/\\\\/\\/g; s/ \| exec setpriv .*//;
+	    s/\/run\/ctparse\.rmem_default/$t\/rmem/g; print' \
+	    "$1" "$TMP" "$TOP/examples/systemd/ctparse.service"
 }
 
 # lab: a fresh lab $P, its server, and flows left open (client "before")
@@ -111,8 +137,7 @@ check() {
 	need
 	lab
 	mkdir "$TMP/sv" "$TMP/log"
-	# the run script as shipped, less the host-wide sysctls
-	sed '/^sysctl /d' "$TOP/examples/runit/ctparse/run" >"$TMP/sv/run"
+	"$E2E/labrun.sh" "$TMP/sv"	# the run script, less its sysctls
 	(
 		cd "$TMP/sv" || exit 1
 		while [ ! -e "$TMP/stop" ]; do
@@ -154,12 +179,10 @@ check() {
 	need
 	lab
 	mkdir "$TMP/log"
-	# ExecStart's sh -c text, as systemd passes it (%% %, $$ $, \\ \),
-	# up to the pipe into setpriv and ctparse
-	perl -ne 'next unless s/^ExecStart=\/bin\/sh -c \x27//; s/\x27\s*$//;
-	    s/%%/%/g; s/\$\$/\$/g; s/\\\\/\\/g; s/ \| exec setpriv .*//; print' \
-	    "$TOP/examples/systemd/ctparse.service" >"$TMP/pipeline"
-	grep -q '^conntrack -E .* | { IFS= read -r l' "$TMP/pipeline" || fail "$(cat "$TMP/pipeline")"
+	# ExecStart's pipeline (its rmem_default cannot be set here, in the
+	# router's namespace: a message on stderr, nothing else)
+	unitline ExecStart >"$TMP/pipeline"
+	grep -q 'conntrack -E .* | { IFS= read -r l' "$TMP/pipeline" || fail "$(cat "$TMP/pipeline")"
 	ip netns exec "$P-rtr" sh -c "$(cat "$TMP/pipeline")" |
 	    tee "$TMP/raw" | ctparse -i 1 -o "$TMP/log/%Y-%m-%d.csv" 2>"$TMP/ctparse.err" &
 	cp=$!
@@ -177,4 +200,96 @@ check() {
 	expect_eq restarts "$(grep -c ';restart;' "$TMP/all")" 0
 	# the end is conntrack's own end (its summary), not later
 	expect_eq "exit summary" "$(grep -c 'flow events have been shown' "$TMP/raw")" 1
+}
+
+# hostside: wrappers first on PATH ($TMP/bin) that send conntrack and the
+# per-namespace sysctls (net.netfilter.*) into the lab's router, so that
+# the run script and the unit's pipeline run whole from the host's
+# namespace, the only one where net.core.rmem_default can be set
+hostside() {
+	local ct sc
+	ct=$(command -v conntrack) sc=$(command -v sysctl)
+	mkdir "$TMP/bin"
+	printf '#!/bin/sh\nexec ip netns exec %s %s "$@"\n' "$P-rtr" "$ct" >"$TMP/bin/conntrack"
+	printf '#!/bin/sh\ncase "$*" in *net.netfilter.*) exec ip netns exec %s %s "$@" ;; esac\nexec %s "$@"\n' \
+	    "$P-rtr" "$sc" "$sc" >"$TMP/bin/sysctl"
+	chmod +x "$TMP/bin/conntrack" "$TMP/bin/sysctl"
+}
+
+# rbufs GROUPS: the receive buffer sizes of the router's netlink sockets
+# in those conntrack event groups (0x00000005: NEW and DESTROY)
+rbufs() {
+	ip netns exec "$P-rtr" ss -f netlink -a -m -e |
+	    awk -v g="groups=$1" 'index($0, g) && match($0, /rb[0-9]+/) {
+		print substr($0, RSTART + 2, RLENGTH - 2) }' | sort -u
+}
+
+# confined WHAT STATE CMD...: CMD (the run script or the unit's pipeline,
+# state file STATE) runs until its dump is out: by then rmem_default is
+# back and its state file gone, conntrack's event socket kept the raised
+# size, and a socket opened afterwards (another conntrack -E, NEW only)
+# gets the default; then conntrack is stopped
+confined() {
+	local what=$1 state=$2 pid c2
+	shift 2
+	PATH="$TMP/bin:$PATH" "$@" >"$TMP/raw" 2>&1 &
+	pid=$!
+	for _ in $(seq 100); do
+		grep -q 'flow entries have been shown' "$TMP/raw" && break
+		sleep 0.05
+	done
+	grep -q '^NOTICE: ' "$TMP/raw" || fail "$what: $(cat "$TMP/raw")"
+	expect_eq "$what: rmem_default after the NOTICE" "$(sysctl -n net.core.rmem_default)" "$RMEM0"
+	[ ! -e "$state" ] || fail "$what: $state left"
+	expect_eq "$what: the event socket" "$(rbufs 0x00000005)" 104857600
+	ip netns exec "$P-rtr" conntrack -E -e NEW >/dev/null 2>&1 &
+	c2=$!
+	for _ in $(seq 100); do [ -n "$(rbufs 0x00000001)" ] && break; sleep 0.05; done
+	expect_eq "$what: a socket opened afterwards" "$(rbufs 0x00000001)" "$RMEM0"
+	kill $c2 && wait $c2 || true
+	killct
+	wait $pid || true
+}
+
+@test "lab: rmem_default raised only while conntrack opens its event socket (run script, unit), put back in every path" {
+	need
+	P=ctR$$
+	"$E2E/natlab.sh" down "$P" >/dev/null 2>&1
+	"$E2E/natlab.sh" up "$P" >"$TMP/lab.out" 2>&1 || fail "lab: $(cat "$TMP/lab.out")"
+	rmemsave		# teardown puts them back
+	[ "$RMEM0" -lt 104857600 ] || skip "rmem_default is $RMEM0 already"
+	hostside
+	mkdir "$TMP/sv"
+	cp "$TOP/examples/runit/ctparse/run" "$TMP/sv/run"
+	# a run killed between raising the default and putting it back left
+	# the raised default and its state file: this run puts it back
+	echo "$RMEM0" >"$TMP/sv/rmem_default.orig"
+	sysctl -q -w net.core.rmem_default=104857600
+	confined "run script after a killed one" "$TMP/sv/rmem_default.orig" \
+	    sh -c 'cd "$1" && exec sh ./run' sh "$TMP/sv"
+	confined "run script" "$TMP/sv/rmem_default.orig" \
+	    sh -c 'cd "$1" && exec sh ./run' sh "$TMP/sv"
+	confined "unit" "$TMP/rmem" sh -c "$(unitline ExecStart)"
+	expect_eq rmem_max "$(sysctl -n net.core.rmem_max)" "$RMAX0"
+	# conntrack fails before its NOTICE: the default is put back too
+	printf '#!/bin/sh\necho "conntrack v1.4.7 (conntrack-tools): Operation not permitted" >&2\nexit 1\n' \
+	    >"$TMP/bin/conntrack"
+	(cd "$TMP/sv" && PATH="$TMP/bin:$PATH" exec sh ./run) >"$TMP/raw" 2>&1 || true
+	for _ in $(seq 100); do	# its reader goes on after it
+		[ -e "$TMP/sv/rmem_default.orig" ] || break
+		sleep 0.05
+	done
+	sleep 0.1
+	expect_eq "failing conntrack" "$(cat "$TMP/raw")" "conntrack v1.4.7 (conntrack-tools): Operation not permitted"
+	expect_eq "failing conntrack: rmem_default" "$(sysctl -n net.core.rmem_default)" "$RMEM0"
+	[ ! -e "$TMP/sv/rmem_default.orig" ] || fail "state file left"
+	PATH="$TMP/bin:$PATH" sh -c "$(unitline ExecStart)" >"$TMP/raw" 2>&1 || true
+	expect_eq "failing conntrack, unit: rmem_default" "$(sysctl -n net.core.rmem_default)" "$RMEM0"
+	[ ! -e "$TMP/rmem" ] || fail "unit: state file left"
+	# the unit stopped between the two: ExecStopPost puts it back
+	echo "$RMEM0" >"$TMP/rmem"
+	sysctl -q -w net.core.rmem_default=104857600
+	sh -c "$(unitline ExecStopPost)"
+	expect_eq "ExecStopPost: rmem_default" "$(sysctl -n net.core.rmem_default)" "$RMEM0"
+	[ ! -e "$TMP/rmem" ] || fail "ExecStopPost: state file left"
 }

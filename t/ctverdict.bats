@@ -144,3 +144,32 @@ ctverdict: $TMP/q:5: 70000: bad port (1-65535)"
 	expect_eq "missing" "$status" 2
 	[[ "$output" == *"no answer to it in the input"* ]] || fail "$output"
 }
+
+@test "-T: a timeline of the candidates and the gaps against the window, in 80 columns" {
+	{
+		rec 10:00:00 begin 60 10:00:00
+		rec 10:00:01 snapshot 0 10:00:00
+		beats
+		flow 10:04:55 start 10.0.0.1 61234
+		flow 10:05:05 stop 10.0.0.1 61234 198.51.100.2 10:04:55 10:05:05
+		flow 10:05:05.000020 start 10.0.0.2 61234 203.0.113.9
+	} >"$TMP/log"
+	OPTS=-T verdict "$K 61234 ${D}T10:05:10Z"
+	expect_eq status "$status" 0
+	# the axis: T - 2w to T + 2w, 10:04:50 to 10:05:30, 48 columns of
+	# 5/6 s; T at 24; the stop at the earlier of its line and the end of
+	# the kernel's second (10:05:05): column 18
+	expect_eq head "${lines[4]}" "timeline                   10:04:50                T               10:05:30"
+	expect_eq "the later start first" "${lines[5]}" "1  10.0.0.2:40000         |                  [============================>|"
+	expect_eq "the earlier one, stopped" "${lines[6]}" "2  10.0.0.1:40000         |      [===========]     |                       |"
+	expect_eq ruler "${lines[7]}" "                                       :           T           :"
+	# every line fits in 80 columns
+	expect_eq wide "$(printf '%s\n' "$output" | sed -n '5,8p' | awk 'length($0) > 80' | wc -l)" 0
+	# a gap: a row of ~
+	rec 10:05:08 restart '' 10:05:02 >>"$TMP/log"
+	OPTS=-T verdict "$K 61234 ${D}T10:05:10Z"
+	[[ "$output" == *"gap: restart              |              ~~~~~~~~  |                       |"* ]] || fail "$output"
+	# no timeline without -T, nor in tsv
+	verdict "$K 61234 ${D}T10:05:10Z"
+	[[ "$output" != *timeline* ]] || fail "$output"
+}

@@ -397,6 +397,72 @@ blocks() {
 	done
 }
 
+# headhash: standard input, an index head without its hash line, with it
+headhash() {
+	perl -e 'my $h = do { local $/; <STDIN> }; my $x = 0xcbf29ce484222325;
+	    { use integer; for (unpack "C*", $h) { $x ^= $_; $x *= 0x100000001b3 } }
+	    printf "%sfnv1a64 %016x\n", $h, $x'
+}
+
+@test "an index of sizes that overflow, a huge bucket in a sparse file: refused, nothing big read" {
+	flows 1 3
+	zipped
+	f=2026-11-27.csv
+	x=$TMP/idx/$f.gz.idx
+	cp "$TMP/idx/$f.gz" "$TMP/d.csv.gz"
+	t=2026-11-27T15:00:00Z key=192.0.2.1:1011
+	run --separate-stderr cttime -a -P -t $t "$TMP/plain/$f"
+	want=$output
+	run --separate-stderr cttime -a -P -n $key -t $t "$TMP/plain/$f"
+	wantn=$output
+	[ "$(nblocks "$x")" -ge 4 ] || fail "$(nblocks "$x") blocks"
+	# blocks 0 and 1 of LLONG_MAX compressed bytes, block 2 at -2: the
+	# offsets add up, modulo 2^64, to the file's size (the hash redone)
+	awk -v m=9223372036854775807 -v c3="$(sed -n 5p "$x" | cut -d' ' -f1)" '
+	    NR == 2 { $2 = m } NR == 3 { $1 = m; $2 = m } NR == 4 { $1 = -2; $2 = c3 + 2 }
+	    { print }' "$x" | perl "$TOP/t/zidxtool.pl" rehash >"$TMP/d.csv.gz.idx"
+	expect_eq "LLONG_MAX: block 1" "$(sed -n 3p "$TMP/d.csv.gz.idx" | cut -d' ' -f1,2)" "9223372036854775807 9223372036854775807"
+	for n in "" "-n $key"; do
+		run --separate-stderr cttime -a -P $n -t $t "$TMP/d.csv.gz"
+		[ "$output" = "$(if [ -n "$n" ]; then echo "$wantn"; else echo "$want"; fi)" ] ||
+		    fail "LLONG_MAX $n: output differs: $stderr"
+		expect_eq "LLONG_MAX $n: warning" "$stderr" "cttime: $TMP/d.csv.gz.idx: stale or corrupt index, reading the whole file"
+	done
+	run --separate-stderr ctcat -l "$TMP/d.csv.gz"
+	expect_eq "LLONG_MAX: ctcat -l" "$output" "$(head -c 27 "$TMP/plain/$f") gzip - $TMP/d.csv.gz"
+	# the same with the plain offsets; a time past any date: refused too
+	for how in ulen time; do
+		case $how in
+		ulen) awk -v m=9223372036854775807 -v u3="$(sed -n 5p "$x" | cut -d' ' -f3)" '
+		    NR == 2 { $4 = m } NR == 3 { $3 = m; $4 = m } NR == 4 { $3 = -2; $4 = u3 + 2 }
+		    { print }' "$x" ;;
+		time) awk -v m=9223372036854775807 'NR == 2 { $9 = m } { print }' "$x" ;;
+		esac | perl "$TOP/t/zidxtool.pl" rehash >"$TMP/d.csv.gz.idx"
+		run --separate-stderr cttime -a -P -t $t "$TMP/d.csv.gz"
+		[ "$output" = "$want" ] || fail "$how: output differs: $stderr"
+		expect_eq "$how: warning" "$stderr" "cttime: $TMP/d.csv.gz.idx: stale or corrupt index, reading the whole file"
+	done
+	# a table of 2^25 entries in one bucket, its file sparse: its length
+	# is right, but a lookup would read 300 MB (the limit: 65536 entries)
+	nb=$(nblocks "$x")
+	nr=$(awk 'NR == 1 { print $9 }' "$x")
+	{
+		awk 'NR == 1 { $7 = 33554432; $8 = 1; print }' "$x"
+		sed -n "2,$((nb + nr + 1))p" "$x"
+		echo 33554432
+	} | headhash >"$TMP/d.csv.gz.idx"
+	w=$(( $(printf '%x' $((nb - 1)) | wc -c) + 8 ))	# fingerprint, block
+	truncate -s $(( $(wc -c <"$TMP/d.csv.gz.idx") + 17 + 33554432 * w )) "$TMP/d.csv.gz.idx"
+	for n in "" "-n $key"; do
+		run --separate-stderr /usr/bin/time -f 'rss %M' cttime -a -P $n -t $t "$TMP/d.csv.gz"
+		rss=${stderr##*rss }
+		[ "$rss" -lt 100000 ] || fail "sparse $n: $rss KB"
+		[ "$output" = "$(if [ -n "$n" ]; then echo "$wantn"; else echo "$want"; fi)" ] ||
+		    fail "sparse $n: output differs: $stderr"
+		expect_eq "sparse $n: warning" "${stderr%%$'\n'*}" "cttime: $TMP/d.csv.gz.idx: stale or corrupt index, reading the whole file"
+	done
+}
+
 @test "-n: bad keys are usage errors" {
 	while IFS='|' read -r arg msg; do
 		run cttime -t 2026-11-27T10:00:00Z -n "$arg" </dev/null

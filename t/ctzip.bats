@@ -4,12 +4,14 @@
 load helper
 bats_require_minimum_version 1.5.0
 
-# day: a generated day of 200000 events (about 22 MB), two hours old
+# day: a generated day of 200000 events (about 22 MB), two hours old,
+# mode 0640 as ctparse makes it
 day() {
 	D="$BATS_FILE_TMPDIR/day.csv"
 	if [ ! -s "$D" ]; then
 		perl "$TOP/t/bench/gen.pl" -n 200000 >"$D.raw"
 		ctparse "$D.raw" >"$D" 2>/dev/null
+		chmod 640 "$D"
 		touch -d '2 hours ago' "$D"
 	fi
 	cp -p "$D" "$TMP/day.csv"
@@ -227,6 +229,138 @@ slowgzip() {
 	[ "$status" -eq 2 ]
 	[[ "$output" == *"a block does not decompress to its bytes"* ]] || fail "$output"
 	expect_eq files "$(cd "$TMP" && ls | tr '\n' ' ')" "bin day.csv "
+}
+
+# needroot WHY: skip outside CI when not root
+needroot() {
+	if [ "$(id -u)" -ne 0 ]; then
+		[ "${CI:-}" != true ] || fail "CI must run this as root"
+		skip "needs root: $1"
+	fi
+}
+
+@test "modes: the .gz and its index keep the original's mode and group (and owner, as root), whatever the umask" {
+	day
+	for m in 600 640 604; do
+		mkdir "$TMP/$m"
+		cp -p "$D" "$TMP/$m/day.csv"
+		chmod $m "$TMP/$m/day.csv"
+		(umask 077 && ctzip -b 1m "$TMP/$m/day.csv")
+		expect_eq "$m" "$(stat -c %a "$TMP/$m/day.csv.gz") $(stat -c %a "$TMP/$m/day.csv.gz.idx")" "$m $m"
+	done
+	(umask 0 && cp -p "$D" "$TMP/day.csv" && chmod 600 "$TMP/day.csv" && ctzip -b 1m "$TMP/day.csv")
+	expect_eq "umask 0" "$(stat -c %a "$TMP/day.csv.gz") $(stat -c %a "$TMP/day.csv.gz.idx")" "600 600"
+	needroot "to own files as another user"
+	# as root: the owner and group too
+	mkdir "$TMP/own"
+	cp -p "$D" "$TMP/own/day.csv"
+	chown 4242:4243 "$TMP/own/day.csv"
+	chmod 640 "$TMP/own/day.csv"
+	ctzip -b 1m "$TMP/own/day.csv"
+	expect_eq "root" "$(stat -c '%u:%g %a' "$TMP/own/day.csv.gz" "$TMP/own/day.csv.gz.idx" | tr '\n' ' ')" "4242:4243 640 4242:4243 640 "
+	# as another user: its own group kept; a group it is not in is not
+	# given (the group gets nothing rather than another group's access)
+	chmod 711 "$TMP"
+	mkdir "$TMP/u"
+	cp -p "$D" "$TMP/u/a.csv"
+	cp -p "$D" "$TMP/u/b.csv"
+	chown 4242:4243 "$TMP/u" "$TMP/u/a.csv"
+	chown 4242:4244 "$TMP/u/b.csv"
+	chmod 640 "$TMP/u/a.csv" "$TMP/u/b.csv"
+	setpriv --reuid=4242 --regid=4243 --clear-groups ctzip -b 1m "$TMP/u/a.csv" "$TMP/u/b.csv"
+	expect_eq "user" "$(stat -c '%u:%g %a' "$TMP/u/a.csv.gz" "$TMP/u/a.csv.gz.idx" "$TMP/u/b.csv.gz" "$TMP/u/b.csv.gz.idx" | tr '\n' ' ')" \
+	    "4242:4243 640 4242:4243 640 4242:4243 600 4242:4243 600 "
+	zcat "$TMP/u/b.csv.gz" | cmp - "$D"
+}
+
+@test "a file still growing (-f): refused, kept whole, no .gz" {
+	day
+	slowgzip
+	cp "$D" "$TMP/ref"
+	# a writer appending to the day and to a copy, until told to stop
+	perl -e '$| = 1; open(my $a, ">>", $ARGV[0]) or die; open(my $b, ">>", $ARGV[1]) or die;
+	    $a->autoflush(1); $b->autoflush(1); my $stop = 0; $SIG{TERM} = sub { $stop = 1 };
+	    for (my $i = 0; !$stop; $i++) {
+		my $l = sprintf("2026-11-28T00:00:%02d.%06dZ;alive;;;;;;;;60;;;;;2026-11-27T00:00:00.000000Z;\n", $i / 1000000 % 60, $i % 1000000);
+		print $a $l; print $b $l; select(undef, undef, undef, 0.002);
+	    }' "$TMP/day.csv" "$TMP/ref" &
+	w=$!
+	sleep 0.3
+	PATH=$TMP/bin:$PATH run ctzip -f -j 2 -b 1m "$TMP/day.csv"
+	kill $w
+	wait $w || true
+	expect_eq status "$status" 2
+	expect_eq msg "$output" "ctzip: $TMP/day.csv: changed while being compressed: left as it was"
+	cmp "$TMP/day.csv" "$TMP/ref"
+	[ "$(wc -c <"$TMP/ref")" -gt "$(wc -c <"$D")" ]
+	expect_eq files "$(cd "$TMP" && ls | tr '\n' ' ')" "bin day.csv ref "
+	# replaced by another file under its name: the same
+	cp "$D" "$TMP/day.csv"
+	(sleep 0.5 && cp "$D" "$TMP/new" && mv "$TMP/new" "$TMP/day.csv") &
+	PATH=$TMP/bin:$PATH run ctzip -f -j 2 -b 1m "$TMP/day.csv"
+	wait
+	expect_eq "replaced: status" "$status" 2
+	expect_eq "replaced: msg" "$output" "ctzip: $TMP/day.csv: changed while being compressed: left as it was"
+	expect_eq "replaced: files" "$(cd "$TMP" && ls | tr '\n' ' ')" "bin day.csv ref "
+}
+
+@test "two overlapping runs: the second is refused (the lock), the day intact" {
+	day
+	slowgzip
+	cp -p "$D" "$TMP/day.csv"
+	PATH=$TMP/bin:$PATH ctzip -j 2 -b 1m "$TMP/day.csv" 2>"$TMP/err1" &
+	pid=$!
+	sleep 0.8
+	PATH=$TMP/bin:$PATH run ctzip -j 2 -b 1m "$TMP/day.csv"
+	expect_eq "second: status" "$status" 2
+	expect_eq "second: msg" "$output" "ctzip: $TMP/day.csv: being compressed by another run (locked): left alone"
+	wait $pid || fail "first: $(cat "$TMP/err1")"
+	zcat "$TMP/day.csv.gz" | cmp - "$D"
+	run perl "$TOP/t/zidxcheck.pl" "$D" "$TMP/day.csv.gz" "$TMP/day.csv.gz.idx"
+	[ "$status" -eq 0 ] || fail "$output"
+	rm "$TMP/err1"
+	expect_eq files "$(cd "$TMP" && ls | tr '\n' ' ')" "bin day.csv.gz day.csv.gz.idx "
+	# a run that opened the file before the first removed it finds the
+	# .gz once it has the lock
+	cp -p "$D" "$TMP/k.csv"
+	PATH=$TMP/bin:$PATH ctzip -k -j 2 -b 1m "$TMP/k.csv" &
+	pid=$!
+	sleep 0.8
+	PATH=$TMP/bin:$PATH run ctzip -j 2 -b 1m "$TMP/k.csv"
+	expect_eq "-k: status" "$status" 2
+	wait $pid
+	PATH=$TMP/bin:$PATH run ctzip -j 2 -b 1m "$TMP/k.csv"
+	expect_eq "-k again: status" "$status" 2
+	expect_eq "-k again: msg" "$output" "ctzip: $TMP/k.csv.gz: exists already"
+	cmp "$TMP/k.csv" "$D"
+	zcat "$TMP/k.csv.gz" | cmp - "$D"
+}
+
+@test "links: a symbolic link is refused; temporary names planted as links are not followed" {
+	day
+	echo secret >"$TMP/secret"
+	chmod 600 "$TMP/secret"
+	ln -s "$TMP/secret" "$TMP/link.csv"
+	touch -h -d '1 hour ago' "$TMP/link.csv"
+	run ctzip -f "$TMP/link.csv"
+	expect_eq status "$status" 2
+	expect_eq msg "$output" "ctzip: $TMP/link.csv: a symbolic link: left alone"
+	[ -L "$TMP/link.csv" ] && [ ! -e "$TMP/link.csv.gz" ]
+	rm "$TMP/link.csv"
+	# DAY.csv.gz.tmp and DAY.csv.gz.idx.tmp planted as links to files of
+	# another: neither is written, both links are replaced
+	echo victim >"$TMP/victim"
+	ln -s "$TMP/victim" "$TMP/day.csv.gz.tmp"
+	ln -s "$TMP/victim" "$TMP/day.csv.gz.idx.tmp"
+	ln -s "$TMP/nowhere" "$TMP/day.csv.gz.idx"
+	cp -p "$D" "$TMP/day.csv"
+	ctzip "$TMP/day.csv"
+	expect_eq victim "$(cat "$TMP/victim")" victim
+	expect_eq "victim mode" "$(stat -c %a "$TMP/victim")" 644
+	[ ! -e "$TMP/nowhere" ]
+	zcat "$TMP/day.csv.gz" | cmp - "$D"
+	[ -f "$TMP/day.csv.gz.idx" ] && [ ! -L "$TMP/day.csv.gz.idx" ]
+	expect_eq files "$(cd "$TMP" && ls | tr '\n' ' ')" "day.csv.gz day.csv.gz.idx secret victim "
 }
 
 @test "usage errors" {

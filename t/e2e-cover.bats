@@ -18,14 +18,7 @@ load helper
 E2E=$TOP/t/e2e
 
 need() {
-	local why=
-	[ "$(id -u)" -eq 0 ] || why="needs root"
-	for c in conntrack nft ip python3 zstd; do
-		command -v $c >/dev/null || why="${why:+$why, }needs $c"
-	done
-	[ -z "$why" ] && return 0
-	[ "${CI:-}" != true ] || fail "CI must run the end-to-end tests: $why"
-	skip "$why"
+	needlab conntrack nft ip python3 zstd
 }
 
 teardown() {
@@ -84,11 +77,11 @@ for l in open(sys.argv[1]):
 	    --log "$d/before.jsonl" --seed 21 --flows 14 --spread 2 --long 6 \
 	    --hold 45 --open 4 --until "$d/stop" --max-open 100 >/dev/null 2>&1 &
 	sleep 3
-	# the run script as shipped, less the host-wide sysctls, under a
+	# the run script, less its sysctls (labrun.sh), under a
 	# supervisor loop: when conntrack dies, it runs again (after a pause
 	# longer than runsv's, to make a real outage)
 	mkdir "$d/sv" "$d/log"
-	sed '/^sysctl /d' "$TOP/examples/runit/ctparse/run" >"$d/sv/run"
+	"$E2E/labrun.sh" "$d/sv"
 	(
 		cd "$d/sv" || exit 1
 		while [ ! -e "$d/stoploop" ]; do

@@ -14,14 +14,7 @@ load helper
 E2E=$TOP/t/e2e
 
 need() {
-	local why=
-	[ "$(id -u)" -eq 0 ] || why="needs root"
-	for c in conntrack nft ip python3 gzip; do
-		command -v $c >/dev/null || why="${why:+$why, }needs $c"
-	done
-	[ -z "$why" ] && return 0
-	[ "${CI:-}" != true ] || fail "CI must run the end-to-end tests: $why"
-	skip "$why"
+	needlab conntrack nft ip python3 gzip
 }
 
 # lab PREFIX DIR [PORTRANGE] [SEED FLOWS OPEN]: run traffic through a fresh
@@ -39,7 +32,7 @@ lab() {
 	for _ in $(seq 50); do grep -q ready "$d/server.out" && break; sleep 0.1; done
 	grep -q ready "$d/server.out" || fail "server: $(cat "$d/server.out")"
 	mkdir -p "$d/sv"
-	sed '/^sysctl /d' "$TOP/examples/runit/ctparse/run" >"$d/sv/run"
+	"$E2E/labrun.sh" "$d/sv"
 	(cd "$d/sv" && exec ip netns exec "$p-rtr" timeout 240 sh ./run) |
 	    ctparse -o "$d/log/%Y-%m-%d.csv" 2>"$d/ctparse.err" &
 	local ppid=$!

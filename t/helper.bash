@@ -62,3 +62,17 @@ dumphead() {
 	echo 'NOTICE: Netlink socket buffer size has been set to 209715200 bytes.'
 	echo 'conntrack v1.4.7 (conntrack-tools): 0 flow entries have been shown.'
 }
+
+# needlab COMMAND...: a test on the namespace NAT lab (t/e2e/natlab.sh)
+# needs root and these commands: outside CI it skips without them, with
+# CI=true it fails instead (CI must run it)
+needlab() {
+	local why= c
+	[ "$(id -u)" -eq 0 ] || why="needs root"
+	for c in "$@"; do
+		command -v "$c" >/dev/null || why="${why:+$why, }needs $c"
+	done
+	[ -z "$why" ] && return 0
+	[ "${CI:-}" != true ] || fail "CI must run the lab tests: $why"
+	skip "$why"
+}

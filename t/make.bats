@@ -38,10 +38,10 @@ load helper
 	[[ "$output" == *"ctparse: 104 events written, 0 dropped, 0 lines rejected"* ]] || fail "$output"
 	# README's answers are the demo's, line for line
 	printf '%s\n' "$output" >"$TMP/demo"
-	awk '/^A cttrace answer \(from make demo\):/ { on = 1; next }
-	    on && /^    / { sub(/^    /, ""); print; next } on && seen && /^$/ { exit }
-	    on && /^$/ { seen = 1 }' "$TOP/README" >"$TMP/readme"
-	[ "$(wc -l <"$TMP/readme")" -ge 4 ] || fail "README: $(cat "$TMP/readme")"
+	awk '/\(from make demo/ || /from make demo\):$/ { on = 1; next }
+	    on && /^    / { sub(/^    /, ""); print; seen = 1; next }
+	    on && seen && /^$/ { on = seen = 0 }' "$TOP/README" >"$TMP/readme"
+	[ "$(wc -l <"$TMP/readme")" -ge 14 ] || fail "README: $(cat "$TMP/readme")"
 	while IFS= read -r l; do
 		grep -qxF -- "$l" "$TMP/demo" || fail "README shows a line make demo does not print: $l"
 	done <"$TMP/readme"

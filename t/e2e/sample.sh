@@ -36,7 +36,7 @@ ip netns exec "$P-cli" timeout 100 python3 "$here/flows.py" client \
     --open 2 --until "$d/stop" --max-open 80 >/dev/null 2>&1 &
 sleep 3
 mkdir "$d/sv"
-sed '/^sysctl /d' "$top/examples/runit/ctparse/run" >"$d/sv/run"
+"$here/labrun.sh" "$d/sv"
 (
 	cd "$d/sv" || exit 1
 	while [ ! -e "$d/stoploop" ]; do
