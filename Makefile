@@ -80,7 +80,7 @@ SANITIZE_TESTS = t/ctcat.bats t/ctgrep.bats t/ctgrep-multi.bats \
 	t/ctparse.bats t/ctparse-faults.bats t/ctparse-real.bats \
 	t/cttime.bats t/cttime-batch.bats t/cttime-cover.bats \
 	t/ctverdict.bats t/ctzip.bats t/ctzip-filter.bats t/faults-zip.bats \
-	t/natkey.bats
+	t/natkey.bats t/clickhouse.bats
 check-sanitize:
 	$(MAKE) clean
 	t="$(TESTS)"; $(MAKE) CFLAGS="-std=c11 -Wall -Wextra $(SANITIZE)" \

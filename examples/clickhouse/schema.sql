@@ -25,11 +25,13 @@ CREATE DATABASE IF NOT EXISTS ctlog;
 -- the strings they were, so that a line comes back byte for byte (its
 -- first "fields" columns joined by ';'); "line" keeps the file's order,
 -- which readers need (flows pair in log order, and times step back);
--- "us" is the time in microseconds for ranges.  A day of one gateway is
--- one partition: a day is loaded, reloaded and dropped at once.  The
--- order serves the question "who held NAT, NATPORT around a time": a
--- complaint's rows are a few granules of the key, and the coverage
--- records (nat and natport empty) are the head of every part.
+-- "us" is the time in microseconds for ranges; "rec" is 1 for a line
+-- that ctgrep --records passes whatever the key (the coverage records).
+-- A day of one gateway is one partition: a day is loaded, reloaded and
+-- dropped at once.  The order serves the question "who held NAT,
+-- NATPORT around a time": a complaint's rows are a few granules of the
+-- key (nat, natport, us), and the records, rec = 1, a few more at the
+-- end of every part.
 CREATE TABLE IF NOT EXISTS ctlog.events (
 	gateway String,
 	day Date,
