@@ -1,8 +1,11 @@
 # ClickHouse servers for the tests: private, on 127.0.0.1, started and
 # stopped by the tests themselves (never the system's service).
 #
-#	ch_need			skip without clickhouse-server and -client
-#				(never under CI=true: then they must be there)
+#	ch_need			in setup_file: without clickhouse-server and
+#				-client, CH_MISSING says so (each test then
+#				skips: ch_skip) and it returns 1, or, under
+#				CI=true, fails (CI must run the tests)
+#	ch_skip			in setup: skip when CH_MISSING is set
 #	ch_cluster DIR N	N servers, each a shard of the cluster "ctlog",
 #				their data under DIR/1 .. DIR/N; their TCP
 #				ports in CH_PORT[1..N]
@@ -15,15 +18,20 @@
 # only, and remote_servers naming every server as a shard of "ctlog" (what
 # a Distributed table reads).  It starts in about a second.
 
-# ch_need: the servers' programs, or skip (or fail under CI)
+# ch_need: the servers' programs, or CH_MISSING (or fail under CI)
 ch_need() {
 	if ! command -v clickhouse-server >/dev/null &&
 	    ! [ -x /usr/sbin/clickhouse-server ] ||
 	    ! command -v clickhouse-client >/dev/null; then
-		[ "${CI:-}" = true ] &&
-		    fail "CI=true but clickhouse-server or clickhouse-client is missing"
-		skip "clickhouse-server and clickhouse-client are not installed"
+		export CH_MISSING="clickhouse-server and clickhouse-client are not installed"
+		[ "${CI:-}" != true ] || fail "CI=true, but $CH_MISSING" || exit 1
+		return 1
 	fi
+}
+
+# ch_skip: skip the test when ch_need found the programs missing
+ch_skip() {
+	[ -z "${CH_MISSING:-}" ] || skip "$CH_MISSING"
 }
 
 # freeports N: N TCP ports free on 127.0.0.1 now
