@@ -255,7 +255,7 @@ clickhouse 2026-11-27 gwb/2026-11-27"
 	[[ $output == *";unread;"* ]] || fail "$output"
 }
 
-@test "ctrow: every line with a time comes back byte for byte, in order (tabs, backslashes, 14 and 20 fields)" {
+@test "ctrow: every line with a time comes back byte for byte, in order (tabs, backslashes, NUL, 14 and 26 fields)" {
 	mkdir "$TMP/odd"
 	{
 		echo 'time;event;proto;src;sport;dst;dport;nat;natport;id;opkts;obytes;rpkts;rbytes;from;to'
@@ -265,6 +265,7 @@ clickhouse 2026-11-27 gwb/2026-11-27"
 		echo 'no time here'
 		echo '2026-11-25T10:00:01.5Z;stop;tcp;10.1.1.1;1;192.0.2.9;80;192.76.8.20;50001;1;3;4;5;6;;;;;;;;;;;;'
 		echo '2026-11-25T10:00:03Z;start;tcp;10.1.1.3;3;192.0.2.9;80;192.76.8.21;50001;3;;;;;;'
+		printf '2026-11-25T10:00:03.5Z;start;tcp;10.1.1.4;4;192.0.2.9;80;192.76.8.21;50001;4;\0x\001\033;;;;;\n'
 		echo '2026-11-25T10:00:04Z;alive;;;;;;;;60;;;;;2026-11-25T10:00:00Z;'
 	} >"$TMP/odd/2026-11-25.csv"
 	run ctrow -g odd -D 2026-11-25 "$TMP/odd/2026-11-25.csv"
@@ -273,7 +274,7 @@ clickhouse 2026-11-27 gwb/2026-11-27"
 	ctrow -g odd -D 2026-11-25 "$TMP/odd/2026-11-25.csv" 2>/dev/null |
 	    ch 2 --query='INSERT INTO ctlog.events FORMAT TabSeparated'
 	got=$(ch 2 --query="SELECT count(), sum(rec) FROM ctlog.events WHERE gateway = 'odd'")
-	expect_eq "rows, records (the stop of 26 fields holds CSV_RECORD)" "$got" "6	3"
+	expect_eq "rows, records (the stop of 26 fields holds CSV_RECORD)" "$got" "7	3"
 	# no day in odd's loads yet: a reader takes none of its rows
 	run ctcat -C "127.0.0.1:${CH_PORT[2]}/ctlog.events" -g odd -t 2026-11-25T10:00:02Z -A 0 -w 10
 	expect_eq "not loaded: status" "$status" 1
