@@ -289,7 +289,8 @@ clickhouse 2026-11-27 gwb/2026-11-27"
 	done
 	# the table's lines are the file's with a time (and ctcat's records)
 	ctcat -C "127.0.0.1:${CH_PORT[2]}/ctlog.events" -g odd -t 2026-11-25T10:00:02Z -A 0 -w 10 >"$TMP/got"
-	grep -v ';nolog;\|;eof;' "$TMP/got" >"$TMP/got2"
-	grep '^2026' "$TMP/odd/2026-11-25.csv" >"$TMP/want"
+	grep -av ';nolog;\|;eof;' "$TMP/got" >"$TMP/got2"
+	grep -a '^2026' "$TMP/odd/2026-11-25.csv" >"$TMP/want"
+	expect_eq "lines" "$(wc -l <"$TMP/want")" 7
 	cmp "$TMP/got2" "$TMP/want" || fail "$(diff "$TMP/got2" "$TMP/want")"
 }
