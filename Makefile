@@ -21,20 +21,19 @@ BATS = bats
 # define _GNU_SOURCE themselves and say which
 CT_CPPFLAGS = -D_POSIX_C_SOURCE=200809L -Ilib
 
-BIN = cmd/ctcat cmd/ctgrep cmd/ctparse cmd/ctretain cmd/cttime cmd/ctverdict \
-	cmd/ctzip
+BIN = cmd/ctcat cmd/ctgrep cmd/ctparse cmd/ctretain cmd/ctrow cmd/cttime \
+	cmd/ctverdict cmd/ctzip
 SCRIPT = cmd/cttrace
-MAN = cmd/ctcat.1 cmd/ctgrep.1 cmd/ctparse.1 cmd/ctretain.1 cmd/cttime.1 \
-	cmd/cttrace.1 cmd/ctverdict.1 cmd/ctzip.1
-LIBHDR = lib/ac.h lib/bmh.h lib/cover.h lib/csv.h lib/ctev.h lib/err.h \
-	lib/flow.h lib/hash.h lib/logdir.h lib/logf.h lib/natkey.h lib/natset.h \
-	lib/otab.h lib/proc.h lib/progress.h lib/query.h lib/rd.h lib/span.h \
-	lib/tin.h lib/tm.h lib/tmpfd.h \
-	lib/wr.h lib/zidx.h lib/zmark.h
-LIBOBJ = lib/ac.o lib/bmh.o lib/cover.o lib/csv.o lib/ctev.o lib/err.o \
-	lib/flow.o lib/logdir.o lib/logf.o lib/natkey.o lib/natset.o lib/otab.o lib/proc.o \
-	lib/progress.o lib/query.o lib/rd.o lib/tin.o lib/tm.o lib/tmpfd.o lib/wr.o \
-	lib/zidx.o lib/zmark.o
+MAN = cmd/ctcat.1 cmd/ctgrep.1 cmd/ctparse.1 cmd/ctretain.1 cmd/ctrow.1 \
+	cmd/cttime.1 cmd/cttrace.1 cmd/ctverdict.1 cmd/ctzip.1
+LIBHDR = lib/ac.h lib/bmh.h lib/chlog.h lib/cover.h lib/csv.h lib/ctev.h \
+	lib/err.h lib/flow.h lib/hash.h lib/logdir.h lib/logf.h lib/natkey.h \
+	lib/natset.h lib/otab.h lib/proc.h lib/progress.h lib/query.h lib/rd.h \
+	lib/span.h lib/tin.h lib/tm.h lib/tmpfd.h lib/wr.h lib/zidx.h lib/zmark.h
+LIBOBJ = lib/ac.o lib/bmh.o lib/chlog.o lib/cover.o lib/csv.o lib/ctev.o \
+	lib/err.o lib/flow.o lib/logdir.o lib/logf.o lib/natkey.o lib/natset.o \
+	lib/otab.o lib/proc.o lib/progress.o lib/query.o lib/rd.o lib/tin.o \
+	lib/tm.o lib/tmpfd.o lib/wr.o lib/zidx.o lib/zmark.o
 LIB = lib/libct.a
 
 TESTPROG = t/actest t/bmhtest t/natsettest t/otabtest
@@ -57,6 +56,7 @@ cmd/ctcat: cmd/ctcat.o
 cmd/ctgrep: cmd/ctgrep.o
 cmd/ctparse: cmd/ctparse.o
 cmd/ctretain: cmd/ctretain.o
+cmd/ctrow: cmd/ctrow.o
 cmd/cttime: cmd/cttime.o
 cmd/ctverdict: cmd/ctverdict.o
 cmd/ctzip: cmd/ctzip.o
@@ -81,7 +81,7 @@ SANITIZE_TESTS = t/ctcat.bats t/ctgrep.bats t/ctgrep-multi.bats \
 	t/ctparse.bats t/ctparse-faults.bats t/ctparse-real.bats \
 	t/cttime.bats t/cttime-batch.bats t/cttime-cover.bats \
 	t/ctverdict.bats t/ctzip.bats t/ctzip-filter.bats t/faults-zip.bats \
-	t/natkey.bats t/ctretain.bats t/progress.bats
+	t/natkey.bats t/ctretain.bats t/progress.bats t/clickhouse.bats
 check-sanitize:
 	$(MAKE) clean
 	t="$(TESTS)"; $(MAKE) CFLAGS="-std=c11 -Wall -Wextra $(SANITIZE)" \

@@ -35,7 +35,8 @@ logdir_init(struct logdir *d, const struct logrange *r, size_t nr)
 const char *
 logdir_formname(enum logform form)
 {
-	return form == LOG_GZIP ? "gzip" : form == LOG_ZSTD ? "zstd" : "plain";
+	return form == LOG_GZIP ? "gzip" : form == LOG_ZSTD ? "zstd" :
+	    form == LOG_TABLE ? "clickhouse" : "plain";
 }
 
 static int
@@ -178,17 +179,27 @@ logdir_retention(int dfd, const char *dir, int64_t *day)
 	return -1;
 }
 
+void
+logdir_days(const struct logrange *r, int64_t *first, int64_t *last)
+{
+	*first = r->start - 2 * DAY;
+	*last = r->end + DAY;
+}
+
 /* far: a day file of midnight day holds no line of any range */
 static int
 far(const struct logdir *d, int64_t day)
 {
+	int64_t first, last;
 	size_t i;
 
 	if (d->nr == 0)
 		return 0;
-	for (i = 0; i < d->nr; i++)
-		if (!(day > d->r[i].end + DAY || day + 2 * DAY < d->r[i].start))
+	for (i = 0; i < d->nr; i++) {
+		logdir_days(&d->r[i], &first, &last);
+		if (day >= first && day <= last)
 			return 0;
+	}
 	return 1;
 }
 
@@ -278,6 +289,36 @@ place(struct logfile *f, int z)
 	head(f);
 }
 
+/* leftout: a day of midnight day is far: left out, and noted */
+static int
+leftout(struct logdir *d, int64_t day)
+{
+	if (!far(d, day))
+		return 0;
+	if (day > d->r[d->nr - 1].start && (!d->later ||
+	    day < d->laterday)) {	/* after the ranges */
+		d->later = 1;
+		d->laterday = day;
+	}
+	return 1;
+}
+
+/* newfile: a new entry for path */
+static struct logfile *
+newfile(struct logdir *d, const char *path)
+{
+	struct logfile *f;
+
+	if (d->n == d->cap) {
+		d->cap = d->cap * 2 + 32;
+		d->f = xreallocarray(d->f, d->cap, sizeof(*d->f));
+	}
+	f = &d->f[d->n++];
+	memset(f, 0, sizeof(*f));
+	f->path = xstrdup(path);
+	return f;
+}
+
 /* add: a file of the log, opened and placed unless it is a far day */
 static void
 add(struct logdir *d, const char *path, int z, const char *name,
@@ -287,21 +328,9 @@ add(struct logdir *d, const char *path, int z, const char *name,
 	int64_t day;
 	int z0;
 
-	if (name != NULL && daily(name, base, &day) && far(d, day)) {
-		if (day > d->r[d->nr - 1].start && (!d->later ||
-		    day < d->laterday)) {	/* after the ranges */
-			d->later = 1;
-			d->laterday = day;
-		}
+	if (name != NULL && daily(name, base, &day) && leftout(d, day))
 		return;
-	}
-	if (d->n == d->cap) {
-		d->cap = d->cap * 2 + 32;
-		d->f = xreallocarray(d->f, d->cap, sizeof(*d->f));
-	}
-	f = &d->f[d->n++];
-	memset(f, 0, sizeof(*f));
-	f->path = xstrdup(path);
+	f = newfile(d, path);
 	f->nofollow = name != NULL;	/* found in a directory */
 	if (name == NULL) {	/* given: its last component's name */
 		name = (name = strrchr(path, '/')) != NULL ? name + 1 : path;
@@ -310,6 +339,24 @@ add(struct logdir *d, const char *path, int z, const char *name,
 	}
 	f->isday = daily(name, base, &f->day);
 	place(f, z);
+}
+
+void
+logdir_known(struct logdir *d, const char *name, int64_t day, int64_t first,
+    int64_t last, int64_t hi)
+{
+	struct logfile *f;
+
+	if (leftout(d, day))
+		return;
+	f = newfile(d, name);
+	f->form = LOG_TABLE;
+	f->isday = 1;
+	f->day = day;
+	f->state = LOG_TIME;
+	f->first = first;
+	f->last = last;
+	f->hi = hi;
 }
 
 void

@@ -80,7 +80,7 @@
 #define LOGDIR_RETAIN "RETENTION"	/* the retention marker's name */
 #define LOGDIR_RETMAX 4096		/* its size, at most */
 
-enum logform { LOG_PLAIN, LOG_GZIP, LOG_ZSTD };
+enum logform { LOG_PLAIN, LOG_GZIP, LOG_ZSTD, LOG_TABLE };
 enum logstate { LOG_TIME, LOG_NOTIME, LOG_BAD };
 
 struct logrange {
@@ -93,6 +93,7 @@ struct logfile {
 	int idx;		/* a valid ctzip index is beside it */
 	enum logstate state;	/* LOG_TIME: first is its time */
 	int64_t first;		/* the time of its first line with one */
+	int64_t last, hi;	/* LOG_TABLE: of its last line, its latest */
 	int nofollow;		/* found in a directory: open no link */
 	int isday;		/* named as a day (see above): */
 	int64_t day;		/* its midnight UTC */
@@ -113,6 +114,13 @@ struct logdir {
 	int64_t retday;		/* the days before this one were deleted */
 };
 
+/*
+ * logdir_days: the midnights (UTC) of the first and last days whose files
+ * can hold a line of range r (the days a question may open; the others
+ * are far)
+ */
+void logdir_days(const struct logrange *r, int64_t *first, int64_t *last);
+
 /* logdir_init: no files yet; ranges r[0..nr) sorted by start, or none */
 void logdir_init(struct logdir *d, const struct logrange *r, size_t nr);
 
@@ -121,6 +129,15 @@ int logdir_scan(struct logdir *d, const char *dir);
 
 /* logdir_add: add the file path, whatever its name */
 void logdir_add(struct logdir *d, const char *path);
+
+/*
+ * logdir_known: add a day of a log that a table holds (ctcat -C), named
+ * name, of midnight day (UTC), the times of its first and last lines
+ * first and last, its latest hi: placed without opening anything (form
+ * LOG_TABLE); a far day is left out as logdir_scan leaves a day file
+ */
+void logdir_known(struct logdir *d, const char *name, int64_t day,
+    int64_t first, int64_t last, int64_t hi);
 
 /* logdir_sort: the files in log order (the far days left out) */
 void logdir_sort(struct logdir *d);
@@ -141,7 +158,7 @@ int logdir_dayfile(const char *name, int64_t *day, int *plain);
  */
 int logdir_retention(int dfd, const char *dir, int64_t *day);
 
-/* logdir_formname: "plain", "gzip" or "zstd" */
+/* logdir_formname: "plain", "gzip", "zstd" or "clickhouse" */
 const char *logdir_formname(enum logform form);
 
 void logdir_free(struct logdir *d);

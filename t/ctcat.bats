@@ -133,13 +133,14 @@ x.csv"
 	d=$TMP/log
 	# -t, -A, -R: first line | last line | status (the first and last
 	# lines of the output; nolog and eof are the records ctcat adds).
+	# The lines written are those from T-w-A to T+w+R+2k, whatever the
+	# form of the files (an index's blocks, a bisection's margin).
 	# Before the log: nolog alone, no line of the log (1).  At its start:
-	# nolog, then lines up to the first past the window (-R 0: 00:32:10).
-	# Inside: from a block before the start (an index) to the first line
-	# past.  At its end: its last line is past (no eof: ctcat did not
-	# know it was the last), or not (-R 600: eof, the log ends there).
-	# After: the last file's lines (bisection: a small file from its
-	# start), and eof.
+	# nolog, then lines up to the window's end (-R 0: 00:32:10).
+	# Inside: from the first line after 10:59:50 to the last before
+	# 12:02:10.  At its end: a line past it (no eof: ctcat did not know
+	# it was the last), or not (-R 600: eof, the log ends there).
+	# After: no line of the log (1), and eof.
 	while IFS='|' read -r args first last st; do
 		run --separate-stderr ctcat -d "$d" -k 60 -w 10 $args
 		expect_eq "$args: status" "$status" "$st"
@@ -148,11 +149,11 @@ x.csv"
 		expect_eq "$args: last" "${lines[${#lines[@]} - 1]}" "$last"
 	done <<-'END'
 	-t 2026-11-10T12:00:00Z -A 3600 -R 0|2026-11-10T10:58:50.000000Z;nolog;;;;;;;;;;;;;;2026-11-19T10:00:00.000000Z|2026-11-10T10:58:50.000000Z;nolog;;;;;;;;;;;;;;2026-11-19T10:00:00.000000Z|1
-	-t 2026-11-20T00:30:00Z -A 3600 -R 0|2026-11-19T23:28:50.000000Z;nolog;;;;;;;;;;;;;;2026-11-20T00:00:00.000000Z|2026-11-20T00:35:01.000000Z;stop;udp;10.0.0.4;5000;198.51.100.1;53;192.0.2.1;1003;100003;1;60;1;90;;|0
-	-t 2026-11-22T12:00:00Z -A 3600 -R 0|2026-11-22T10:25:01.000000Z;stop;udp;10.0.0.7;5000;198.51.100.1;53;192.0.2.1;1002;300062;1;60;1;90;;|2026-11-22T12:05:01.000000Z;stop;udp;10.0.0.3;5000;198.51.100.1;53;192.0.2.1;1000;300072;1;60;1;90;;|0
-	-t 2026-11-27T23:50:00Z -A 3600 -R 0|2026-11-27T00:00:00.000000Z;begin;;;;;;;;60;;;;;2026-11-27T00:00:00.000000Z;|2026-11-27T23:55:01.000000Z;stop;udp;10.0.0.4;5000;198.51.100.1;53;192.0.2.1;1003;800143;1;60;1;90;;|0
-	-t 2026-11-27T23:50:00Z -A 3600 -R 600|2026-11-27T00:00:00.000000Z;begin;;;;;;;;60;;;;;2026-11-27T00:00:00.000000Z;|2026-11-27T23:55:01.000000Z;eof;;;;;;;;;;;;;;|0
-	-t 2026-12-05T00:00:00Z -A 3600 -R 0|2026-11-27T00:00:00.000000Z;begin;;;;;;;;60;;;;;2026-11-27T00:00:00.000000Z;|2026-11-27T23:55:01.000000Z;eof;;;;;;;;;;;;;;|0
+	-t 2026-11-20T00:30:00Z -A 3600 -R 0|2026-11-19T23:28:50.000000Z;nolog;;;;;;;;;;;;;;2026-11-20T00:00:00.000000Z|2026-11-20T00:30:01.000000Z;start;udp;10.0.0.4;5000;198.51.100.1;53;192.0.2.1;1003;100003;;;;;;|0
+	-t 2026-11-22T12:00:00Z -A 3600 -R 0|2026-11-22T11:00:01.000000Z;start;udp;10.0.0.4;5000;198.51.100.1;53;192.0.2.1;1002;300066;;;;;;|2026-11-22T12:00:01.000000Z;start;udp;10.0.0.3;5000;198.51.100.1;53;192.0.2.1;1000;300072;;;;;;|0
+	-t 2026-11-27T23:50:00Z -A 3600 -R 0|2026-11-27T22:50:01.000000Z;start;udp;10.0.0.5;5000;198.51.100.1;53;192.0.2.1;1001;800137;;;;;;|2026-11-27T23:50:01.000000Z;start;udp;10.0.0.4;5000;198.51.100.1;53;192.0.2.1;1003;800143;;;;;;|0
+	-t 2026-11-27T23:50:00Z -A 3600 -R 600|2026-11-27T22:50:01.000000Z;start;udp;10.0.0.5;5000;198.51.100.1;53;192.0.2.1;1001;800137;;;;;;|2026-11-27T23:55:01.000000Z;eof;;;;;;;;;;;;;;|0
+	-t 2026-12-05T00:00:00Z -A 3600 -R 0|2026-11-27T23:55:01.000000Z;eof;;;;;;;;;;;;;;|2026-11-27T23:55:01.000000Z;eof;;;;;;;;;;;;;;|1
 	END
 	# within the log: neither record; across a file boundary, both files
 	run ctcat -d "$d" -t 2026-11-24T00:00:30Z -A 3600
@@ -212,7 +213,8 @@ x.csv"
 	before=$(printf '%s\n' "$output" | sed -n "1,$((${u%%:*} - 1))p" | grep '^[0-9-]*T[0-9:.]*Z;' | tail -n 1 | cut -d';' -f1)
 	# up to the next file's first line
 	expect_eq "unread time" "${u#*:}" "$before;unread;;;;;;;;;;;;;;2026-11-22T00:00:00.000000Z"
-	expect_eq files "$(printf '%s\n' "$output" | tags | tr '\n' ' ')" "1 2 3 "
+	# (the 20th, read from 23:50:01, has no line of the range)
+	expect_eq files "$(printf '%s\n' "$output" | tags | tr '\n' ' ')" "2 3 "
 	# a corrupt block of an indexed .gz (its member's last bytes: the CRC)
 	x=$d/2026-11-22.csv.gz
 	set -- $(sed -n 4p "$x.idx")	# block 2
@@ -222,7 +224,8 @@ x.csv"
 	[[ "$stderr" == *"$x"* ]] || fail "$stderr"
 	# (the truncated day before it too: two unread records)
 	expect_eq "corrupt: unread" "$(printf '%s\n' "$output" | grep -c ';unread;')" 2
-	expect_eq "corrupt: files" "$(printf '%s\n' "$output" | tags | tr '\n' ' ')" "2 3 "
+	# (what is left of the 21st ends before the range, 11:59:50 on)
+	expect_eq "corrupt: files" "$(printf '%s\n' "$output" | tags | tr '\n' ' ')" "3 "
 	# what was decompressed before the fault is written, nothing after
 	expect_eq "corrupt: last" "$(printf '%s\n' "$output" | tail -n 1 | cut -d';' -f2)" unread
 	n=$(printf '%s\n' "$output" | awk -F';' 'int($10 / 100000) == 3' | wc -l)
@@ -321,7 +324,7 @@ $(sed -n '1,13p' "$f")"
 }
 
 @test "usage errors; -h, -V" {
-	u1='usage: ctcat [-q] [-d logdir] [-k skew] [-A maxage] [-w seconds] [-R readon] [-n natip:port] {-t time | -f queries} [file ...]'
+	u1='usage: ctcat [-q] [-d logdir | -C table [-g gateway]] [-k skew] [-A maxage] [-w seconds] [-R readon] [-n natip:port] {-t time | -f queries} [file ...]'
 	while IFS='|' read -r args msg; do
 		eval "run ctcat $args"
 		expect_eq "$args: status" "$status" 2
@@ -333,6 +336,13 @@ $(sed -n '1,13p' "$f")"
 	-l -t 2026-11-27T10:00:00Z|
 	-f q -n 192.0.2.1:80|
 	-d /tmp -t 2026-11-27T10:00:00Z f|
+	-C db.t -d /tmp -t 2026-11-27T10:00:00Z|
+	-C db.t -t 2026-11-27T10:00:00Z f|
+	-g gw1 -t 2026-11-27T10:00:00Z|
+	-C nodot -t 2026-11-27T10:00:00Z|ctcat: -C nodot: expected DATABASE.TABLE
+	-C h:99999/db.t -t 2026-11-27T10:00:00Z|ctcat: -C h:99999/db.t: bad port (1-65535)
+	-C 'db.t;x' -t 2026-11-27T10:00:00Z|ctcat: -C db.t;x: a database and a table are letters, digits and _
+	-C db.t -g 'a b' -t 2026-11-27T10:00:00Z|ctcat: -g a b: a gateway's name is letters, digits, '.', '_' and '-'
 	-t 2026-11-27T10:00:00Z -n 192.0.2.1|ctcat: -n 192.0.2.1: expected NATIP:PORT
 	-t 2026-11-27T10:00:00Z -n 192.0.2.300:80|ctcat: -n 192.0.2.300:80: bad IPv4 address
 	-t 2026-11-27T10:00:00Z -n [2001:db8::1]:0|ctcat: -n [2001:db8::1]:0: bad port (1-65535)
@@ -340,7 +350,7 @@ $(sed -n '1,13p' "$f")"
 	-t nonsense|ctcat: nonsense: bad time; use 2026-11-27T10:06:49Z, 2026-11-27T10:06:49+01:00, '2026-11-27 10:06:49' (local) or @EPOCH
 	END
 	run ctcat -h
-	[ "$status" -eq 0 ] && [ "${lines[0]}" = "$u1" ] && [ "${lines[1]}" = "       ctcat -l [-d logdir] [file ...]" ]
+	[ "$status" -eq 0 ] && [ "${lines[0]}" = "$u1" ] && [ "${lines[1]}" = "       ctcat -l [-d logdir | -C table [-g gateway]] [file ...]" ]
 	run ctcat -V
 	[ "$status" -eq 0 ] && [ "$output" = "ctcat 1.0" ]
 	run sh -c "ctcat -d '$TMP' -t 2026-11-27T10:00:00Z >/dev/full"
@@ -380,8 +390,8 @@ $(sed -n '1,13p' "$f")"
 	run --separate-stderr ctcat -d "$d" -A 3600 -f "$TMP/q"
 	expect_eq status "$status" 2
 	expect_eq stderr "$stderr" "ctcat: $TMP/q:2: expected NATIP PORT TIME"
-	# (the day's file from its start to 13:30:01, the first line past)
-	expect_eq lines "${#lines[@]}" 30
+	# (the lines of 10:59:50 to 13:02:10: 11:00 to 13:00, start and stop)
+	expect_eq lines "${#lines[@]}" 5
 	printf '# none\n' >"$TMP/q"
 	run ctcat -d "$d" -f "$TMP/q"
 	expect_eq "none: status" "$status" 1
