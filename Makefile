@@ -36,7 +36,9 @@ LIBOBJ = lib/ac.o lib/bmh.o lib/chlog.o lib/cover.o lib/csv.o lib/ctev.o \
 	lib/tm.o lib/tmpfd.o lib/wr.o lib/zidx.o lib/zmark.o
 LIB = lib/libct.a
 
-TESTPROG = t/actest t/bmhtest t/natsettest t/otabtest
+# test programs: lib/ cores against naive ones, and ctgrep with its test
+# hook (CTGREP_ALGO: the search path forced), which the installed one lacks
+TESTPROG = t/actest t/bmhtest t/ctgrep-algo t/natsettest t/otabtest
 
 all: $(BIN)
 
@@ -63,6 +65,10 @@ cmd/ctzip: cmd/ctzip.o
 t/actest: t/actest.o
 t/bmhtest: t/bmhtest.o
 t/natsettest: t/natsettest.o
+t/ctgrep-algo: t/ctgrep-algo.o
+t/ctgrep-algo.o: cmd/ctgrep.c $(LIBHDR)
+	$(CC) $(CSTD) $(CFLAGS) $(CT_CPPFLAGS) $(CPPFLAGS) -DCT_TESTHOOKS \
+		-c -o $@ cmd/ctgrep.c
 t/otabtest: t/otabtest.o
 
 # TESTS: the suites to run (default: every t/*.bats)

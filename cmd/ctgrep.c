@@ -35,10 +35,12 @@
  * the copy into a 256 KiB buffer kept in cache costs) and used more CPU,
  * and a mapped file that shrinks (logrotate's copytruncate) is SIGBUS.
  *
- * Test hook: the environment variable CTGREP_ALGO=bmh (or sse2, avx2)
- * forces the search path, so the tests compare the SIMD paths with the
- * portable one; with many patterns bmh and sse2 give the scalar prefilter,
- * and dfa and nfa the automaton without prefilter (lib/ac.h).
+ * Test hook, in the test build only (t/ctgrep-algo, made from this file
+ * with CT_TESTHOOKS; the installed ctgrep has none): the environment
+ * variable CTGREP_ALGO=bmh (or sse2, avx2) forces the search path, so the
+ * tests compare the SIMD paths with the portable one; with many patterns
+ * bmh and sse2 give the scalar prefilter, and dfa and nfa the automaton
+ * without prefilter (lib/ac.h).
  */
 #define _GNU_SOURCE	/* memrchr: glibc and Linux */
 #include <errno.h>
@@ -307,6 +309,7 @@ search(struct span s)
 	return 0;
 }
 
+#ifdef CT_TESTHOOKS
 /*
  * algo: the CTGREP_ALGO test hook as bmh_init flags, and in *acf as
  * ac_init flags
@@ -333,6 +336,15 @@ algo(int *acf)
 	}
 	die(EXIT_TROUBLE, "CTGREP_ALGO=%s: not bmh, sse2, avx2, dfa or nfa", a);
 }
+#else
+/* algo: the search paths the CPU allows (the test build can force one) */
+static int
+algo(int *acf)
+{
+	*acf = 0;
+	return 0;
+}
+#endif
 
 /*
  * matcher: the search for the patterns and keys given.  Keys, more than

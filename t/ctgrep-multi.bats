@@ -6,12 +6,18 @@
 
 setup() {
 	C="$BATS_TEST_DIRNAME/../cmd/ctgrep"
+	CA="$BATS_TEST_DIRNAME/ctgrep-algo"	# with CTGREP_ALGO (Makefile)
 	T="$BATS_TEST_TMPDIR"
-	export C T
+	export C CA T
 }
 
 ctg() {
 	"$C" "$@" < "$T/in" > "$T/out" 2> "$T/err"
+}
+
+# ctga ARG...: the same with the test build, which reads CTGREP_ALGO
+ctga() {
+	"$CA" "$@" < "$T/in" > "$T/out" 2> "$T/err"
 }
 
 ck() {
@@ -133,10 +139,10 @@ ALGOS="avx2 bmh dfa nfa"
 		LC_ALL=C grep -F -a -f p in > want || st=$?
 		for algo in $ALGOS; do
 			s=0
-			CTGREP_ALGO=$algo "$C" -f p in > out || s=$?
+			CTGREP_ALGO=$algo "$CA" -f p in > out || s=$?
 			cmp want out || fail "seed $seed $algo: output differs"
 			[ "$s" -eq "$st" ] || fail "seed $seed $algo: status $s, grep $st"
-			CTGREP_ALGO=$algo "$C" -c -f p in > out || :
+			CTGREP_ALGO=$algo "$CA" -c -f p in > out || :
 			[ "$(cat out)" = "$(LC_ALL=C grep -F -a -c -f p in)" ] ||
 			    fail "seed $seed $algo: -c differs"
 		done
@@ -157,7 +163,7 @@ ALGOS="avx2 bmh dfa nfa"
 	LC_ALL=C grep -F -a -f p in > want
 	[ "$(wc -l < want)" -gt 100 ]
 	for algo in $ALGOS; do
-		CTGREP_ALGO=$algo "$C" -f p in > out
+		CTGREP_ALGO=$algo "$CA" -f p in > out
 		cmp want out
 	done
 	perl -e 'binmode STDOUT; $| = 1; while (read STDIN, $b, 997) { print $b }' \
@@ -192,9 +198,9 @@ csvlog() {
 	LC_ALL=C grep -F -x -f union log > want
 	[ "$(wc -l < want)" -gt 40 ]
 	for algo in $ALGOS; do
-		CTGREP_ALGO=$algo "$C" --nat-file keys log > out
+		CTGREP_ALGO=$algo "$CA" --nat-file keys log > out
 		cmp want out
-		CTGREP_ALGO=$algo "$C" "${args[@]}" log > out
+		CTGREP_ALGO=$algo "$CA" "${args[@]}" log > out
 		cmp want out
 	done
 	# the planted lines alone: one key as destination, another as nat
@@ -285,9 +291,9 @@ csvlog() {
 	sed -n '1p; 2p; 4p; 6p' "$T/in" > "$T/want1"
 	sed -n '1p; 4p; 6p' "$T/in" > "$T/want0"
 	for algo in bmh sse2 avx2 dfa nfa; do
-		CTGREP_ALGO=$algo ctg --records -N 203.0.113.5:40123
+		CTGREP_ALGO=$algo ctga --records -N 203.0.113.5:40123
 		cmp -s "$T/want1" "$T/out" || { echo "$algo: $(cat "$T/out")"; return 1; }
-		CTGREP_ALGO=$algo ctg --records
+		CTGREP_ALGO=$algo ctga --records
 		cmp -s "$T/want0" "$T/out" || { echo "$algo alone: $(cat "$T/out")"; return 1; }
 	done
 	# the key as destination (line 5) is still not taken
