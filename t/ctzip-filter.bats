@@ -122,7 +122,7 @@ blocks() {
 	touch -d '1 hour ago' "$TMP/f.csv"
 	size=$(wc -c <"$TMP/f.csv")
 	ctzip -k -b 1 -L 60 "$TMP/f.csv"
-	expect_eq header "$(head -n 1 "$TMP/f.csv.gz.idx" | cut -d' ' -f1-6)" "ctzip-index 4 $size $(wc -c <"$TMP/f.csv.gz") 13 60"
+	expect_eq header "$(head -n 1 "$TMP/f.csv.gz.idx" | cut -d' ' -f1-6)" "ctzip-index 5 $size $(wc -c <"$TMP/f.csv.gz") 13 60"
 	# block by block: what it names, and why
 	want() { for k in "$@"; do fp "$k"; done | sort; }
 	expect_eq "0: never stops" "$(keys 0)" "$(want "$k1")"

@@ -83,17 +83,17 @@ day() {
 		perl "$TOP/t/zidxcheck.pl" "$TMP/$f.orig" "$TMP/$f.csv.gz" "$TMP/$f.csv.gz.idx"
 	done
 	# -b 1: a block per line
-	expect_eq nonl "$(sed -n '2,3p' "$TMP/nonl.csv.gz.idx" | cut -d' ' -f3- | tr '\n' '|')" \
+	expect_eq nonl "$(sed -n '2,3p' "$TMP/nonl.csv.gz.idx" | cut -d' ' -f3-9 | tr '\n' '|')" \
 	    "0 79 1 1795773600000001 1795773600000001 1795773600000001 1795773600000001|79 10 1 - - - -|"
 	# the start without a stop names its block: one key, in one bucket
-	expect_eq "nonl keys" "$(sed -n '1p' "$TMP/nonl.csv.gz.idx" | cut -d' ' -f7-)" "1 1 0"
+	expect_eq "nonl keys" "$(sed -n '1p' "$TMP/nonl.csv.gz.idx" | cut -d' ' -f7-9)" "1 1 0"
 	expect_eq "nonl table" "$(tail -n 1 "$TMP/nonl.csv.gz.idx" | cut -c17-)" "68daf16d0"
 	expect_eq junk "$(sed -n 2p "$TMP/junk.csv.gz.idx" | cut -d' ' -f5-)" "1 - - - -"
 }
 
-@test "index version 4: the begin, end, snapshot, restart and lost records, verbatim, with their blocks" {
-	# 16 and 14 fields; alive left out; not records: too few fields, an
-	# event that only resembles one
+@test "index versions 4 and 5: the begin, end, snapshot, restart and lost records, verbatim, with their blocks; 5: the other lines with ;;;;;;;; too" {
+	# 16 and 14 fields; alive left out of version 4; not records: too few
+	# fields, an event that only resembles one (but it holds ;;;;;;;;)
 	cat >"$TMP/f.csv" <<-'END'
 	2026-11-27T10:00:00.000000Z;begin;;;;;;;;60;;;;;2026-11-27T10:00:00.000000Z;
 	2026-11-27T10:00:01.000000Z;start;udp;10.0.0.1;5;198.51.100.1;53;192.0.2.1;1001;1;;;;;;
@@ -111,8 +111,17 @@ day() {
 	ctzip -b 200 "$TMP/f.csv"
 	run perl "$TOP/t/zidxcheck.pl" "$TMP/orig" "$TMP/f.csv.gz" "$TMP/f.csv.gz.idx"
 	[ "$status" -eq 0 ] || fail "$output"
-	expect_eq head "$(head -n 1 "$TMP/f.csv.gz.idx" | cut -d' ' -f1,2,5,9)" "ctzip-index 4 3 5"
+	expect_eq head "$(head -n 1 "$TMP/f.csv.gz.idx" | cut -d' ' -f1,2,5,9)" "ctzip-index 5 3 7"
 	expect_eq records "$(perl "$TOP/t/zidxtool.pl" records "$TMP/f.csv.gz.idx")" "0 $(sed -n 1p "$TMP/orig")
+0 $(sed -n 3p "$TMP/orig")
+1 $(sed -n 4p "$TMP/orig")
+1 $(sed -n 6p "$TMP/orig")
+2 $(sed -n 8p "$TMP/orig")
+2 $(sed -n 9p "$TMP/orig")
+2 $(sed -n 10p "$TMP/orig")"
+	perl "$TOP/t/zidxtool.pl" old 4 <"$TMP/f.csv.gz.idx" >"$TMP/v4"
+	expect_eq "v4 head" "$(head -n 1 "$TMP/v4" | cut -d' ' -f1,2,5,9)" "ctzip-index 4 3 5"
+	expect_eq "v4 records" "$(perl "$TOP/t/zidxtool.pl" records "$TMP/v4")" "0 $(sed -n 1p "$TMP/orig")
 1 $(sed -n 4p "$TMP/orig")
 2 $(sed -n 8p "$TMP/orig")
 2 $(sed -n 9p "$TMP/orig")
@@ -369,9 +378,9 @@ needroot() {
 		expect_eq "$args: status" "$status" 2
 		expect_eq "$args: message" "${lines[0]}" "$msg"
 	done <<-'END'
-	|usage: ctzip [-1..-9] [-fk] [-z gzip|zstd] [-b blocksize] [-j jobs] [-L seconds] file ...
-	-x f|usage: ctzip [-1..-9] [-fk] [-z gzip|zstd] [-b blocksize] [-j jobs] [-L seconds] file ...
-	-b|usage: ctzip [-1..-9] [-fk] [-z gzip|zstd] [-b blocksize] [-j jobs] [-L seconds] file ...
+	|usage: ctzip [-1..-9] [-fk] [-z gzip|zstd] [-b blocksize] [-j jobs] [-L seconds] [-F bits] file ...
+	-x f|usage: ctzip [-1..-9] [-fk] [-z gzip|zstd] [-b blocksize] [-j jobs] [-L seconds] [-F bits] file ...
+	-b|usage: ctzip [-1..-9] [-fk] [-z gzip|zstd] [-b blocksize] [-j jobs] [-L seconds] [-F bits] file ...
 	-b 0 f|ctzip: -b 0: not a block size (1 to 1G bytes, suffix k or m)
 	-b 2g f|ctzip: -b 2g: not a block size (1 to 1G bytes, suffix k or m)
 	-b -5 f|ctzip: -b -5: not a block size (1 to 1G bytes, suffix k or m)
@@ -380,6 +389,9 @@ needroot() {
 	-z xz f|ctzip: -z xz: gzip or zstd
 	-L x f|ctzip: -L x: not a number of seconds (0 to 1000000000)
 	-L -1 f|ctzip: -L -1: not a number of seconds (0 to 1000000000)
+	-F 0 f|ctzip: -F 0: not a number of bits (1 to 16)
+	-F 17 f|ctzip: -F 17: not a number of bits (1 to 16)
+	-F x f|ctzip: -F x: not a number of bits (1 to 16)
 	END
 	run ctzip -h
 	[ "$status" -eq 0 ] && [[ "$output" == "usage: ctzip "* ]]
