@@ -14,8 +14,11 @@
  * each block, the NAT keys of the flows longer than -L seconds (or
  * doubtful) that start or end there: a trace (cttime -n) then skips the
  * far blocks of other keys.  The index also copies the coverage records
- * (begin, end, snapshot, restart, lost), so that a reader that skips a
- * block can still pass them on (ctcat).
+ * (begin, end, snapshot, restart, lost; and the alive records, and any
+ * line ctgrep --records passes), so that a reader that skips a block can
+ * still pass them on (ctcat), and holds for each block a filter of the
+ * NAT keys of its lines (index version 5), by which ctcat -n skips the
+ * blocks near its time that do not hold its key.
  * -L 300 by default: a trace reads every block within L of its window,
  * and on the campus profile 300 s halves that against 600 s for an index
  * only a quarter bigger (flows over 300 s: 4 %, over 600 s: 3 %, but over
