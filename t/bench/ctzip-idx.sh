@@ -33,7 +33,7 @@ N=${N:-80000000}
 RUNS=${RUNS:-10}
 NQ=${NQ:-8}
 PLAIN=${PLAIN:-0}
-CMD=$PWD/cmd
+CMD=${CMD:-$PWD/cmd}	# the tools measured (a copy: make may run meanwhile)
 command -v hyperfine >/dev/null || { echo "needs hyperfine" >&2; exit 2; }
 [ -x "$CMD/ctzip" ] || { echo "make first" >&2; exit 2; }
 mkdir -p "$DATA/plain"
