@@ -75,7 +75,7 @@ echo "plain day: $(wc -c <"$plain") bytes"
 for v in v5 v4; do
 	z=$DATA/$v/$day.csv.gz
 	awk -v v=$v -v z="$(wc -c <"$z")" -v i="$(wc -c <"$z.idx")" 'NR == 1 {
-		printf "%s: %s blocks, .gz %d bytes, index %d bytes (%.2f %% of the .gz)\n",
+		printf "%s: %s blocks, .gz %.0f bytes, index %.0f bytes (%.2f %% of the .gz)\n",
 		    v, $5, z, i, 100 * i / z; exit }' "$z.idx"
 done
 
