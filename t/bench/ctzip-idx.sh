@@ -111,7 +111,7 @@ while [ $k -lt "$NQ" ]; do
 	fi
 	hyperfine -S sh --warmup 1 --runs "$RUNS" --export-json "$DATA/q-$k.json" \
 	    "$@" >"$DATA/q-$k.log" 2>&1
-	echo "query $k: $ip $port at $T ($(grep -c '^[0-9]' "$DATA/q5-$k.out") candidates; v5 = v4$([ "$PLAIN" = 1 ] && echo ' = plain'))"
+	echo "query $k: $ip $port at $T ($(grep -c '^[0-9][0-9]*  ' "$DATA/q5-$k.out") candidates; v5 = v4$([ "$PLAIN" = 1 ] && echo ' = plain'))"
 	echo "  v5 read: $(echo "$read5" | sed 's/ctcat: debug: [^:]*: //g')"
 	echo "  v4 read: $(echo "$read4" | sed 's/ctcat: debug: [^:]*: //g')"
 	perl -ne 'BEGIN { $/ = undef } while (/"command":\s*"([^"]*)".*?"median":\s*([0-9.e-]+)/gs) { printf "  %-6s median %.4f s\n", $1, $2 }' "$DATA/q-$k.json"
