@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -233,19 +234,34 @@ zidx_format(const struct zidx *x, size_t *len)
 	return b.p;
 }
 
-/* num: a decimal number at *s (optionally negative), then one blank */
+/*
+ * num: a decimal number at *s (optionally negative), then one blank or
+ * newline; -1 when it does not fit a long long.  By hand: strtoll's
+ * generality was half of the time a query spent reading a head of
+ * ~9,000 blocks.
+ */
 static int
 num(char **s, long long *v)
 {
-	char *e;
+	const char *p = *s;
+	unsigned long long u = 0, lim = LLONG_MAX;
+	unsigned d;
+	int neg = *p == '-';
 
-	errno = 0;
-	if (**s != '-' && (**s < '0' || **s > '9'))
+	p += neg;
+	lim += (unsigned long long)neg;	/* -LLONG_MIN */
+	if (*p < '0' || *p > '9')
 		return -1;
-	*v = strtoll(*s, &e, 10);
-	if (errno != 0 || e == *s || (*e != ' ' && *e != '\n'))
+	for (; *p >= '0' && *p <= '9'; p++) {
+		d = (unsigned)(*p - '0');
+		if (u > (lim - d) / 10)
+			return -1;
+		u = u * 10 + d;
+	}
+	if (*p != ' ' && *p != '\n')
 		return -1;
-	*s = e + 1;	/* past the blank or newline */
+	*v = !neg ? (long long)u : u == lim ? LLONG_MIN : -(long long)u;
+	*s = (char *)p + 1;	/* past the blank or newline */
 	return 0;
 }
 
@@ -673,6 +689,7 @@ zidx_free(struct zidx *x)
 	free(x->count);
 	free(x->kblk);
 	free(x->fbuf);
+	free(x->fmay);
 	if (x->fd >= 0)
 		close(x->fd);
 	x->b = NULL;
@@ -682,6 +699,7 @@ zidx_free(struct zidx *x)
 	x->count = NULL;
 	x->kblk = NULL;
 	x->fbuf = NULL;
+	x->fmay = NULL;
 	x->fb0 = x->fb1 = 0;
 	x->fd = -1;
 	x->n = 0;
@@ -976,28 +994,70 @@ zidx_filter(uint64_t *kh, size_t n, size_t i, int fbits,
 }
 
 /*
+ * peek: the 64 bits of c[0..n) from bit pos on, most significant first,
+ * zeros past the end; at least 57 of them are the code's (a byte's 8
+ * minus the shift within it, and 7 bytes)
+ */
+static uint64_t
+peek(const unsigned char *c, size_t n, size_t pos)
+{
+	unsigned char b[9] = { 0 };
+	size_t at = pos >> 3, k;
+	uint64_t w = 0;
+
+	if (at + 9 <= n) {	/* most of them: one load */
+		memcpy(&w, c + at, 8);
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+		w = __builtin_bswap64(w);
+#endif
+		pos &= 7;
+		return pos == 0 ? w : w << pos | c[at + 8] >> (8 - pos);
+	}
+	for (k = 0; k < 9 && at + k < n; k++)
+		b[k] = c[at + k];
+	for (k = 0; k < 8; k++)
+		w = w << 8 | b[k];
+	pos &= 7;
+	return pos == 0 ? w : w << pos | b[8] >> (8 - pos);
+}
+
+/*
  * fmaybe: block i's filter c[0..n) (after its hash), of nk keys, may hold
  * the key of hash kh; -1 when the code is bad (runs past its end, or
- * past the range)
+ * past the range).  A quotient's ones are counted 57 at a time.
  */
 static int
 fmaybe(const unsigned char *c, size_t n, long long nk, int fbits, size_t i,
     uint64_t kh)
 {
 	uint64_t range = (uint64_t)nk << fbits, want = fval(kh, i, range);
-	uint64_t v = 0, d, q;
-	size_t at = 0, end = n * 8;
+	uint64_t v = 0, d, q, w;
+	size_t pos = 0, end = n * 8;
 	long long j;
-	int r;
+	int k;
 
 	for (j = 0; j < nk; j++) {
-		for (q = 0; at < end && c[at >> 3] & (0x80 >> (at & 7)); at++)
-			if (++q > (uint64_t)nk)
+		for (q = 0;;) {
+			if (pos >= end)
 				return -1;
-		if (at++ >= end || end - at < (size_t)fbits)
+			w = ~peek(c, n, pos);
+			k = w == 0 ? 64 : __builtin_clzll(w);	/* ones */
+			if (k < 57) {
+				if (pos + (size_t)k >= end)
+					return -1;	/* a zero of the padding */
+				q += (uint64_t)k;
+				pos += (size_t)k + 1;
+				break;
+			}
+			q += 57;
+			pos += 57;
+			if (q > (uint64_t)nk)
+				return -1;
+		}
+		if (q > (uint64_t)nk || end - pos < (size_t)fbits)
 			return -1;
-		for (d = q, r = 0; r < fbits; r++, at++)
-			d = d << 1 | (c[at >> 3] >> (7 - (at & 7)) & 1);
+		d = q << fbits | peek(c, n, pos) >> (64 - fbits);
+		pos += (size_t)fbits;
 		if (d > range - 1 - v)
 			return -1;
 		v += d;
@@ -1038,17 +1098,23 @@ zidx_near(struct zidx *x, const struct zquery *q)
 	int k;
 
 	free(x->fbuf);
+	free(x->fmay);
 	x->fbuf = NULL;
+	x->fmay = NULL;
 	x->fb0 = x->fb1 = 0;
 	if (x->version < 5)
 		return 1;
+	x->kh = q->kh;
 	nearzone(x, q, &nlo, &nhi);
-	for (i = 0; i < x->n; i++)
+	for (i = 0; i < x->n; i++) {
+		if (q->hasend && x->b[i].hastime && x->b[i].tmin > q->end)
+			break;	/* the cut (zidx_select): not read anyway */
 		if (isnear(&x->b[i], nlo, nhi)) {
 			if (b0 == x->n)
 				b0 = i;
 			b1 = i + 1;
 		}
+	}
 	if (b0 >= b1)
 		return 1;
 	off = x->b[b0].foff;
@@ -1063,16 +1129,21 @@ zidx_near(struct zidx *x, const struct zquery *q)
 	else if (pread(x->fd, x->fbuf, (size_t)len, (off_t)(x->headlen +
 	    x->tablelen + off)) != len)
 		return -1;
+	/* each filter checked, and its answer for the key kept (fmay) */
+	if ((x->fmay = malloc(b1 - b0 + 1)) == NULL)
+		return -1;
 	for (i = b0; i < b1; i++) {
+		x->fmay[i - b0] = x->b[i].nkf != 0;	/* none: no key; -1 */
 		if (x->b[i].nkf <= 0)
 			continue;
 		s = x->fbuf + (x->b[i].foff - off);
 		for (h = 0, k = 7; k >= 0; k--)
 			h = h << 8 | s[k];
 		if (h != fhash(i, s + 8, (size_t)x->b[i].flen - 8) ||
-		    fmaybe(s + 8, (size_t)x->b[i].flen - 8, x->b[i].nkf,
-		    x->fbits, i, q->kh) < 0)
+		    (k = fmaybe(s + 8, (size_t)x->b[i].flen - 8, x->b[i].nkf,
+		    x->fbits, i, q->kh)) < 0)
 			return -1;
+		x->fmay[i - b0] = (unsigned char)k;
 	}
 	x->fb0 = b0;
 	x->fb1 = b1;
@@ -1084,13 +1155,7 @@ zidx_near(struct zidx *x, const struct zquery *q)
 static int
 maybe(const struct zidx *x, size_t i, uint64_t kh)
 {
-	const struct zblock *b = &x->b[i];
-	const unsigned char *s;
-
-	if (x->fbuf == NULL || i < x->fb0 || i >= x->fb1 || b->nkf < 0)
+	if (x->fmay == NULL || i < x->fb0 || i >= x->fb1 || x->kh != kh)
 		return 1;
-	if (b->nkf == 0)
-		return 0;
-	s = x->fbuf + (b->foff - x->b[x->fb0].foff);
-	return fmaybe(s + 8, (size_t)b->flen - 8, b->nkf, x->fbits, i, kh) != 0;
+	return x->fmay[i - x->fb0];
 }

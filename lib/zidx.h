@@ -203,6 +203,8 @@ struct zidx {
 	const unsigned char *filt;	/* zidx_parse: the section in memory;
 					   zidx_format: the blocks' filters */
 	unsigned char *fbuf;	/* zidx_near: filters of blocks [fb0, fb1) */
+	unsigned char *fmay;	/* and their answers for the key kh */
+	uint64_t kh;
 	size_t fb0, fb1;
 };
 
