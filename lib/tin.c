@@ -109,14 +109,16 @@ keeprecs(struct tin *in, const struct zidx *x, const struct zquery *q,
 	    (in->gap = calloc(in->nrun + 2, sizeof(*in->gap))) == NULL)
 		die(EXIT_TROUBLE, "out of memory:");
 	for (i = 0, k = 0; i < x->n; i++)	/* the first block of each run */
-		if (sel[i] && (i == 0 || !sel[i - 1]))
+		if (sel[i] == ZSEL_READ && (i == 0 || sel[i - 1] != ZSEL_READ))
 			rs[k++] = i;
 	for (k = 0, j = 0; k <= in->nrun; k++) {
 		in->gap[k] = len;
 		for (; j < x->nrec && (k == in->nrun || x->rec[j].blk < rs[k]);
 		    j++) {
 			r = &x->rec[j];
-			if (r->blk < q->first || r->blk >= q->cut || sel[r->blk])
+			if (r->blk < q->first || r->blk >= q->cut ||
+			    sel[r->blk] == ZSEL_READ ||
+			    (r->extra && sel[r->blk] != ZSEL_NEAR))
 				continue;
 			if (cap - len < r->n + 1) {
 				cap = (len + r->n + 1) * 2;
@@ -160,6 +162,7 @@ zselect(struct tin *in, const char *path, int fd, const struct tin_opt *o)
 	char idx[4096];
 	unsigned char *sel;
 	size_t i, k;
+	int nr;
 
 	if (o->all || fstat(fd, &st) < 0 ||
 	    (size_t)snprintf(idx, sizeof(idx), "%s.idx", path) >= sizeof(idx) ||
@@ -184,6 +187,21 @@ zselect(struct tin *in, const char *path, int fd, const struct tin_opt *o)
 		warn("%s: stale or corrupt index, reading the whole file", idx);
 		return;
 	}
+	/*
+	 * Version 5: near blocks without the key are skipped too, when the
+	 * caller passes on all their records (ctcat, for ctgrep --records
+	 * -N KEY: those and the key's lines are all it keeps of a block).
+	 */
+	if (q.haskey && o->recs && q.hasend) {
+		q.kh = zidx_hash(ZIDX_HASH0, o->key, strlen(o->key));
+		if ((nr = zidx_near(&x, &q)) < 0) {
+			zidx_free(&x);
+			warn("%s: stale or corrupt index, reading the whole "
+			    "file", idx);
+			return;
+		}
+		q.filter = nr == 0;	/* 1: no filters to use */
+	}
 	if ((sel = malloc(x.n + 1)) == NULL ||
 	    (in->run = calloc(x.n + 1, sizeof(*in->run))) == NULL ||
 	    (in->blk = calloc(x.n + 1, sizeof(*in->blk))) == NULL)
@@ -193,13 +211,13 @@ zselect(struct tin *in, const char *path, int fd, const struct tin_opt *o)
 	for (i = 0, k = 0; i < x.n; i++) {
 		struct tin_run *r = &in->run[in->nrun];
 
-		if (!sel[i])
+		if (sel[i] != ZSEL_READ)
 			continue;
 		in->blk[k].coff = x.b[i].coff;
 		in->blk[k].clen = x.b[i].clen;
 		in->blk[k].uoff = x.b[i].uoff;
 		in->blk[k++].uend = x.b[i].uoff + x.b[i].ulen;
-		if (in->nrun > 0 && i > 0 && sel[i - 1]) {
+		if (in->nrun > 0 && i > 0 && sel[i - 1] == ZSEL_READ) {
 			r[-1].clen += x.b[i].clen;
 			r[-1].uend += x.b[i].ulen;
 			continue;

@@ -33,7 +33,12 @@
  *   0: after the last), as whole lines.  An index of an older version,
  *   which has no records, is then not filtered by key: only the blocks
  *   before the first and from the cut on are skipped (records there are
- *   out of the caller's range).  in->toend tells whether the end of the
+ *   out of the caller's range).  From a version 5 index, with o->key and
+ *   o->hasend, the near blocks whose key filter says they hold no line of
+ *   the key and that end before o->end are skipped too (zidx_select's
+ *   ZSEL_NEAR), and all the records the index keeps of them are given
+ *   (alive records too: what ctgrep --records -N KEY keeps of them).
+ *   in->toend tells whether the end of the
  *   lines is the end of the file (no blocks cut at END); in->haslast and
  *   in->tlast give the time of the file's last line with one, from the
  *   index.  A caller that does not set o->recs gets the blocks it got

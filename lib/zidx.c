@@ -1,7 +1,9 @@
 /* zidx.c - see zidx.h */
+#define _GNU_SOURCE	/* memmem: glibc */
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -179,19 +181,23 @@ zidx_format(const struct zidx *x, size_t *len)
 			break;
 	}
 	f = fw(shift);
-	bprintf(&b, "ctzip-index %d %lld %lld %zu %lld %zu %zu %zu\n",
+	bprintf(&b, "ctzip-index %d %lld %lld %zu %lld %zu %zu %zu %d %lld\n",
 	    ZIDX_VERSION, x->srcsize, x->zsize, x->n, x->lsec, x->nkeys, nbkt,
-	    x->nrec);
+	    x->nrec, x->fbits, x->fsize);
 	for (i = 0; i < x->n; i++) {
 		k = &x->b[i];
 		bprintf(&b, "%lld %lld %lld %lld %lld", k->coff, k->clen,
 		    k->uoff, k->ulen, k->lines);
 		if (k->hastime)
 			bprintf(&b, " %" PRId64 " %" PRId64 " %" PRId64
-			    " %" PRId64 "\n", k->tfirst, k->tlast, k->tmin,
+			    " %" PRId64, k->tfirst, k->tlast, k->tmin,
 			    k->tmax);
 		else
-			bprintf(&b, " - - - -\n");
+			bprintf(&b, " - - - -");
+		if (k->nkf < 0)
+			bprintf(&b, " - -\n");
+		else
+			bprintf(&b, " %lld %lld\n", k->nkf, k->flen);
 	}
 	for (i = 0; i < x->nrec; i++) {
 		bprintf(&b, "%zu ", x->rec[i].blk);
@@ -217,6 +223,8 @@ zidx_format(const struct zidx *x, size_t *len)
 		h = zidx_hash(ZIDX_HASH0 ^ j, b.p + at + 16, b.n - at - 17);
 		hexput(b.p + at, h, 16);
 	}
+	if (x->fsize > 0)
+		bput(&b, x->filt, (size_t)x->fsize);
 	free(cnt);
 	if (b.bad) {
 		free(b.p);
@@ -226,19 +234,34 @@ zidx_format(const struct zidx *x, size_t *len)
 	return b.p;
 }
 
-/* num: a decimal number at *s (optionally negative), then one blank */
+/*
+ * num: a decimal number at *s (optionally negative), then one blank or
+ * newline; -1 when it does not fit a long long.  By hand: strtoll's
+ * generality was half of the time a query spent reading a head of
+ * ~9,000 blocks.
+ */
 static int
 num(char **s, long long *v)
 {
-	char *e;
+	const char *p = *s;
+	unsigned long long u = 0, lim = LLONG_MAX;
+	unsigned d;
+	int neg = *p == '-';
 
-	errno = 0;
-	if (**s != '-' && (**s < '0' || **s > '9'))
+	p += neg;
+	lim += (unsigned long long)neg;	/* -LLONG_MIN */
+	if (*p < '0' || *p > '9')
 		return -1;
-	*v = strtoll(*s, &e, 10);
-	if (errno != 0 || e == *s || (*e != ' ' && *e != '\n'))
+	for (; *p >= '0' && *p <= '9'; p++) {
+		d = (unsigned)(*p - '0');
+		if (u > (lim - d) / 10)
+			return -1;
+		u = u * 10 + d;
+	}
+	if (*p != ' ' && *p != '\n')
 		return -1;
-	*s = e + 1;	/* past the blank or newline */
+	*v = !neg ? (long long)u : u == lim ? LLONG_MIN : -(long long)u;
+	*s = (char *)p + 1;	/* past the blank or newline */
 	return 0;
 }
 
@@ -342,8 +365,10 @@ records(struct zidx *x, char **s, const char *end, long long nr)
 	for (i = 0; i < (size_t)nr; i++) {
 		if (*s >= end || num(s, &blk) < 0 || (*s)[-1] != ' ' ||
 		    blk < last || blk >= (long long)x->n ||
-		    (nl = memchr(*s, '\n', (size_t)(end - *s))) == NULL ||
-		    !zidx_isrecord(*s, (size_t)(nl - *s)))
+		    (nl = memchr(*s, '\n', (size_t)(end - *s))) == NULL)
+			return -1;
+		if (!zidx_isrecord(*s, (size_t)(nl - *s)) && (x->version < 5 ||
+		    !(x->rec[i].extra = zidx_isextra(*s, (size_t)(nl - *s)))))
 			return -1;
 		x->rec[i].blk = (size_t)blk;
 		x->rec[i].p = *s;
@@ -352,6 +377,37 @@ records(struct zidx *x, char **s, const char *end, long long nr)
 		*s = nl + 1;
 	}
 	x->nrec = (size_t)nr;
+	return 0;
+}
+
+/*
+ * filt: a block's "NKF FLEN" at *s (version 5), after its times: NKF
+ * keys at most one a line, FLEN within what NKF keys can take (the hash,
+ * then at most FBITS + 2 bits a key: a quotient's ones add up to NKF at
+ * most), 0 exactly when NKF is; "- -": no filter.  *foff: the offset the
+ * filters before it leave, within FSIZE.
+ */
+static int
+filt(struct zidx *x, struct zblock *b, char **s, long long *foff)
+{
+	long long nk, fl;
+
+	if (strncmp(*s, "- -\n", 4) == 0) {
+		*s += 4;
+		b->nkf = -1;
+		b->foff = *foff;
+		return 0;
+	}
+	if (num(s, &nk) < 0 || (*s)[-1] != ' ' || nk < 0 || nk > (1LL << 40) ||
+	    num(s, &fl) < 0 || (*s)[-1] != '\n' || fl < 0 ||
+	    (nk == 0) != (fl == 0) ||
+	    (nk > 0 && (fl <= 8 || fl - 8 > (nk * (x->fbits + 2) + 7) / 8)) ||
+	    fl > x->fsize - *foff)
+		return -1;
+	b->nkf = nk;
+	b->flen = fl;
+	b->foff = *foff;
+	*foff += fl;
 	return 0;
 }
 
@@ -365,7 +421,7 @@ head(struct zidx *x, char *t, size_t n, long long zsize, long long *tablelen)
 {
 	char *p = t, *nl, *sum;
 	long long v[9], ver, nb, coff = 0, uoff = 0, nk = 0, nbkt = 0, tl = 0;
-	long long nr = 0;
+	long long nr = 0, fb, foff = 0;
 	long long c, ksum = 0;
 	uint64_t h;
 	size_t i;
@@ -403,10 +459,18 @@ head(struct zidx *x, char *t, size_t n, long long zsize, long long *tablelen)
 		return -1;
 	if (ver == 3 && p[-1] != '\n')
 		return -1;
-	if (ver == 4 && (p[-1] != ' ' || num(&p, &nr) < 0 ||
-	    p[-1] != '\n' || nr < 0 || nr > (long long)(n / 4)))
+	if (ver >= 4 && (p[-1] != ' ' || num(&p, &nr) < 0 ||
+	    p[-1] != (ver == 4 ? '\n' : ' ') || nr < 0 ||
+	    nr > (long long)(n / 4)))
 		return -1;
-	sep = ver == 2 ? ' ' : '\n';	/* after the times */
+	if (ver == 5) {
+		if (num(&p, &fb) < 0 || p[-1] != ' ' || fb < 1 ||
+		    fb > ZIDX_FBITSMAX || num(&p, &x->fsize) < 0 ||
+		    p[-1] != '\n' || x->fsize < 0 || x->fsize > (1LL << 50))
+			return -1;
+		x->fbits = (int)fb;
+	}
+	sep = ver == 2 || ver == 5 ? ' ' : '\n';	/* after the times */
 	x->n = (size_t)nb;
 	if ((x->b = calloc(x->n + 1, sizeof(*x->b))) == NULL)
 		return -1;
@@ -436,6 +500,8 @@ head(struct zidx *x, char *t, size_t n, long long zsize, long long *tablelen)
 		}
 		if (ver == 2 && keys(b, &p, nl) < 0)
 			return -1;
+		if (ver == 5 && filt(x, b, &p, &foff) < 0)
+			return -1;
 		/*
 		 * each length within what the totals leave (coff <= ZSIZE,
 		 * uoff <= SRCSIZE here): the sums cannot overflow
@@ -443,12 +509,12 @@ head(struct zidx *x, char *t, size_t n, long long zsize, long long *tablelen)
 		if (p != nl + 1 || b->coff != coff || b->uoff != uoff ||
 		    b->clen <= 0 || b->clen > x->zsize - coff ||
 		    b->ulen < 0 || b->ulen > x->srcsize - uoff ||
-		    b->lines < 0 || b->lines > b->ulen)
+		    b->lines < 0 || b->lines > b->ulen || b->nkf > b->lines)
 			return -1;
 		coff += b->clen;
 		uoff += b->ulen;
 	}
-	if (ver == 4 && records(x, &p, sum, nr) < 0)
+	if (ver >= 4 && records(x, &p, sum, nr) < 0)
 		return -1;
 	if (ver >= 3) {
 		long long ew = fw(shiftof((size_t)nbkt)) + bw(x->n);
@@ -471,8 +537,10 @@ head(struct zidx *x, char *t, size_t n, long long zsize, long long *tablelen)
 			return -1;
 	}
 	x->headlen = (long long)n;
-	*tablelen = tl;
-	return p == sum && coff == x->zsize && uoff == x->srcsize ? 0 : -1;
+	x->tablelen = tl;
+	*tablelen = tl + x->fsize;	/* version 5: and the filters */
+	return p == sum && coff == x->zsize && uoff == x->srcsize &&
+	    foff == x->fsize ? 0 : -1;
 }
 
 int
@@ -483,7 +551,8 @@ zidx_parse(struct zidx *x, char *t, size_t n, long long zsize)
 	memset(x, 0, sizeof(*x));
 	x->fd = -1;
 	if (n >= 14 && (memcmp(t, "ctzip-index 3 ", 14) == 0 ||
-	    memcmp(t, "ctzip-index 4 ", 14) == 0))
+	    memcmp(t, "ctzip-index 4 ", 14) == 0 ||
+	    memcmp(t, "ctzip-index 5 ", 14) == 0))
 		hl = hashline(t, n);
 	else
 		hl = (long long)n - 25;	/* versions 1 and 2: the last line */
@@ -493,6 +562,8 @@ zidx_parse(struct zidx *x, char *t, size_t n, long long zsize)
 		return -1;
 	}
 	x->table = t + x->headlen;
+	if (x->version == 5)
+		x->filt = (const unsigned char *)x->table + x->tablelen;
 	return 0;
 }
 
@@ -528,7 +599,8 @@ zidx_load(struct zidx *x, const char *path, long long zsize)
 		}
 		n += (size_t)k;
 		if (n >= 14 && !v3 && (strncmp(t, "ctzip-index 3 ", 14) == 0 ||
-		    strncmp(t, "ctzip-index 4 ", 14) == 0))
+		    strncmp(t, "ctzip-index 4 ", 14) == 0 ||
+		    strncmp(t, "ctzip-index 5 ", 14) == 0))
 			v3 = 1;	/* a head, then the key table */
 		if (k == 0 || (v3 && (hl = hashline(t, n)) >= 0))
 			break;
@@ -616,6 +688,8 @@ zidx_free(struct zidx *x)
 	free(x->text);
 	free(x->count);
 	free(x->kblk);
+	free(x->fbuf);
+	free(x->fmay);
 	if (x->fd >= 0)
 		close(x->fd);
 	x->b = NULL;
@@ -624,6 +698,9 @@ zidx_free(struct zidx *x)
 	x->text = NULL;
 	x->count = NULL;
 	x->kblk = NULL;
+	x->fbuf = NULL;
+	x->fmay = NULL;
+	x->fb0 = x->fb1 = 0;
 	x->fd = -1;
 	x->n = 0;
 }
@@ -725,21 +802,36 @@ zidx_has(const struct zidx *x, size_t i, uint32_t fp)
  * The skew is not needed in the near zone: the argument uses TMIN and
  * TMAX, which bound every time of the block whatever the order of its
  * lines; and it would cost 2 x skew more of the log on every query.
+ *
+ * Version 5, with q->filter (ctcat -n, whose output goes through ctgrep
+ * --records -N KEY): a near block that would be read only for being near
+ * is skipped (ZSEL_NEAR) when its key filter says that no line of it has
+ * the key where ctgrep -N looks, and its TMAX is at most END.  What
+ * ctgrep keeps of such a block read whole is its lines that hold
+ * CSV_RECORD (no line of the key: the filter has no false negatives),
+ * which are its version 4 and extra records, in order: the caller passes
+ * those on where the block was, so ctgrep's output is the same.  And the
+ * caller's reading stops where it did: it stops at its first line after
+ * END, and no line of the block is after END; the blocks that may hold
+ * one are read as before.
  */
+static int maybe(const struct zidx *x, size_t i, uint64_t kh);
+static int isnear(const struct zblock *b, int64_t nlo, int64_t nhi);
+static void nearzone(const struct zidx *x, const struct zquery *q,
+    int64_t *nlo, int64_t *nhi);
+
 size_t
 zidx_select(const struct zidx *x, struct zquery *q, unsigned char *sel)
 {
 	size_t i, first, cut = x->n, n = 0;
-	long long l;
 	int64_t nlo, nhi;
 	const struct zblock *b;
+	int filter = q->filter && q->haskey && q->hasend && x->lsec >= 0;
 
 	first = zidx_first(x, q->start);
 	if (first == x->n && x->n > 0)
 		first = x->n - 1;	/* none after: the last, as a bisection */
-	l = x->lsec < 0 ? 0 : x->lsec;
-	nlo = q->lo - l * 1000000;
-	nhi = q->hi + l * 1000000;
+	nearzone(x, q, &nlo, &nhi);
 	if (q->hasend)
 		for (cut = 0; cut < x->n; cut++)
 			if (x->b[cut].hastime && x->b[cut].tmin > q->end)
@@ -749,9 +841,321 @@ zidx_select(const struct zidx *x, struct zquery *q, unsigned char *sel)
 	for (i = 0; i < x->n; i++) {
 		b = &x->b[i];
 		sel[i] = i >= first && i < cut && (!q->haskey || x->lsec < 0 ||
-		    !b->hastime || (b->tmax >= nlo && b->tmin <= nhi) ||
-		    zidx_has(x, i, q->fp));
-		n += sel[i];
+		    !b->hastime || isnear(b, nlo, nhi) ||
+		    zidx_has(x, i, q->fp)) ? ZSEL_READ : ZSEL_SKIP;
+		/*
+		 * Version 5: a near block read for no other reason, whose
+		 * filter says it holds no line of the key and whose every
+		 * line is before END: see above.
+		 */
+		if (filter && sel[i] == ZSEL_READ && b->hastime &&
+		    b->tmax <= q->end && isnear(b, nlo, nhi) &&
+		    !zidx_has(x, i, q->fp) && !maybe(x, i, q->kh))
+			sel[i] = ZSEL_NEAR;
+		n += sel[i] == ZSEL_READ;
 	}
 	return n;
+}
+
+int
+zidx_isextra(const char *p, size_t n)
+{
+	return !zidx_isrecord(p, n) && n < ZIDX_FLINE &&
+	    memmem(p, n, CSV_RECORD, sizeof(CSV_RECORD) - 1) != NULL;
+}
+
+int
+zidx_linekey(const char *p, size_t n, const char **k, size_t *kn)
+{
+	const char *e = p + n, *a = p;
+	int i;
+
+	for (i = 0; i < 7; i++, a++)
+		if ((a = memchr(a, ';', (size_t)(e - a))) == NULL)
+			return -1;
+	/* a: after the 7th ';'; the 9th ends the key */
+	if ((p = memchr(a, ';', (size_t)(e - a))) == NULL ||
+	    (p = memchr(p + 1, ';', (size_t)(e - p - 1))) == NULL)
+		return -1;
+	*k = a;
+	*kn = (size_t)(p - a);
+	return 0;
+}
+
+/*
+ * fval: where a key of hash kh falls in block i's filter of range
+ * values (splitmix64's finaliser of kh and i, so that two keys that
+ * meet in one block's filter do not meet in every block's)
+ */
+static uint64_t
+fval(uint64_t kh, size_t i, uint64_t range)
+{
+	uint64_t z = kh ^ ((uint64_t)i + 1) * 0x9e3779b97f4a7c15ULL;
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	z ^= z >> 31;
+	return z % range;
+}
+
+/* the hash of block i's filter code c[0..n) (not a bucket's seed) */
+static uint64_t
+fhash(size_t i, const unsigned char *c, size_t n)
+{
+	return zidx_hash(ZIDX_HASH0 ^ (0x8000000000000000ULL | i), c, n);
+}
+
+long long
+zidx_filter(uint64_t *kh, size_t n, size_t i, int fbits,
+    unsigned char **buf, size_t *len, long long *nk)
+{
+	uint64_t *v, range, last = 0, q, d;
+	size_t j, k, m, *cnt, at, bits, nb, zero;
+	unsigned char *p, *c;
+	int r;
+
+	*nk = 0;
+	if (n == 0)
+		return 0;
+	/* the distinct keys, to the front of kh: a hash set of them */
+	for (nb = 16; nb < 2 * n; nb *= 2)
+		;
+	if ((v = calloc(nb, sizeof(*v))) == NULL)
+		return -1;
+	for (j = 0, m = 0, zero = 0; j < n; j++) {
+		if (kh[j] == 0) {	/* 0 marks a free slot: apart */
+			if (!zero++)
+				kh[m++] = 0;
+			continue;
+		}
+		for (at = (size_t)(kh[j] * 0x9e3779b97f4a7c15ULL >> 20) &
+		    (nb - 1); v[at] != 0 && v[at] != kh[j];
+		    at = (at + 1) & (nb - 1))
+			;
+		if (v[at] == 0) {
+			v[at] = kh[j];
+			kh[m++] = kh[j];
+		}
+	}
+	free(v);
+	*nk = (long long)m;
+	range = (uint64_t)m << fbits;
+	if ((v = malloc(m * sizeof(*v))) == NULL ||
+	    (cnt = calloc(m + 1, sizeof(*cnt))) == NULL) {
+		free(v);
+		return -1;
+	}
+	/* the values, sorted by their quotient (a counting sort: m of
+	 * them, below m), then by insertion (only within a quotient, a
+	 * handful at most) */
+	for (j = 0; j < m; j++)
+		cnt[(fval(kh[j], i, range) >> fbits) + 1]++;
+	for (j = 1; j <= m; j++)
+		cnt[j] += cnt[j - 1];
+	for (j = 0; j < m; j++) {
+		q = fval(kh[j], i, range);
+		v[cnt[q >> fbits]++] = q;
+	}
+	for (j = 1; j < m; j++) {
+		q = v[j];
+		for (k = j; k > 0 && v[k - 1] > q; k--)
+			v[k] = v[k - 1];
+		v[k] = q;
+	}
+	free(cnt);
+	/* Rice code of the differences: quotient in unary (ones, then a
+	 * zero), remainder in fbits bits, most significant bit first */
+	bits = 0;
+	for (j = 0, last = 0; j < m; last = v[j++])
+		bits += (size_t)((v[j] - last) >> fbits) + 1 + (size_t)fbits;
+	nb = 8 + (bits + 7) / 8;
+	if ((p = realloc(*buf, *len + nb)) == NULL) {
+		free(v);
+		return -1;
+	}
+	*buf = p;
+	c = p + *len + 8;
+	memset(c, 0, nb - 8);
+	for (j = 0, last = 0, at = 0; j < m; last = v[j++]) {
+		d = v[j] - last;
+		for (q = d >> fbits; q > 0; q--, at++)
+			c[at >> 3] |= (unsigned char)(0x80 >> (at & 7));
+		at++;		/* the zero */
+		for (r = fbits - 1; r >= 0; r--, at++)
+			if (d >> r & 1)
+				c[at >> 3] |= (unsigned char)(0x80 >> (at & 7));
+	}
+	free(v);
+	q = fhash(i, c, nb - 8);
+	for (j = 0; j < 8; j++)		/* little-endian */
+		p[*len + j] = (unsigned char)(q >> (8 * j));
+	*len += nb;
+	return (long long)nb;
+}
+
+/*
+ * peek: the 64 bits of c[0..n) from bit pos on, most significant first,
+ * zeros past the end; at least 57 of them are the code's (a byte's 8
+ * minus the shift within it, and 7 bytes)
+ */
+static uint64_t
+peek(const unsigned char *c, size_t n, size_t pos)
+{
+	unsigned char b[9] = { 0 };
+	size_t at = pos >> 3, k;
+	uint64_t w = 0;
+
+	if (at + 9 <= n) {	/* most of them: one load */
+		memcpy(&w, c + at, 8);
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+		w = __builtin_bswap64(w);
+#endif
+		pos &= 7;
+		return pos == 0 ? w : w << pos | c[at + 8] >> (8 - pos);
+	}
+	for (k = 0; k < 9 && at + k < n; k++)
+		b[k] = c[at + k];
+	for (k = 0; k < 8; k++)
+		w = w << 8 | b[k];
+	pos &= 7;
+	return pos == 0 ? w : w << pos | b[8] >> (8 - pos);
+}
+
+/*
+ * fmaybe: block i's filter c[0..n) (after its hash), of nk keys, may hold
+ * the key of hash kh; -1 when the code is bad (runs past its end, or
+ * past the range).  A quotient's ones are counted 57 at a time.
+ */
+static int
+fmaybe(const unsigned char *c, size_t n, long long nk, int fbits, size_t i,
+    uint64_t kh)
+{
+	uint64_t range = (uint64_t)nk << fbits, want = fval(kh, i, range);
+	uint64_t v = 0, d, q, w;
+	size_t pos = 0, end = n * 8;
+	long long j;
+	int k;
+
+	for (j = 0; j < nk; j++) {
+		for (q = 0;;) {
+			if (pos >= end)
+				return -1;
+			w = ~peek(c, n, pos);
+			k = w == 0 ? 64 : __builtin_clzll(w);	/* ones */
+			if (k < 57) {
+				if (pos + (size_t)k >= end)
+					return -1;	/* a zero of the padding */
+				q += (uint64_t)k;
+				pos += (size_t)k + 1;
+				break;
+			}
+			q += 57;
+			pos += 57;
+			if (q > (uint64_t)nk)
+				return -1;
+		}
+		if (q > (uint64_t)nk || end - pos < (size_t)fbits)
+			return -1;
+		d = q << fbits | peek(c, n, pos) >> (64 - fbits);
+		pos += (size_t)fbits;
+		if (d > range - 1 - v)
+			return -1;
+		v += d;
+		if (v == want)
+			return 1;
+		if (v > want)
+			return 0;
+	}
+	return 0;
+}
+
+/* isnear: block b is within L of the window (see zidx_select) */
+static int
+isnear(const struct zblock *b, int64_t nlo, int64_t nhi)
+{
+	return b->hastime && b->tmax >= nlo && b->tmin <= nhi;
+}
+
+/* nearzone: the near blocks' times */
+static void
+nearzone(const struct zidx *x, const struct zquery *q, int64_t *nlo,
+    int64_t *nhi)
+{
+	long long l = x->lsec < 0 ? 0 : x->lsec;
+
+	*nlo = q->lo - l * 1000000;
+	*nhi = q->hi + l * 1000000;
+}
+
+int
+zidx_near(struct zidx *x, const struct zquery *q)
+{
+	size_t i, b0 = x->n, b1 = 0;
+	int64_t nlo, nhi;
+	long long off, len;
+	const unsigned char *s;
+	uint64_t h;
+	int k;
+
+	free(x->fbuf);
+	free(x->fmay);
+	x->fbuf = NULL;
+	x->fmay = NULL;
+	x->fb0 = x->fb1 = 0;
+	if (x->version < 5)
+		return 1;
+	x->kh = q->kh;
+	nearzone(x, q, &nlo, &nhi);
+	for (i = 0; i < x->n; i++) {
+		if (q->hasend && x->b[i].hastime && x->b[i].tmin > q->end)
+			break;	/* the cut (zidx_select): not read anyway */
+		if (isnear(&x->b[i], nlo, nhi)) {
+			if (b0 == x->n)
+				b0 = i;
+			b1 = i + 1;
+		}
+	}
+	if (b0 >= b1)
+		return 1;
+	off = x->b[b0].foff;
+	len = x->b[b1 - 1].foff + (x->b[b1 - 1].nkf < 0 ? 0 :
+	    x->b[b1 - 1].flen) - off;
+	if (len > ZIDX_FREADMAX)
+		return 1;
+	if ((x->fbuf = malloc((size_t)len + 1)) == NULL)
+		return -1;
+	if (x->filt != NULL)
+		memcpy(x->fbuf, x->filt + off, (size_t)len);
+	else if (pread(x->fd, x->fbuf, (size_t)len, (off_t)(x->headlen +
+	    x->tablelen + off)) != len)
+		return -1;
+	/* each filter checked, and its answer for the key kept (fmay) */
+	if ((x->fmay = malloc(b1 - b0 + 1)) == NULL)
+		return -1;
+	for (i = b0; i < b1; i++) {
+		x->fmay[i - b0] = x->b[i].nkf != 0;	/* none: no key; -1 */
+		if (x->b[i].nkf <= 0)
+			continue;
+		s = x->fbuf + (x->b[i].foff - off);
+		for (h = 0, k = 7; k >= 0; k--)
+			h = h << 8 | s[k];
+		if (h != fhash(i, s + 8, (size_t)x->b[i].flen - 8) ||
+		    (k = fmaybe(s + 8, (size_t)x->b[i].flen - 8, x->b[i].nkf,
+		    x->fbits, i, q->kh)) < 0)
+			return -1;
+		x->fmay[i - b0] = (unsigned char)k;
+	}
+	x->fb0 = b0;
+	x->fb1 = b1;
+	return 0;
+}
+
+/* maybe: block i may hold a line of the key of hash kh (zidx_near read
+ * its filter; a block without one may) */
+static int
+maybe(const struct zidx *x, size_t i, uint64_t kh)
+{
+	if (x->fmay == NULL || i < x->fb0 || i >= x->fb1 || x->kh != kh)
+		return 1;
+	return x->fmay[i - x->fb0];
 }

@@ -10,14 +10,17 @@
  * head, read whole by every query, and the key table, of which a query
  * reads one line.
  *
- *	ctzip-index 4 SRCSIZE ZSIZE NBLOCKS LONG NKEYS NBUCKETS NRECORDS
- *	COFF CLEN UOFF ULEN LINES TFIRST TLAST TMIN TMAX   (NBLOCKS lines)
+ *	ctzip-index 5 SRCSIZE ZSIZE NBLOCKS LONG NKEYS NBUCKETS NRECORDS
+ *	    FBITS FSIZE
+ *	COFF CLEN UOFF ULEN LINES TFIRST TLAST TMIN TMAX NKF FLEN
+ *	                                          (NBLOCKS lines)
  *	BLOCK RECORD                              (NRECORDS lines)
  *	C0 C1 ... C(NBUCKETS-1)
  *	fnv1a64 HHHHHHHHHHHHHHHH
  *	HHHHHHHHHHHHHHHH ENTRIES                  (NBUCKETS lines, no blank)
+ *	the key filters                           (FSIZE bytes, binary)
  *
- * "4" is the format version; SRCSIZE the bytes of the plain log, ZSIZE of
+ * "5" is the format version; SRCSIZE the bytes of the plain log, ZSIZE of
  * the compressed file; LONG the seconds beyond which a flow is long (ctzip
  * -L).  Per block: compressed offset and length, plain offset and length,
  * line count, and the times (microseconds since the Epoch) of its first
@@ -35,6 +38,13 @@
  * the begin of its run, so the alive records that are read vouch for the
  * time back to there, and a day has thousands of them.  Open records are
  * flow records (zmark.h counts them as starts).
+ *
+ * Version 5 keeps besides, among the records, every other line that
+ * holds CSV_RECORD (csv.h) and is shorter than ZIDX_FLINE: the alive
+ * records, and any line that ctgrep --records passes whatever the key.
+ * They are passed on only for the blocks skipped by their key filter
+ * (below), never for the others (so that what a reader sees of the far
+ * blocks is what version 4 gave it).
  *
  * The "fnv1a64" line ends the head: the FNV-1a 64-bit hash of every byte
  * before it, in 16 lower-case hex digits.
@@ -69,7 +79,29 @@
  * flows give a key to a block, an entry per ~1,800 bytes of log, 8 or 9
  * bytes each.
  *
- * Versions 1 to 3 are still read.  Version 3 is version 4 without
+ * The key filters (version 5): for each block, whether it may hold a line
+ * of a NAT key at all, a Golomb-coded set of the keys of its lines.  A
+ * line's key is the text between its 7th and 9th ';' (nat;natport: where
+ * ctgrep -N finds a key; zidx_linekey), its hash the FNV-1a 64 of that
+ * text (kh).  A block's NKF is the number of distinct keys (0: no line
+ * has one; "-" for NKF and FLEN: the block has no filter, because a line
+ * of it is ZIDX_FLINE bytes or longer, which a reader might cut), FLEN the
+ * bytes of its filter: 8 bytes, the FNV-1a 64 hash, started from
+ * ZIDX_HASH0 ^ (2^63 | block), of the rest, little-endian; then the code:
+ * each key's value, splitmix64's finaliser of kh ^ (block + 1) *
+ * 0x9e3779b97f4a7c15, modulo NKF * 2^FBITS, sorted, and the differences
+ * from one to the next (the first from 0) each as a Rice code of
+ * parameter FBITS: the quotient in ones then a zero, the remainder in
+ * FBITS bits, most significant bit first, the last byte padded with
+ * zeros.  No filter (NKF 0) takes 0 bytes.  The filters are in block
+ * order, each at the sum of the FLEN before it; FSIZE is their sum.  A
+ * key not in a block's filter is found there with probability about
+ * 2^-FBITS, at FBITS + ~1.6 bits a key (ctzip -F, ZIDX_FBITS).
+ * A query reads the filters of the near blocks only (one read: they are
+ * contiguous) and checks the hash of each; a bad one is a corrupt index.
+ *
+ * Versions 1 to 4 are still read.  Version 4 is version 5 without FBITS,
+ * FSIZE, NKF, FLEN, the filters and the extra records.  Version 3 is version 4 without
  * NRECORDS and the records (a reader that skips its blocks cannot pass
  * their records on).  Version 1 has no LONG, no key table:
  * its blocks have no filter (zidx.lsec is -1), and a query reads from the
@@ -97,7 +129,9 @@
  * bounds above, ZSIZE is the
  * size the caller gives (the compressed file's, from fstat) and the file
  * is as long as the head says: anything else is a stale or corrupt index,
- * and the caller reads the whole file instead.  zidx_key then reads and
+ * and the caller reads the whole file instead (version 5: and the
+ * filters' lengths are within what their NKF keys can take, and tile
+ * FSIZE exactly).  zidx_key then reads and
  * checks the bucket of one key: its hash, its entries (hex, ascending, in
  * that bucket, blocks that exist); a bad bucket is a corrupt index too.
  * Buckets not read are not checked: they cannot change an answer.
@@ -109,7 +143,11 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#define ZIDX_VERSION 4
+#define ZIDX_VERSION 5
+#define ZIDX_FBITS 7		/* ctzip: the filters' Rice parameter */
+#define ZIDX_FBITSMAX 16	/* at most */
+#define ZIDX_FLINE 4096		/* a longer line makes its block unfiltered */
+#define ZIDX_FREADMAX (64LL * 1024 * 1024)	/* filters read, at most */
 #define ZIDX_BUCKET 256		/* entries a bucket, about */
 #define ZIDX_BUCKETMAX 65536	/* entries a bucket, at most */
 #define ZIDX_NBKTMAX (1 << 24)	/* buckets, at most */
@@ -125,6 +163,9 @@ struct zblock {
 	int64_t tmin, tmax;	/* least and greatest time */
 	size_t nfp;		/* version 2: the block's filter, */
 	const char *keys;	/* as 8 * NFP hex digits */
+	long long nkf;		/* version 5: keys in its key filter, */
+	long long flen;		/* its bytes; nkf -1: no filter */
+	long long foff;		/* its offset in the filter section */
 };
 
 /* version 4: a coverage record of the log, in the block it is in */
@@ -132,6 +173,7 @@ struct zrec {
 	size_t blk;
 	const char *p;		/* the line, without its newline */
 	size_t n;
+	int extra;		/* version 5: not a version 4 record (alive) */
 };
 
 struct zidx {
@@ -154,6 +196,16 @@ struct zidx {
 	uint32_t *kblk;		/* the blocks that name it, ascending */
 	size_t nkblk;
 	int haskey;		/* 1: kfp looked up */
+	/* version 5: the key filters */
+	int fbits;		/* FBITS */
+	long long fsize;	/* FSIZE: bytes of the filter section */
+	long long tablelen;	/* bytes of the key table */
+	const unsigned char *filt;	/* zidx_parse: the section in memory;
+					   zidx_format: the blocks' filters */
+	unsigned char *fbuf;	/* zidx_near: filters of blocks [fb0, fb1) */
+	unsigned char *fmay;	/* and their answers for the key kh */
+	uint64_t kh;
+	size_t fb0, fb1;
 };
 
 /* zidx_hash: FNV-1a 64 of p[0..n), continuing from h (start: ZIDX_HASH0) */
@@ -194,6 +246,24 @@ int zidx_key(struct zidx *x, uint32_t fp);
 void zidx_free(struct zidx *x);
 
 /*
+ * zidx_filter: block i's key filter (version 5) of the keys whose
+ * zidx_hash is kh[0..n) (repeats allowed; kh is reordered), appended to
+ * *buf (a malloc'd buffer of *len bytes, grown); its length (0 for no
+ * key), and in *nk the keys in it; or -1: no memory.  fbits: FBITS.
+ */
+long long zidx_filter(uint64_t *kh, size_t n, size_t i, int fbits,
+    unsigned char **buf, size_t *len, long long *nk);
+
+/*
+ * zidx_near: read and check the key filters (version 5) of the blocks
+ * near q's window (see zidx_select) into x->fbuf; 0, 1 when there are
+ * none to read (not version 5, or too many: the blocks are then read),
+ * or -1: a filter is bad (a corrupt index) or cannot be read.
+ */
+struct zquery;
+int zidx_near(struct zidx *x, const struct zquery *q);
+
+/*
  * zidx_first: the first block that may hold a time >= t: every block
  * before it has TMAX < t (blocks without times are passed over).  x->n if
  * none.
@@ -214,11 +284,22 @@ struct zquery {
 	size_t first, cut;	/* set by zidx_select: blocks before first
 				   and from cut on are not read whatever
 				   the key; [first, cut) are its choice */
+	int filter;		/* 1: skip near blocks by their key filter
+				   (version 5, after zidx_near; needs key,
+				   hasend, and a caller that passes on all
+				   the records of such a block: ZSEL_NEAR) */
+	uint64_t kh;		/* zidx_hash of the key, for the filters */
 };
+
+/* what zidx_select says of a block */
+#define ZSEL_SKIP 0		/* not read: pass its version 4 records */
+#define ZSEL_READ 1		/* read */
+#define ZSEL_NEAR 2		/* not read, by its key filter: pass on all
+				   its records (zrec.extra too) */
 
 /*
  * zidx_select: which blocks a query must decompress, in sel[0..x->n)
- * (1: read it); returns how many.  Without a key or without filters
+ * (ZSEL_READ: read it); returns how many.  Without a key or without filters
  * (version 1): every block from zidx_first(start) on.  With a key, a
  * version 3 or 4 index must have had zidx_key(x, q->fp).  See zidx.c for
  * the rule with a key and why no answer changes.  With hasend, the first
@@ -234,5 +315,19 @@ size_t zidx_select(const struct zidx *x, struct zquery *q,
 
 /* zidx_isrecord: the line p[0..n) is a record that version 4 keeps */
 int zidx_isrecord(const char *p, size_t n);
+
+/*
+ * zidx_isextra: the line p[0..n) is one that version 5 keeps besides:
+ * not a version 4 record, but holding CSV_RECORD (an alive record, or
+ * any line ctgrep --records passes whatever the key)
+ */
+int zidx_isextra(const char *p, size_t n);
+
+/*
+ * zidx_linekey: the NAT key of a line for the filters: the bytes between
+ * its 7th and 9th ';' (where ctgrep -N looks), in *k and *kn; 0, or -1
+ * when the line has fewer than 9 ';'
+ */
+int zidx_linekey(const char *p, size_t n, const char **k, size_t *kn);
 
 #endif

@@ -122,7 +122,7 @@ blocks() {
 	touch -d '1 hour ago' "$TMP/f.csv"
 	size=$(wc -c <"$TMP/f.csv")
 	ctzip -k -b 1 -L 60 "$TMP/f.csv"
-	expect_eq header "$(head -n 1 "$TMP/f.csv.gz.idx" | cut -d' ' -f1-6)" "ctzip-index 4 $size $(wc -c <"$TMP/f.csv.gz") 13 60"
+	expect_eq header "$(head -n 1 "$TMP/f.csv.gz.idx" | cut -d' ' -f1-6)" "ctzip-index 5 $size $(wc -c <"$TMP/f.csv.gz") 13 60"
 	# block by block: what it names, and why
 	want() { for k in "$@"; do fp "$k"; done | sort; }
 	expect_eq "0: never stops" "$(keys 0)" "$(want "$k1")"
@@ -480,4 +480,91 @@ headhash() {
 	printf '2026-11-27T10:00:00.000000Z;start;udp;10.0.0.1;5;198.51.100.1;53;192.0.2.1;80;1;;;;\n' >"$TMP/f.csv"
 	run cttime -t 2026-11-27T10:00:00Z -n 192.0.2.1:080 "$TMP/f.csv"
 	[ "$status" -eq 0 ] && [ "${#lines[@]}" -eq 1 ]
+}
+
+@test "version 5: near blocks without the key are skipped, their records passed on; cttrace answers as with version 4 and the plain day" {
+	# a dense quarter of an hour (gen.pl: many NAT keys), with coverage
+	# records put in: a begin, alive every 20 s, a lost and a restart;
+	# blocks of 4 KiB
+	mkdir -p "$TMP/plain" "$TMP/v5" "$TMP/v4"
+	# (ctparse's own records, at the wall clock's time, left out)
+	perl "$TOP/t/bench/gen.pl" -n 20000 -d 900 -s 3 | ctparse 2>/dev/null |
+	    awk -F';' '$9 != ""' |
+	    awk -F';' 'NR == 1 { b = substr($1, 1, 19); print b ".000000Z;begin;;;;;;;;20;;;;;" b ".000000Z;" }
+		{ s = substr($1, 12, 8); m = substr(s, 4, 2) * 60 + substr(s, 7, 2)
+		  if (int(m / 20) != last && NR > 1)
+			print substr($1, 1, 26) "Z;alive;;;;;;;;20;;;;;" b ".000000Z;"
+		  if (NR == 9000) print $1 ";lost;;;;;;;;12;;;;;;"
+		  if (NR == 15000) print $1 ";restart;;;;;;;;;;;;;" $1 ";"
+		  last = int(m / 20); print }' >"$TMP/plain/2026-11-27.csv"
+	[ "$(grep -c ';alive;' "$TMP/plain/2026-11-27.csv")" -gt 30 ] || fail "no alive records"
+	cp "$TMP/plain/2026-11-27.csv" "$TMP/v5/"
+	ctzip -f -b 4k "$TMP/v5/2026-11-27.csv"
+	run perl "$TOP/t/zidxcheck.pl" "$TMP/plain/2026-11-27.csv" "$TMP/v5/2026-11-27.csv.gz" "$TMP/v5/2026-11-27.csv.gz.idx"
+	[ "$status" -eq 0 ] || fail "$output"
+	ln "$TMP/v5/2026-11-27.csv.gz" "$TMP/v4/"
+	perl "$TOP/t/zidxtool.pl" old 4 <"$TMP/v5/2026-11-27.csv.gz.idx" >"$TMP/v4/2026-11-27.csv.gz.idx"
+	# starts, stops and times around them, at every 300th line
+	awk -F';' 'NR % 400 == 7 && $8 != "" { print $8, $9, $1 }' "$TMP/plain/2026-11-27.csv" >"$TMP/q"
+	n=0 b4=0 b5=0
+	while read -r ip port t; do
+		[ $((n % 3)) -eq 1 ] && t=$(echo "$t" | sed 's/\(:[0-9][0-9]\)\..*/\1Z/')
+		traces_agree "$ip" "$port" "$t" "$TMP/plain" "$TMP/v5" "$TMP/v4"
+		for v in 4 5; do
+			case $ip in *:*) k="[$ip]:$port" ;; *) k=$ip:$port ;; esac
+			CTTIME_DEBUG=1 run --separate-stderr ctcat -d "$TMP/v$v" -w 10 -k 60 -A 86400 -R 0 -n "$k" -t "$t"
+			b=$(blocks "$TMP/v$v/2026-11-27.csv.gz")
+			[ -n "$b" ] || fail "$ip $port $t: $stderr"
+			eval "b$v=\$((b$v + ${b% of *}))"
+		done
+		n=$((n + 1))
+	done <"$TMP/q"
+	[ "$n" -ge 40 ] || fail "only $n queries"
+	echo "blocks read: version 4 $b4, version 5 $b5"
+	[ "$b5" -gt 0 ] && [ $((b5 * 4)) -lt "$b4" ] || fail "version 5 read $b5 blocks, version 4 $b4"
+}
+
+@test "version 5: a bad key filter is a corrupt index; filters of crafted lengths refused" {
+	mkdir -p "$TMP/d"
+	perl "$TOP/t/bench/gen.pl" -n 3000 -d 300 -s 5 | ctparse 2>/dev/null |
+	    awk -F';' '$9 != ""' >"$TMP/d/2026-11-27.csv"
+	cp "$TMP/d/2026-11-27.csv" "$TMP/orig"
+	ctzip -f -b 4k "$TMP/d/2026-11-27.csv"
+	x=$TMP/d/2026-11-27.csv.gz.idx
+	cp "$x" "$TMP/good"
+	l=$(sed -n 1000p "$TMP/orig")
+	ip=$(echo "$l" | cut -d';' -f8) port=$(echo "$l" | cut -d';' -f9) t=$(echo "$l" | cut -d';' -f1)
+	run --separate-stderr cttrace -d "$TMP/d" "$ip" "$port" "$t"
+	want=$output
+	# a byte of the filters changed: the hash of a filter near T fails
+	size=$(wc -c <"$x")
+	fsize=$(head -n 1 "$x" | cut -d' ' -f11)
+	n=0
+	for off in $((size - fsize + 9)) $((size - fsize / 2)) $((size - 1)); do
+		cp "$TMP/good" "$x"
+		printf '\377' | dd of="$x" bs=1 seek="$off" conv=notrunc 2>/dev/null
+		CTTIME_DEBUG=1 run --separate-stderr ctcat -d "$TMP/d" -n "$ip:$port" -t "$t" -R 0
+		case $stderr in
+		*"stale or corrupt index, reading the whole file"*) n=$((n + 1)) ;;
+		esac
+		run --separate-stderr cttrace -d "$TMP/d" "$ip" "$port" "$t"
+		expect_eq "byte $off changed" "$output" "$want"
+	done
+	# the garbled filters near the query are found (all of them, here:
+	# the -A day back covers the whole file)
+	[ "$n" -ge 1 ] || fail "no bad filter found"
+	# lengths that do not add up, or beyond what NKF keys can take, a
+	# filter for no key, FBITS out of range: refused, rehashed or not
+	for e in 's/^\(ctzip-index .*\) \([0-9]*\)$/\1 1\2/' \
+	    '2s/ [0-9]* \([0-9]*\)$/ 0 \1/' \
+	    '2s/ \([0-9]*\) [0-9]*$/ \1 99999/' \
+	    '1s/ 7 \([0-9]*\)$/ 17 \1/' '1s/ 7 \([0-9]*\)$/ 0 \1/' \
+	    '3s/ [0-9]* [0-9]*$/ - 5/'; do
+		sed "$e" "$TMP/good" | perl "$TOP/t/zidxtool.pl" rehash >"$x" 2>/dev/null || sed "$e" "$TMP/good" >"$x"
+		cmp -s "$x" "$TMP/good" && fail "$e: no change"
+		run --separate-stderr ctcat -d "$TMP/d" -n "$ip:$port" -t "$t" -R 0
+		[[ "$stderr" == *"stale or corrupt index, reading the whole file"* ]] || fail "$e: $stderr"
+		run --separate-stderr cttrace -d "$TMP/d" "$ip" "$port" "$t"
+		expect_eq "$e" "$output" "$want"
+	done
 }

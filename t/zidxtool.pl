@@ -6,12 +6,12 @@
 #                              one a line (8 hex digits)
 #   zidxtool.pl records IDX    the records of a version 4 index, one a
 #                              line: "BLOCK RECORD"
-#   zidxtool.pl old V <IDX     the same index as version V (1, 2 or 3)
+#   zidxtool.pl old V <IDX     the same index as version V (1 to 4)
 #   zidxtool.pl rehash <IDX    the hashes redone (head and every bucket),
 #                              after a test changed something on purpose
-#   zidxtool.pl check IDX      exit 0 if IDX is a well-formed version 3
-#                              or 4 index: hashes, counts, buckets,
-#                              order, records
+#   zidxtool.pl check IDX      exit 0 if IDX is a well-formed version 3,
+#                              4 or 5 index: hashes, counts, buckets,
+#                              order, records (the filters: zidxcheck.pl)
 use strict;
 use warnings;
 no warnings 'portable';	# 64-bit hex
@@ -25,7 +25,9 @@ sub fnv {
 my $H0 = 0xcbf29ce484222325;
 
 # parse: (header fields, block lines, counts, bucket lines, head, hash,
-# records) of version 3 or 4 (a version 3 index has no records)
+# records, version 5: block filters' "NKF FLEN", the filter section) of
+# version 3, 4 or 5 (a version 3 index has no records); the block lines
+# without NKF FLEN
 sub parse {
 	my ($x) = @_;
 	$x =~ /\A(.*?\n)fnv1a64 ([0-9a-f]{16})\n(.*)\z/s or die "no hash line\n";
@@ -33,17 +35,27 @@ sub parse {
 	my @l = split /\n/, $head, -1;
 	pop @l;		# after the last newline
 	my @hd = split / /, shift @l;
-	$hd[0] eq 'ctzip-index' && ($hd[1] == 3 && @hd == 8 || $hd[1] == 4 && @hd == 9)
-	    or die "header\n";
+	$hd[0] eq 'ctzip-index' && ($hd[1] == 3 && @hd == 8 || $hd[1] == 4 && @hd == 9 ||
+	    $hd[1] == 5 && @hd == 11) or die "header\n";
 	my @cnt = split / /, pop @l;
-	my @rec = $hd[1] == 4 ? splice(@l, $hd[4]) : ();
+	my @rec = $hd[1] >= 4 ? splice(@l, $hd[4]) : ();
 	@l == $hd[4] && @cnt == $hd[7] or die "counts\n";
 	@rec == ($hd[8] // 0) or die "records\n";
+	my (@nf, $filt);
+	if ($hd[1] == 5) {
+		for (@l) { s/ (\S+ \S+)$// or die "block line\n"; push @nf, $1 }
+		length($table) >= $hd[10] or die "filters\n";
+		$filt = substr($table, length($table) - $hd[10]);
+		$table = substr($table, 0, length($table) - $hd[10]);
+	}
 	my @b = split /\n/, $table, -1;
 	pop @b;		# after the last newline
 	@b == @cnt or die "buckets\n";
-	return (\@hd, \@l, \@cnt, \@b, $head, $sum, \@rec);
+	return (\@hd, \@l, \@cnt, \@b, $head, $sum, \@rec, \@nf, $filt);
 }
+
+# v4rec: a record that version 4 keeps too ("BLOCK RECORD")
+sub v4rec { $_[0] =~ /^\d+ [^;]*;(begin|end|snapshot|restart|lost)(;[^;]*){12}/ }
 
 sub bw {
 	my ($n) = @_;
@@ -90,6 +102,15 @@ if ($cmd eq 'keys') {
 } elsif ($cmd eq 'records') {
 	my ($hd, $bl, $cnt, $b, $head, $sum, $rec) = parse(slurp($ARGV[0]));
 	print "$_\n" for @$rec;
+} elsif ($cmd eq 'old' && $ARGV[0] == 4) {
+	# version 4: no filters, no extra records
+	my $x = do { local $/; <STDIN> };
+	my ($hd, $bl, $cnt, $b, $head, $sum, $rec) = parse($x);
+	my @r = grep { v4rec($_) } @$rec;
+	my $h = "ctzip-index 4 @$hd[2 .. 7] " . scalar(@r) . "\n" .
+	    join('', map { "$_\n" } @$bl, @r, join(' ', @$cnt));
+	printf "%sfnv1a64 %016x\n", $h, fnv($H0, $h);
+	print "$_\n" for @$b;
 } elsif ($cmd eq 'old' && $ARGV[0] == 3) {
 	# version 3: the head without NRECORDS and the records
 	my $x = do { local $/; <STDIN> };
@@ -112,18 +133,33 @@ if ($cmd eq 'keys') {
 	}
 	printf "%sfnv1a64 %016x\n", $x, fnv($H0, $x);
 } elsif ($cmd eq 'rehash') {
-	my ($hd, $bl, $cnt, $b, $head) = parse(do { local $/; <STDIN> });
+	my ($hd, $bl, $cnt, $b, $head, $sum, $rec, $nf, $filt) = parse(do { local $/; <STDIN> });
 	printf "%sfnv1a64 %016x\n", $head, fnv($H0, $head);
 	for my $j (0 .. $#$b) {
 		my $e = substr($b->[$j], 16);
 		printf "%016x%s\n", fnv($H0 ^ $j, $e), $e;
+	}
+	if (defined $filt) {	# each filter's hash too, where its length allows
+		my $at = 0;
+		binmode STDOUT;
+		for my $i (0 .. $#$nf) {
+			my ($nk, $fl) = split / /, $nf->[$i];
+			next if $nk eq '-' || $fl !~ /^\d+$/;
+			if ($fl >= 8 && $at + $fl <= length($filt)) {
+				my $h = fnv($H0 ^ (0x8000000000000000 | $i), substr($filt, $at + 8, $fl - 8));
+				substr($filt, $at, 8) = pack('Q<', $h);
+			}
+			$at += $fl;
+		}
+		print $filt;
 	}
 } elsif ($cmd eq 'check') {
 	my ($hd, $bl, $cnt, $b, $head, $sum, $rec) = parse(slurp($ARGV[0]));
 	$sum eq sprintf('%016x', fnv($H0, $head)) or die "head hash\n";
 	my $lb = 0;
 	for (@$rec) {
-		/^(\d+) [^;]*;(begin|end|snapshot|restart|lost);/ or die "record: $_\n";
+		/^(\d+) [^;]*;(begin|end|snapshot|restart|lost);/ ||
+		    $hd->[1] == 5 && /^(\d+) .*;;;;;;;;/ or die "record: $_\n";
 		$1 >= $lb && $1 < $hd->[4] or die "record block: $_\n";
 		$lb = $1;
 	}

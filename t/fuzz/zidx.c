@@ -6,7 +6,11 @@
  * found in it; a key of the table (version 3) that zidx_key accepts names
  * blocks that exist, ascending, and zidx_has finds them; the records of
  * version 4 are records (zidx_isrecord) of blocks that exist, in block
- * order, without newlines; a selection never chooses a block before
+ * order, without newlines (version 5: or extra lines that hold
+ * CSV_RECORD); the key filters of version 5 tile their section, and those
+ * near a query are read and checked or refused, and skip only near
+ * blocks before END that the key table does not name; a selection never
+ * chooses a block before
  * zidx_first's or from the cut of END on, nor, for a key, fewer than the
  * near blocks and those that name it, and tells that first and cut.  The
  * compressed size the caller would give is taken from the text's own
@@ -105,7 +109,8 @@ check(char *s, size_t n)
 	long long zsize = 0, coff = 0, uoff = 0;
 	size_t i, j, first, nsel, cut;
 	uint32_t fp[2];
-	int ok, keyok;
+	int ok, keyok, nr;
+	long long foff;
 
 	if (sscanf(s, "ctzip-index %*d %*d %lld", &zsize) != 1)
 		zsize = 0;
@@ -142,14 +147,28 @@ check(char *s, size_t n)
 		for (i = 0; i < x.nbkt; i++)	/* what a lookup may read */
 			if (x.count == NULL || x.count[i] > ZIDX_BUCKETMAX)
 				abort();
-		if (x.version != 4 && x.nrec > 0)
+		if (x.version < 4 && x.nrec > 0)
 			abort();
 		for (i = 0; i < x.nrec; i++)
 			if (x.rec[i].blk >= x.n || (i > 0 &&
 			    x.rec[i - 1].blk > x.rec[i].blk) ||
 			    memchr(x.rec[i].p, '\n', x.rec[i].n) != NULL ||
-			    !zidx_isrecord(x.rec[i].p, x.rec[i].n))
+			    (x.rec[i].extra ? x.version < 5 ||
+			    !zidx_isextra(x.rec[i].p, x.rec[i].n) :
+			    !zidx_isrecord(x.rec[i].p, x.rec[i].n)))
 				abort();
+		/* version 5: the filters tile FSIZE, each within its bound */
+		for (i = 0, foff = 0; x.version == 5 && i < x.n; i++) {
+			if (x.b[i].nkf < 0)
+				continue;
+			if (x.b[i].foff != foff || x.b[i].nkf > x.b[i].lines ||
+			    (x.b[i].nkf == 0) != (x.b[i].flen == 0) ||
+			    x.b[i].flen > x.fsize - foff)
+				abort();
+			foff += x.b[i].flen;
+		}
+		if (x.version == 5 && foff != x.fsize)
+			abort();
 		if (zidx_first(&x, INT64_MIN) > x.n ||
 		    zidx_first(&x, 0) > x.n || zidx_first(&x, INT64_MAX) > x.n)
 			abort();
@@ -207,6 +226,34 @@ check(char *s, size_t n)
 				    q.first == x.n - 1)))
 					abort();
 			}
+		}
+		/*
+		 * version 5, the key filters of the near blocks: read and
+		 * checked, or refused; a block skipped by them is near, in
+		 * [first, cut), before END, and not named by the key table
+		 */
+		q.haskey = keyok;
+		q.hasend = 1;
+		q.end = q.hi + 120000000;
+		q.kh = zidx_hash(ZIDX_HASH0, s, n < 16 ? n : 16);
+		nr = zidx_near(&x, &q);
+		if (nr < -1 || nr > 1 || (nr == 0 && x.version != 5))
+			abort();
+		if (nr == 0 && keyok) {
+			q.filter = 1;
+			nsel = zidx_select(&x, &q, sel);
+			for (i = j = 0; i < x.n; i++) {
+				j += sel[i] == ZSEL_READ;
+				if (sel[i] == ZSEL_NEAR && (i < q.first ||
+				    i >= q.cut || !x.b[i].hastime ||
+				    x.b[i].tmax > q.end ||
+				    x.b[i].tmax < q.lo - x.lsec * 1000000 ||
+				    x.b[i].tmin > q.hi + x.lsec * 1000000 ||
+				    zidx_has(&x, i, q.fp)))
+					abort();
+			}
+			if (j != nsel)
+				abort();
 		}
 		free(sel);
 		zidx_free(&x);

@@ -1,0 +1,118 @@
+#!/bin/sh
+# ctzip-idx benchmark (not a test), issue 17: one indexed trace on a
+# full-size compressed day (80 million events, ~9 GB of CSV, gen.pl),
+# index version 5 (key filters, 1 MiB blocks) against version 4 (main's
+# ctzip: 4 MiB blocks, the near zone read whole).
+#  zip    ctzip -j 2 of the day by this tree's ctzip and by main's (built
+#         from `git archive main`), one run each (minutes), one after the
+#         other: wall and CPU time, sizes of the .gz and the index;
+#  query  cttrace IP PORT T on each, at NQ times spread over the day (the
+#         NAT address and port of the first start line at k/(NQ+1) of the
+#         day's bytes, T its time + 3 s): the answers compared (cmp) with
+#         each other and, with PLAIN=1, with cttrace on the plain day
+#         (reads the day up to T: a minute each); the bytes and blocks
+#         ctcat decompressed (CTTIME_DEBUG); hyperfine medians of RUNS
+#         runs, every arm in the same invocation, outputs to files.
+# Peers: set PEER to a command with $ip, $port and $T in it (single
+# quotes: expanded per query) and PEERNAME to its name, and it is one more
+# arm of each query's hyperfine (the ClickHouse arm of issue 17 goes
+# there, e.g. PEER='clickhouse-client -q "..." >"$DATA/peer.out"').
+#
+# usage: sh t/bench/ctzip-idx.sh [zip] [query]	(from the top of the
+#	tree, after make; default: both)
+# env: DATA (default /work/benchdata/idx), N (events, default 80000000),
+#      RUNS (default 10), NQ (queries, default 8), PLAIN (1: check the
+#      answers on the plain day too), MAIN (a built tree of main; default:
+#      built in $DATA/main)
+set -eu
+cd "$(dirname "$0")/../.."
+arms=${*:-zip query}
+arm() { case " $arms " in *" $1 "*) return 0 ;; esac; return 1; }
+DATA=${DATA:-/work/benchdata/idx}
+N=${N:-80000000}
+RUNS=${RUNS:-10}
+NQ=${NQ:-8}
+PLAIN=${PLAIN:-0}
+CMD=${CMD:-$PWD/cmd}	# the tools measured (a copy: make may run meanwhile)
+command -v hyperfine >/dev/null || { echo "needs hyperfine" >&2; exit 2; }
+[ -x "$CMD/ctzip" ] || { echo "make first" >&2; exit 2; }
+mkdir -p "$DATA/plain"
+day=2026-11-27
+if [ ! -s "$DATA/plain/$day.csv" ]; then
+	# one day from its midnight; ctparse's own records (at the wall
+	# clock's time) and the stops after midnight go to other files
+	perl t/bench/gen.pl -n "$N" -t 1795737600 |
+	    "$CMD/ctparse" -o "$DATA/gen/%Y-%m-%d.csv" 2>/dev/null
+	mv "$DATA/gen/$day.csv" "$DATA/plain/"
+fi
+MAIN=${MAIN:-$DATA/main}
+if [ ! -x "$MAIN/cmd/ctzip" ]; then
+	rm -rf "$MAIN"
+	mkdir -p "$MAIN"
+	git archive main | tar -x -C "$MAIN"
+	make -C "$MAIN" -j2 >/dev/null
+fi
+plain=$DATA/plain/$day.csv
+
+if arm zip; then
+	for v in v5 v4; do
+		rm -rf "${DATA:?}/$v"
+		mkdir -p "$DATA/$v"
+		cp "$plain" "$DATA/$v/"
+	done
+	{
+		/usr/bin/time -f "ctzip (this tree) %e s wall, %U s user, %S s sys" \
+		    "$CMD/ctzip" -f -j 2 "$DATA/v5/$day.csv"
+		echo "  load after: $(cut -d' ' -f1-3 /proc/loadavg)"
+		/usr/bin/time -f "ctzip (main) %e s wall, %U s user, %S s sys" \
+		    "$MAIN/cmd/ctzip" -f -j 2 "$DATA/v4/$day.csv"
+		echo "  load after: $(cut -d' ' -f1-3 /proc/loadavg)"
+	} 2>&1 | tee "$DATA/zip.out"
+	zcat "$DATA/v5/$day.csv.gz" | cmp - "$plain"
+fi
+
+echo "plain day: $(wc -c <"$plain") bytes"
+for v in v5 v4; do
+	z=$DATA/$v/$day.csv.gz
+	awk -v v=$v -v z="$(wc -c <"$z")" -v i="$(wc -c <"$z.idx")" 'NR == 1 {
+		printf "%s: %s blocks, .gz %.0f bytes, index %.0f bytes (%.2f %% of the .gz)\n",
+		    v, $5, z, i, 100 * i / z; exit }' "$z.idx"
+done
+
+arm query || exit 0
+export PATH="$CMD:$PATH"
+size=$(wc -c <"$plain")
+k=0
+while [ $k -lt "$NQ" ]; do
+	k=$((k + 1))
+	l=$(tail -c +$((size * k / (NQ + 1))) "$plain" | awk -F';' \
+	    'NR > 1 && $2 == "start" && $8 !~ /:/ { print; exit }')
+	ip=$(echo "$l" | cut -d';' -f8)
+	port=$(echo "$l" | cut -d';' -f9)
+	sec=$(date -u -d "$(echo "$l" | cut -d';' -f1)" +%s)
+	T=$(date -u -d "@$((sec + 3))" +%Y-%m-%dT%H:%M:%SZ)
+	C5="cttrace -d '$DATA/v5' $ip $port $T >'$DATA/q5-$k.out'"
+	C4="cttrace -d '$DATA/v4' $ip $port $T >'$DATA/q4-$k.out'"
+	sh -c "$C5"
+	sh -c "$C4"
+	cmp "$DATA/q5-$k.out" "$DATA/q4-$k.out"
+	if [ "$PLAIN" = 1 ]; then
+		cttrace -d "$DATA/plain" $ip $port $T >"$DATA/q0-$k.out" || :
+		cmp "$DATA/q0-$k.out" "$DATA/q5-$k.out"
+	fi
+	read5=$(CTTIME_DEBUG=1 ctcat -d "$DATA/v5" -w 10 -k 60 -A 86400 -R 0 \
+	    -n "$ip:$port" -t "$T" 2>&1 >"$DATA/c5-$k.out" | grep debug | tr '\n' ' ')
+	read4=$(CTTIME_DEBUG=1 ctcat -d "$DATA/v4" -w 10 -k 60 -A 86400 -R 0 \
+	    -n "$ip:$port" -t "$T" 2>&1 >"$DATA/c4-$k.out" | grep debug | tr '\n' ' ')
+	set -- -n v5 "$C5" -n v4 "$C4"
+	if [ -n "${PEER:-}" ]; then
+		P=$(ip=$ip port=$port T=$T DATA=$DATA eval "echo \"$PEER\"")
+		set -- "$@" -n "${PEERNAME:-peer}" "$P"
+	fi
+	hyperfine -S sh --warmup 1 --runs "$RUNS" --export-json "$DATA/q-$k.json" \
+	    "$@" >"$DATA/q-$k.log" 2>&1
+	echo "query $k: $ip $port at $T ($(grep -c '^[0-9][0-9]*  ' "$DATA/q5-$k.out") candidates; v5 = v4$([ "$PLAIN" = 1 ] && echo ' = plain'))"
+	echo "  v5 read: $(echo "$read5" | sed 's/ctcat: debug: [^:]*: //g')"
+	echo "  v4 read: $(echo "$read4" | sed 's/ctcat: debug: [^:]*: //g')"
+	perl -ne 'BEGIN { $/ = undef } while (/"command":\s*"([^"]*)".*?"median":\s*([0-9.e-]+)/gs) { printf "  %-6s median %.4f s\n", $1, $2 }' "$DATA/q-$k.json"
+done
