@@ -165,7 +165,6 @@ patfile(const char *path, int nat)
 	struct span s;
 	struct natkey k;
 	const char *e;
-	size_t i;
 	int c, is;
 
 	if (rd_open(&r, path) < 0)
@@ -208,11 +207,8 @@ patfile(const char *path, int nat)
 			continue;
 		}
 		if (e != NULL) {	/* the line, '?' for unprintable bytes */
-			for (i = 0; i < s.n && i + 1 < sizeof(key); i++)
-				key[i] = s.p[i] >= ' ' && s.p[i] <= '~' ?
-				    s.p[i] : '?';
-			key[i] = '\0';
-			warn("%s:%llu: %s: %s", r.name, r.lineno, key, e);
+			warn("%s:%llu: %s: %s", r.name, r.lineno,
+			    err_excerpt(key, sizeof(key), s.p, s.n), e);
 			badkeys++;
 		}
 	}

@@ -605,13 +605,9 @@ idle(void *arg, int fd)
 static const char *
 excerpt(struct span s)
 {
-	static char b[64];
-	size_t i, n = s.n < 48 ? s.n : 48;
+	static char b[52];
 
-	for (i = 0; i < n; i++)
-		b[i] = s.p[i] >= ' ' && s.p[i] < 127 ? s.p[i] : '?';
-	strcpy(b + n, s.n > n ? "..." : "");
-	return b;
+	return err_excerpt(b, sizeof(b), s.p, s.n);
 }
 
 /*

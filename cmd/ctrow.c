@@ -53,14 +53,11 @@ static void
 lwarn(const char *path, unsigned long long n, const char *why, struct span l)
 {
 	char b[52];
-	size_t i, k = l.n < 48 ? l.n : 48;
 
 	if (++nwarn > WARNMAX)
 		return;
-	for (i = 0; i < k; i++)
-		b[i] = l.p[i] >= ' ' && l.p[i] < 127 ? l.p[i] : '?';
-	strcpy(b + k, l.n > k ? "..." : "");
-	warn("%s:%llu: %s, left out: %s", path, n, why, b);
+	warn("%s:%llu: %s, left out: %s", path, n, why,
+	    err_excerpt(b, sizeof(b), l.p, l.n));
 	if (nwarn == WARNMAX)
 		warn("further warnings about lines are left out");
 }

@@ -157,13 +157,10 @@ static void
 lwarn(struct tin *in, const char *what, struct span l)
 {
 	char b[52];
-	size_t i, n = l.n < 48 ? l.n : 48;
 
 	if (++nwarn > WARNMAX)
 		return;
-	for (i = 0; i < n; i++)
-		b[i] = l.p[i] >= ' ' && l.p[i] < 127 ? l.p[i] : '?';
-	strcpy(b + n, l.n > n ? "..." : "");
+	err_excerpt(b, sizeof(b), l.p, l.n);
 	if (in->lineknown)
 		warn("%s:%llu: %s: %s", in->r.name, in->r.lineno, what, b);
 	else

@@ -109,3 +109,14 @@ xstrdup(const char *s)
 
 	return memcpy(xmalloc(n), s, n);
 }
+
+char *
+err_excerpt(char *b, size_t size, const char *p, size_t n)
+{
+	size_t i, k = n < size - 4 ? n : size - 4;
+
+	for (i = 0; i < k; i++)
+		b[i] = p[i] >= ' ' && p[i] < 127 ? p[i] : '?';
+	strcpy(b + k, n > k ? "..." : "");
+	return b;
+}

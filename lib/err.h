@@ -42,6 +42,13 @@ const char *err_prog(void);
  */
 void err_hook(void (*before)(void));
 
+/*
+ * err_excerpt: the head of p[0..n) for a message that quotes input, into
+ * b (size >= 4): at most size - 4 bytes, each not printable ASCII shown
+ * as '?' (no terminal escape reaches the operator), "..." when cut; b
+ */
+char *err_excerpt(char *b, size_t size, const char *p, size_t n);
+
 _Noreturn void die(int status, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 void warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
