@@ -48,6 +48,16 @@ put(struct natkeyent *tab, size_t mask, uint64_t h, const char *k, size_t n)
 	tab[i].n = n;
 }
 
+/* filtbit: the filter's bit for a key that ends at e (8 bytes or more) */
+static inline uint64_t
+filtbit(const char *e)
+{
+	uint64_t w;
+
+	memcpy(&w, e - 8, 8);
+	return w * 0x9e3779b97f4a7c15ULL >> (64 - FILTBITS);
+}
+
 void
 natset_add(struct natset *s, const char *key, size_t n)
 {
@@ -76,8 +86,7 @@ natset_add(struct natset *s, const char *key, size_t n)
 	if (n < 8)
 		s->nshort++;
 	else {
-		memcpy(&w, key + n - 8, 8);
-		w = w * 0x9e3779b97f4a7c15ULL >> (64 - FILTBITS);
+		w = filtbit(key + n);
 		s->filt[w / 64] |= 1ULL << (w % 64);
 	}
 }
@@ -147,8 +156,7 @@ maybe(const struct natset *s, const char *c)
 
 	if (s->nshort != 0)
 		return 1;
-	memcpy(&w, c - 8, 8);
-	w = w * 0x9e3779b97f4a7c15ULL >> (64 - FILTBITS);
+	w = filtbit(c);
 	return s->filt[w / 64] >> (w % 64) & 1;
 }
 
