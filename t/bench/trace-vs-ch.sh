@@ -223,6 +223,7 @@ medians() {
 	perl -ne 'BEGIN { $/ = undef } while (/"command":\s*"([^"]*)".*?"median":\s*([0-9.e-]+).*?"user":\s*([0-9.e-]+),\s*"system":\s*([0-9.e-]+)/gs) { print "$1 $2 $3 $4\n" }' "$1"
 }
 bad=0
+RUNID=run$(date +%s)	# the query ids of this run (the query_log is kept)
 # arms NAME CAPNAME GW DIR ARGS...: one trace each way, checked and read;
 # then timed (hyperfine, RUNS runs); one row of each table to $OUT/NAME.*
 arms() {
@@ -232,12 +233,12 @@ arms() {
 	fr=$(fread "$o.fr" cttrace -d "$gw=$dir" "$@")
 	rm -f "$o.sql"
 	s0=$(scpu)
-	CHCAP=$o.sql CHQID=$name-c PATH=$OUT/wrap:$PATH cttrace -C "$TBL" -g "$gw" "$@" >"$o.c0" || :
+	CHCAP=$o.sql CHQID=$RUNID-$name-c PATH=$OUT/wrap:$PATH cttrace -C "$TBL" -g "$gw" "$@" >"$o.c0" || :
 	s1=$(scpu)
 	rm -f "$o.sql".*
 	grep "^SELECT 'E'" "$o.sql" >"$o.point.sql"
 	$CHC --multiquery --format=TabSeparated --max_query_size=1073741824 \
-	    --log_queries=1 --query_id="$name-b-1" <"$o.point.sql" >"$o.b0"
+	    --log_queries=1 --query_id="$RUNID-$name-b-1" <"$o.point.sql" >"$o.b0"
 	s2=$(scpu)
 	if cmp -s "$o.fr.out" "$o.c0"; then
 		same=equal
@@ -245,8 +246,8 @@ arms() {
 		same=DIFFER
 		bad=1
 	fi
-	rc=$(chread "$name-c")
-	rb=$(chread "$name-b")
+	rc=$(chread "$RUNID-$name-c")
+	rb=$(chread "$RUNID-$name-b")
 	l0=$(load)
 	w=1	# a warm-up run, but for the batches (minutes)
 	case $name in *-batch) w=0 ;; esac
