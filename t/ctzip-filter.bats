@@ -16,6 +16,12 @@ fp() {
 # keys N: the keys that name block N (from 0) in $TMP/f.csv.gz.idx, as
 # the sorted list of fingerprints, one a line
 keys() {
+	perl "$TOP/t/zidxtool.pl" keys "$TMP/f.csv.gz.idx" "$1" | cut -d' ' -f1
+}
+
+# untils N: the same, each with its UNTIL in steps after the block's TMAX
+# (2 hex digits, ff: never ends)
+untils() {
 	perl "$TOP/t/zidxtool.pl" keys "$TMP/f.csv.gz.idx" "$1"
 }
 
@@ -122,7 +128,7 @@ blocks() {
 	touch -d '1 hour ago' "$TMP/f.csv"
 	size=$(wc -c <"$TMP/f.csv")
 	ctzip -k -b 1 -L 60 "$TMP/f.csv"
-	expect_eq header "$(head -n 1 "$TMP/f.csv.gz.idx" | cut -d' ' -f1-6)" "ctzip-index 5 $size $(wc -c <"$TMP/f.csv.gz") 13 60"
+	expect_eq header "$(head -n 1 "$TMP/f.csv.gz.idx" | cut -d' ' -f1-6)" "ctzip-index 6 $size $(wc -c <"$TMP/f.csv.gz") 13 60"
 	# block by block: what it names, and why
 	want() { for k in "$@"; do fp "$k"; done | sort; }
 	expect_eq "0: never stops" "$(keys 0)" "$(want "$k1")"
@@ -137,6 +143,17 @@ blocks() {
 	expect_eq "9: another block is open" "$(keys 9)" ""
 	expect_eq "10: end of the long one" "$(keys 10)" "$(want "$k5")"
 	expect_eq "11, 12: short, not named" "$(keys 11)$(keys 12)" ""
+	# UNTIL (version 6): steps of UNIT seconds (1 here: the file spans
+	# 2 minutes) after the block's TMAX, up
+	expect_eq unit "$(head -n 1 "$TMP/f.csv.gz.idx" | cut -d' ' -f12)" 1
+	u() { untils "$1" | cut -d' ' -f2; }
+	expect_eq "0: never stops: never ends" "$(u 0)" ff
+	expect_eq "1: a stop without start, no snapshot before it" "$(u 1)" ff
+	expect_eq "3: ended by the reuse at 10:00:04" "$(u 3)" 01
+	expect_eq "4: the reuse" "$(u 4)" 00
+	expect_eq "6: tied to 4 (10:00:04, before its TMAX)" "$(u 6)" 00
+	expect_eq "7: the long one ends at 10:01:40" "$(u 7)" 50
+	expect_eq "10: its end" "$(u 10)" 00
 	# -L 0: every flow that lasts at all is long
 	rm "$TMP/f.csv.gz"*
 	ctzip -k -f -b 1 -L 0 "$TMP/f.csv"
@@ -343,11 +360,17 @@ blocks() {
 	CTTIME_DEBUG=1 run --separate-stderr cttime -a -P -n $key -t $t "$TMP/d.csv.gz"
 	[ "$output" = "$want" ] || fail "v2: output differs: $stderr"
 	b2=$(blocks "$TMP/d.csv.gz")
-	cp "$x" "$TMP/d.csv.gz.idx"
+	perl "$TOP/t/zidxtool.pl" old 3 <"$x" >"$TMP/d.csv.gz.idx"
 	CTTIME_DEBUG=1 run --separate-stderr cttime -a -P -n $key -t $t "$TMP/d.csv.gz"
 	[ "$output" = "$want" ] || fail "v3: output differs: $stderr"
 	expect_eq "v2 and v3 blocks" "$b2" "$(blocks "$TMP/d.csv.gz")"
 	[ "${b2% of *}" -lt "${b1% of *}" ] || fail "v2 $b2, v1 $b1"
+	# version 6: no more than those (the long flows that ended before)
+	cp "$x" "$TMP/d.csv.gz.idx"
+	CTTIME_DEBUG=1 run --separate-stderr cttime -a -P -n $key -t $t "$TMP/d.csv.gz"
+	[ "$output" = "$want" ] || fail "v6: output differs: $stderr"
+	b6=$(blocks "$TMP/d.csv.gz")
+	[ "${b6% of *}" -le "${b2% of *}" ] || fail "v6 $b6, v2 $b2"
 	# ignored WHAT ORIG: $TMP/d.csv.gz.idx, a changed copy of ORIG, is
 	# warned about and the whole file read: the same answer
 	ignored() {
@@ -555,10 +578,12 @@ headhash() {
 	[ "$n" -ge 1 ] || fail "no bad filter found"
 	# lengths that do not add up, or beyond what NKF keys can take, a
 	# filter for no key, FBITS out of range: refused, rehashed or not
-	for e in 's/^\(ctzip-index .*\) \([0-9]*\)$/\1 1\2/' \
+	for e in 's/^\(ctzip-index .*\) \([0-9]*\) \([0-9]*\)$/\1 1\2 \3/' \
 	    '2s/ [0-9]* \([0-9]*\)$/ 0 \1/' \
 	    '2s/ \([0-9]*\) [0-9]*$/ \1 99999/' \
-	    '1s/ 7 \([0-9]*\)$/ 17 \1/' '1s/ 7 \([0-9]*\)$/ 0 \1/' \
+	    '1s/ 7 \([0-9]*\) \([0-9]*\)$/ 17 \1 \2/' \
+	    '1s/ 7 \([0-9]*\) \([0-9]*\)$/ 0 \1 \2/' \
+	    '1s/ [0-9]*$/ 0/' '1s/ [0-9]*$/ 1000000001/' \
 	    '3s/ [0-9]* [0-9]*$/ - 5/'; do
 		sed "$e" "$TMP/good" | perl "$TOP/t/zidxtool.pl" rehash >"$x" 2>/dev/null || sed "$e" "$TMP/good" >"$x"
 		cmp -s "$x" "$TMP/good" && fail "$e: no change"
