@@ -427,7 +427,8 @@ zmark_end(struct zmark *m, size_t *n)
 	 * (c) in block order: every tie into block a comes from a block
 	 * before a, so a's UNTIL is final when its own ties are taken
 	 */
-	qsort(m->tie, m->ntie, sizeof(*m->tie), cmptie);
+	if (m->ntie > 0)	/* (m->tie may be NULL) */
+		qsort(m->tie, m->ntie, sizeof(*m->tie), cmptie);
 	for (j = 0; j < m->ntie; j++)
 		if (marked(m, markof(m->tie[j].a, m->tie[j].fp), &at) &&
 		    m->until[at] != INT64_MIN)
