@@ -87,8 +87,9 @@
  * ZIDX_USTEPS steps span the file's times (341 s on a day: a query reads
  * an entry's block for at most that long after it stopped mattering).  A
  * query skips a far block whose entries of its key all end before its
- * window (zidx_select).  2 digits: ~4.4 M entries on a 10 GB day, 9 MB;
- * each step finer would cost 4.4 MB more for little (see RESULTS-ctzip.md).
+ * window (zidx_select).  2 digits: 4.3 M entries on a 9 GB day, 8.5 MB;
+ * a third would cost 4.3 MB more to save reads of far blocks in the
+ * 6 minutes after they stopped mattering (RESULTS-ctzip.md).
  *
  * The key filters (version 5): for each block, whether it may hold a line
  * of a NAT key at all, a Golomb-coded set of the keys of its lines.  A
