@@ -965,16 +965,9 @@ zidx_has(const struct zidx *x, size_t i, uint32_t fp)
  *     pairing.
  *   - A flow of an earlier file open at its end (that file's index names
  *     it until never) is closed by a stop without its start in this one:
- *     such a stop's entry never ends, unless a snapshot record came
- *     before it in this file.  Then the reader ended, at that snapshot,
- *     every flow of the earlier file that no open record listed (a listed
- *     one would have been paired here, and would have to be closed again
- *     first); if that was before T-w it dropped it, and the stop matters
- *     from its own time: a stop in the window makes a flow (read: its
- *     UNTIL is its time), one before the window closes nothing.  One after
- *     the snapshot but before T-w, with the snapshot at or after T-w, is
- *     at most the skew earlier than the snapshot, so in a near block (the
- *     skew is less than L).
+ *     such a stop's entry never ends either (a snapshot record before it
+ *     would have ended that flow for ctcat's reader, but cttime, which
+ *     gets no records of the blocks it skips, may not see it).
  *   - The records of the blocks skipped are passed on as for any far
  *     block (tin.h).
  *

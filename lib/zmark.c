@@ -322,11 +322,8 @@ zmark_line(struct zmark *m, const char *line, size_t n, int64_t t,
 		start = 0;
 	else if (f[F_EVENT].n == 4 && memcmp(f[F_EVENT].p, "open", 4) == 0)
 		start = 2;
-	else {
-		if (csv_event(f[F_EVENT]) == EV_SNAPSHOT)
-			m->snapped = 1;
+	else
 		return;
-	}
 	h = keyhash(f);
 	/* nat and natport are adjacent: "nat;natport" is one span */
 	fp = zidx_fp(f[F_NAT].p, (size_t)(f[F_NATPORT].p + f[F_NATPORT].n -
@@ -369,8 +366,8 @@ zmark_line(struct zmark *m, const char *line, size_t n, int64_t t,
 		add(m, &z);
 		return;
 	}
-	if (o == NULL) {	/* began in an earlier file */
-		until(m, blk, fp, m->snapped ? t : INT64_MAX);
+	if (o == NULL) {	/* began in an earlier file: (a) */
+		until(m, blk, fp, INT64_MAX);
 		return;
 	}
 	if (t - o->t0 > m->lusec || o->snap) {

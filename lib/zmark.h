@@ -36,8 +36,8 @@
  * that ended before its window (zidx_select says why that is safe).  The
  * end of a flow is the time of its stop, or of the start that ended it
  * (a lost stop); a flow without a stop in the file, and a stop without
- * its start (when no snapshot record came before it: a flow of an
- * earlier file, which no snapshot ended), never end (INT64_MAX).  Then:
+ * its start (it may close a flow of an earlier file, which that file's
+ * index says never ends), never end (INT64_MAX).  Then:
  *   a. the blocks that a long or doubtful flow marks get at least its
  *      end: its start, its end, and the blocks of its open records;
  *   b. a flow whose start ended by reuse a flow that began with an open
@@ -55,8 +55,7 @@
  * start block was never marked after all) is left out: no reader needs
  * it.
  * Lines that a flow reader ignores (no time, fewer than 14 fields, events
- * other than start, stop and open) take no part, but for a snapshot
- * record, which is remembered (above).
+ * other than start, stop and open) take no part.
  *
  * Memory: one entry (64 bytes) per open flow, 16 bytes (32 reserved) per
  * mark, 12 per tie; the log itself is the caller's.
@@ -83,7 +82,6 @@ struct zmark {
 	size_t nset, setcap;	/* setcap a power of 2 */
 	struct ztie *tie;	/* the ties of (c), in the order made */
 	size_t ntie, tiecap;
-	int snapped;		/* a snapshot record was seen */
 };
 
 /* a mark, as zmark_end gives them */
