@@ -886,7 +886,9 @@ zidx_has(const struct zidx *x, size_t i, uint32_t fp)
  * Blocks before zidx_first(start) are skipped as without a key.  Of the
  * others, a block is read when
  *   - it has no time (it cannot matter, but costs nothing), or
- *   - it is "near": TMAX >= T-w - L and TMIN <= T+w + L, or
+ *   - it is "near": from the first block with TMAX >= T-w - L to the
+ *     last with TMIN <= T+w + L (nearblocks: every block between them
+ *     too, whatever its times, as the log's times step back), or
  *   - its filter may hold the key (zidx_has).
  * The reader then sees every line of the near blocks, and of the far
  * blocks whose filter names the key.  Why the flows of the key that
@@ -907,7 +909,13 @@ zidx_has(const struct zidx *x, size_t i, uint32_t fp)
  *     start of a short flow of the key whose stop is in a far block that
  *     is skipped; the flow would look open at T.  ctzip's closure rule
  *     (zmark.h) names the key in the stop's block too whenever it names
- *     it in the start's block, so that cannot happen.
+ *     it in the start's block, so that cannot happen.  Nor from a near
+ *     block: the near blocks are a run, so a stop after a near start is
+ *     in a near block, or in one after them (TMIN > T+w + L), and then
+ *     the flow, if open in the window, lasted more than L: named.  (Near
+ *     by times alone, a block of lines stamped before T-w - L just after
+ *     a near block would be far, and a short flow begun in the near
+ *     block and stopped there would look open.)
  *   - A start that ends an open flow of the same id and tuple (its stop
  *     was lost), and a stop without a start in the file, are ends of
  *     doubtful flows: their blocks name the key.
@@ -985,22 +993,20 @@ zidx_has(const struct zidx *x, size_t i, uint32_t fp)
  */
 static int maybe(const struct zidx *x, size_t i, uint64_t kh);
 static int upfor(const struct zidx *x, size_t i, const struct zquery *q);
-static int isnear(const struct zblock *b, int64_t nlo, int64_t nhi);
-static void nearzone(const struct zidx *x, const struct zquery *q,
-    int64_t *nlo, int64_t *nhi);
+static void nearblocks(const struct zidx *x, const struct zquery *q,
+    size_t *b0, size_t *b1);
 
 size_t
 zidx_select(const struct zidx *x, struct zquery *q, unsigned char *sel)
 {
-	size_t i, first, cut = x->n, n = 0;
-	int64_t nlo, nhi;
+	size_t i, first, cut = x->n, n = 0, b0, b1;
 	const struct zblock *b;
 	int filter = q->filter && q->haskey && q->hasend && x->lsec >= 0;
 
 	first = zidx_first(x, q->start);
 	if (first == x->n && x->n > 0)
 		first = x->n - 1;	/* none after: the last, as a bisection */
-	nearzone(x, q, &nlo, &nhi);
+	nearblocks(x, q, &b0, &b1);
 	if (q->hasend)
 		for (cut = 0; cut < x->n; cut++)
 			if (x->b[cut].hastime && x->b[cut].tmin > q->end)
@@ -1010,7 +1016,7 @@ zidx_select(const struct zidx *x, struct zquery *q, unsigned char *sel)
 	for (i = 0; i < x->n; i++) {
 		b = &x->b[i];
 		sel[i] = i >= first && i < cut && (!q->haskey || x->lsec < 0 ||
-		    !b->hastime || isnear(b, nlo, nhi) ||
+		    !b->hastime || (i >= b0 && i < b1) ||
 		    upfor(x, i, q)) ? ZSEL_READ : ZSEL_SKIP;
 		/*
 		 * Version 5: a near block read for no other reason, whose
@@ -1018,7 +1024,7 @@ zidx_select(const struct zidx *x, struct zquery *q, unsigned char *sel)
 		 * line is before END: see above.
 		 */
 		if (filter && sel[i] == ZSEL_READ && b->hastime &&
-		    b->tmax <= q->end && isnear(b, nlo, nhi) &&
+		    b->tmax <= q->end && i >= b0 && i < b1 &&
 		    !zidx_has(x, i, q->fp) && !maybe(x, i, q->kh))
 			sel[i] = ZSEL_NEAR;
 		n += sel[i] == ZSEL_READ;
@@ -1238,29 +1244,39 @@ fmaybe(const unsigned char *c, size_t n, long long nk, int fbits, size_t i,
 	return 0;
 }
 
-/* isnear: block b is within L of the window (see zidx_select) */
-static int
-isnear(const struct zblock *b, int64_t nlo, int64_t nhi)
-{
-	return b->hastime && b->tmax >= nlo && b->tmin <= nhi;
-}
-
-/* nearzone: the near blocks' times */
+/*
+ * nearblocks: the near blocks are [*b0, *b1): from the first block with
+ * a time at or after T-w - L to the last with one at or before T+w + L
+ * (see zidx_select).  So the far blocks before the window are a prefix of
+ * the file and those after it a suffix: a block between two near ones is
+ * near whatever its times, as the log's times step back (a block of
+ * lines stamped before T-w - L, after a near block, may hold the stop of
+ * a short flow that starts in that near block).
+ */
 static void
-nearzone(const struct zidx *x, const struct zquery *q, int64_t *nlo,
-    int64_t *nhi)
+nearblocks(const struct zidx *x, const struct zquery *q, size_t *b0,
+    size_t *b1)
 {
 	long long l = x->lsec < 0 ? 0 : x->lsec;
+	int64_t nlo = q->lo - l * 1000000, nhi = q->hi + l * 1000000;
+	size_t i;
 
-	*nlo = q->lo - l * 1000000;
-	*nhi = q->hi + l * 1000000;
+	*b0 = x->n;
+	*b1 = 0;
+	for (i = 0; i < x->n; i++) {
+		if (!x->b[i].hastime)
+			continue;
+		if (*b0 == x->n && x->b[i].tmax >= nlo)
+			*b0 = i;
+		if (x->b[i].tmin <= nhi)
+			*b1 = i + 1;
+	}
 }
 
 int
 zidx_near(struct zidx *x, const struct zquery *q)
 {
-	size_t i, b0 = x->n, b1 = 0;
-	int64_t nlo, nhi;
+	size_t i, b0, b1;
 	long long off, len;
 	const unsigned char *s;
 	uint64_t h;
@@ -1274,16 +1290,12 @@ zidx_near(struct zidx *x, const struct zquery *q)
 	if (x->version < 5)
 		return 1;
 	x->kh = q->kh;
-	nearzone(x, q, &nlo, &nhi);
-	for (i = 0; i < x->n; i++) {
-		if (q->hasend && x->b[i].hastime && x->b[i].tmin > q->end)
-			break;	/* the cut (zidx_select): not read anyway */
-		if (isnear(&x->b[i], nlo, nhi)) {
-			if (b0 == x->n)
-				b0 = i;
-			b1 = i + 1;
+	nearblocks(x, q, &b0, &b1);
+	for (i = 0; i < b1; i++)
+		if (q->hasend && x->b[i].hastime && x->b[i].tmin > q->end) {
+			b1 = i;	/* the cut (zidx_select): not read anyway */
+			break;
 		}
-	}
 	if (b0 >= b1)
 		return 1;
 	off = x->b[b0].foff;

@@ -760,3 +760,40 @@ snapflows() {
 	run cttrace -d "$TMP/d" 192.0.2.1 1001 $t
 	[ "$output" != "$want" ] || fail "the same answer without block 2: $output"
 }
+
+@test "near blocks are a run: a block stamped before the near zone just after a near block is read (times step back)" {
+	# two lines a block (-b 150), L = 60 s, T = 12:30:00, -w 10: the
+	# near zone is from 12:28:50.  Block 1 (E's start 12:28:40, Z's
+	# 12:28:55) is near; block 2, stamped 12:28:45-46 (the log stepped
+	# back 10 s), holds E's stop.  E is short: no entry names it.  Were
+	# block 2 far, E would look open at T.
+	mkdir -p "$TMP/d"
+	while read -r tm ev port sp; do
+		printf '2026-11-27T%sZ;%s;udp;10.0.0.%s;%s;198.51.100.1;53;192.0.2.1;%s;%s;%s\n' \
+		    "$tm" "$ev" "$sp" "$sp" "$port" "$sp" \
+		    "$([ "$ev" = stop ] && echo '1;1;1;1;;' || echo ';;;;;')"
+	done >"$TMP/d/2026-11-27.csv" <<-'END'
+	10:00:00.000000 start 1002 9
+	10:00:01.000000 stop 1002 9
+	12:28:40.000000 start 1001 5
+	12:28:55.000000 start 1002 6
+	12:28:45.000000 stop 1001 5
+	12:28:46.000000 stop 1002 6
+	12:29:58.000000 start 1002 7
+	12:30:30.000000 stop 1002 7
+	12:35:00.000000 start 1002 8
+	12:35:01.000000 stop 1002 8
+	END
+	cp -r "$TMP/d" "$TMP/plain"
+	ctzip -f -b 150 -L 60 "$TMP/d/2026-11-27.csv"
+	x=$TMP/d/2026-11-27.csv.gz.idx
+	[ "$(nblocks "$x")" -eq 5 ] || fail "$(cat "$x")"
+	# block 2: TMAX 12:28:46, before the near zone by its times
+	[ "$(sed -n 4p "$x" | cut -d' ' -f9)" -eq 1795782526000000 ] || fail "$(sed -n 4p "$x")"
+	t=2026-11-27T12:30:00Z
+	run cttrace -d "$TMP/plain" 192.0.2.1 1001 $t
+	[[ "$output" != *10.0.0.5* ]] || fail "plain: $output"
+	traces_agree 192.0.2.1 1001 $t "$TMP/plain" "$TMP/d"
+	CTTIME_DEBUG=1 run --separate-stderr ctcat -d "$TMP/d" -A 86400 -R 0 -n 192.0.2.1:1001 -t $t
+	[[ "$stderr" == *" 2 of 5 blocks"* ]] || fail "$stderr"
+}
