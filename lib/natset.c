@@ -137,8 +137,13 @@ masks(const char *b, size_t n, uint64_t *semi, uint64_t *nl)
 static inline unsigned
 nth(uint64_t m, unsigned k)
 {
-	while (--k != 0)
-		m &= m - 1;
+	uint64_t c;
+	unsigned j;
+
+	for (j = 1; j < 9; j++) {	/* k <= 9: no branch on k */
+		c = m & (m - 1);
+		m = j < k ? c : m;
+	}
 	return (unsigned)__builtin_ctzll(m);
 }
 
