@@ -28,12 +28,13 @@ MAN = cmd/ctcat.1 cmd/ctgrep.1 cmd/ctparse.1 cmd/ctretain.1 cmd/ctrow.1 \
 	cmd/cttime.1 cmd/cttrace.1 cmd/ctverdict.1 cmd/ctzip.1
 LIBHDR = lib/ac.h lib/bmh.h lib/chlog.h lib/cover.h lib/csv.h lib/ctev.h \
 	lib/err.h lib/flow.h lib/hash.h lib/logdir.h lib/logf.h lib/natkey.h \
-	lib/natset.h lib/otab.h lib/proc.h lib/progress.h lib/query.h lib/rd.h \
-	lib/span.h lib/tin.h lib/tm.h lib/tmpfd.h lib/wr.h lib/zidx.h lib/zmark.h
+	lib/natset.h lib/otab.h lib/pair.h lib/proc.h lib/progress.h \
+	lib/query.h lib/rd.h lib/span.h lib/tin.h lib/tm.h lib/tmpfd.h lib/wr.h \
+	lib/zidx.h lib/zmark.h
 LIBOBJ = lib/ac.o lib/bmh.o lib/chlog.o lib/cover.o lib/csv.o lib/ctev.o \
 	lib/err.o lib/flow.o lib/logdir.o lib/logf.o lib/natkey.o lib/natset.o \
-	lib/otab.o lib/proc.o lib/progress.o lib/query.o lib/rd.o lib/tin.o \
-	lib/tm.o lib/tmpfd.o lib/wr.o lib/zidx.o lib/zmark.o
+	lib/otab.o lib/pair.o lib/proc.o lib/progress.o lib/query.o lib/rd.o \
+	lib/tin.o lib/tm.o lib/tmpfd.o lib/wr.o lib/zidx.o lib/zmark.o
 LIB = lib/libct.a
 
 # test programs: lib/ cores against naive ones, and ctgrep with its test

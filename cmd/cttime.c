@@ -131,7 +131,7 @@ static struct log *logs;
 static size_t nlog, cur;	/* the logs, the one being read */
 #define COV (&logs[cur].cov)
 #define FT(q) (&(q)->ft[cur])	/* q's flows in the log being read */
-#define HASFT(q) ((q)->ft != NULL && (q)->ft[cur].bucket != NULL)
+#define HASFT(q) ((q)->ft != NULL && (q)->ft[cur].pt.bkt != NULL)
 
 static _Noreturn void
 usage(void)
@@ -596,7 +596,7 @@ result(struct query *q, struct wr *out)
 	if (aflag && q->ft != NULL) {
 		ft = xreallocarray(NULL, nlog, sizeof(*ft));
 		for (i = nft = 0; i < nlog; i++)
-			if (q->ft[i].bucket != NULL)
+			if (q->ft[i].pt.bkt != NULL)
 				ft[nft++] = &q->ft[i];
 		rank = flow_rankv(ft, nft, q->t, &nrank);
 		for (i = 0; i < nrank; i++) {

@@ -5,16 +5,15 @@
 #include "csv.h"
 #include "err.h"
 #include "flow.h"
+#include "pair.h"
 #include "tm.h"
 
-#define NBUCKET0 1024		/* grows with the open flows */
-
-/* the key fields, in the order they are joined */
-static const int keyf[] = {
-	F_ID, F_PROTO, F_SRC, F_SPORT, F_DST, F_DPORT, F_NAT, F_NATPORT
-};
-#define NKEYF (sizeof(keyf) / sizeof(keyf[0]))
-
+/* flowof: the flow of entry i of the open flows */
+static struct flow *
+flowof(const struct flowtab *ft, uint32_t i)
+{
+	return *(struct flow **)pair_data(&ft->pt, i);
+}
 
 static char *
 dup(struct span s)
@@ -30,86 +29,16 @@ flow_init(struct flowtab *ft)
 {
 	memset(ft, 0, sizeof(*ft));
 	ft->run = 1;		/* srun 0: never listed */
-	ft->nbucket = NBUCKET0;
-	ft->bucket = xmalloc(ft->nbucket * sizeof(ft->bucket[0]));
-	memset(ft->bucket, 0, ft->nbucket * sizeof(ft->bucket[0]));
+	pair_init(&ft->pt, sizeof(struct flow *));
 }
 
-/* keyof: the key of a line into b (room for the whole line), FNV-1a hash */
-static size_t
-keyof(const struct span *f, char *b, uint64_t *h)
-{
-	size_t i, j, n = 0;
-
-	*h = 14695981039346656037ULL;
-	for (i = 0; i < NKEYF; i++) {
-		if (i > 0)
-			b[n++] = ';';
-		memcpy(b + n, f[keyf[i]].p, f[keyf[i]].n);
-		n += f[keyf[i]].n;
-	}
-	for (j = 0; j < n; j++)
-		*h = (*h ^ (unsigned char)b[j]) * 1099511628211ULL;
-	return n;
-}
-
-static struct flow **
-slot(struct flowtab *ft, uint64_t h)
-{
-	return &ft->bucket[h & (ft->nbucket - 1)];
-}
-
-/* find: the open flow with key k, unlinked from its chain if unlink */
+/* add: a new flow at the end of the list */
 static struct flow *
-find(struct flowtab *ft, const char *k, size_t kn, uint64_t h, int unlink)
-{
-	struct flow **pp, *fl;
-
-	for (pp = slot(ft, h); (fl = *pp) != NULL; pp = &fl->hnext)
-		if (fl->hash == h && fl->keyn == kn &&
-		    memcmp(fl->key, k, kn) == 0) {
-			if (unlink) {
-				*pp = fl->hnext;
-				fl->hnext = NULL;
-				if (fl->flags & FL_SNAPEND)	/* not open */
-					fl->flags &= ~FL_SNAPEND;
-				else
-					ft->nopen--;
-			}
-			return fl;
-		}
-	return NULL;
-}
-
-static void
-grow(struct flowtab *ft)
-{
-	struct flow **old = ft->bucket, *fl, *nx;
-	size_t i, on = ft->nbucket;
-
-	ft->nbucket *= 2;
-	ft->bucket = xmalloc(ft->nbucket * sizeof(ft->bucket[0]));
-	memset(ft->bucket, 0, ft->nbucket * sizeof(ft->bucket[0]));
-	for (i = 0; i < on; i++)
-		for (fl = old[i]; fl != NULL; fl = nx) {
-			nx = fl->hnext;
-			fl->hnext = *slot(ft, fl->hash);
-			*slot(ft, fl->hash) = fl;
-		}
-	free(old);
-}
-
-/* add: a new flow at the end of the list; open (hashed) if open */
-static struct flow *
-add(struct flowtab *ft, const char *k, size_t kn, uint64_t h, int open)
+add(struct flowtab *ft)
 {
 	struct flow *fl = xmalloc(sizeof(*fl));
 
 	memset(fl, 0, sizeof(*fl));
-	fl->hash = h;
-	fl->key = xmalloc(kn);
-	memcpy(fl->key, k, kn);
-	fl->keyn = kn;
 	fl->seq = ft->seq++;
 	fl->tag = ft->tag;
 	fl->prev = ft->tail;
@@ -118,13 +47,39 @@ add(struct flowtab *ft, const char *k, size_t kn, uint64_t h, int open)
 	else
 		ft->head = fl;
 	ft->tail = fl;
-	if (open) {
-		if (ft->nopen >= ft->nbucket)
-			grow(ft);
-		fl->hnext = *slot(ft, h);
-		*slot(ft, h) = fl;
-		ft->nopen++;
-	}
+	return fl;
+}
+
+/*
+ * opened: the flow of entry i, just opened by line (key k), copies the
+ * line; its key, which the table points to, is then in the copy
+ */
+static struct flow *
+opened(struct flowtab *ft, uint32_t i, const struct pairkey *k,
+    struct span line)
+{
+	struct flow *fl = add(ft);
+
+	fl->pi = i;
+	*(struct flow **)pair_data(&ft->pt, i) = fl;
+	fl->l0 = dup(line);
+	fl->n0 = line.n;
+	pair_rekey(&ft->pt, i, fl->l0 + (k->p - line.p));
+	ft->nopen++;
+	return fl;
+}
+
+/* closed: the flow of entry i is no longer in the table */
+static struct flow *
+closed(struct flowtab *ft, uint32_t i)
+{
+	struct flow *fl = flowof(ft, i);
+
+	fl->pi = 0;
+	if (fl->flags & FL_SNAPEND)	/* was not open */
+		fl->flags &= ~FL_SNAPEND;
+	else
+		ft->nopen--;
 	return fl;
 }
 
@@ -132,13 +87,14 @@ struct flow *
 flow_start(struct flowtab *ft, const struct span *f, struct span line,
     int64_t t, int keep)
 {
-	char *k = xmalloc(line.n);
-	size_t kn;
-	uint64_t h;
-	struct flow *old, *fl;
+	struct pairkey k;
+	struct pairstep ps;
+	struct flow *old = NULL, *fl;
+	uint32_t i;
 
-	kn = keyof(f, k, &h);
-	if ((old = find(ft, k, kn, h, 0)) != NULL && old->flags & FL_OPEN &&
+	pair_key(&k, f);
+	if ((i = pair_find(&ft->pt, &k)) != 0 &&
+	    (old = flowof(ft, i))->flags & FL_OPEN &&
 	    !(old->flags & FL_ENDED) &&
 	    !(old->flags & FL_START && !(old->flags & FL_KSTART)) &&
 	    t - old->topen <= FLOW_MERGE && old->topen - t <= FLOW_MERGE) {
@@ -148,22 +104,22 @@ flow_start(struct flowtab *ft, const struct span *f, struct span line,
 		free(old->l0);
 		old->l0 = dup(line);
 		old->n0 = line.n;
-		free(k);
+		pair_rekey(&ft->pt, i, old->l0 + (k.p - line.p));
 		return NULL;
 	}
-	if ((old = find(ft, k, kn, h, 1)) != NULL) {
+	ps = pair_line(&ft->pt, EV_START, &k, keep);
+	old = NULL;
+	if (ps.ended != 0) {	/* its stop was lost */
+		old = closed(ft, ps.ended);
 		if (!(old->flags & FL_ENDED) || t < old->t1)
 			old->t1 = t;	/* (ended by a snapshot: by then) */
 		old->flags |= FL_ENDED;
 	}
-	if (keep) {
-		fl = add(ft, k, kn, h, 1);
+	if (ps.cur != 0) {
+		fl = opened(ft, ps.cur, &k, line);
 		fl->flags = FL_START;
 		fl->t0 = t;
-		fl->l0 = dup(line);
-		fl->n0 = line.n;
 	}
-	free(k);
 	return old;
 }
 
@@ -171,34 +127,31 @@ struct flow *
 flow_open(struct flowtab *ft, const struct span *f, struct span line,
     int64_t t, int keep)
 {
-	char *k = xmalloc(line.n);
-	size_t kn;
-	uint64_t h;
-	struct flow *fl;
+	struct pairkey k;
+	struct pairstep ps;
+	struct flow *fl = NULL;
 	int64_t t0;
 
-	kn = keyof(f, k, &h);
-	if ((fl = find(ft, k, kn, h, 0)) != NULL) {
+	pair_key(&k, f);
+	ps = pair_line(&ft->pt, EV_OPEN, &k, keep);
+	if (ps.what == PAIR_AGAIN) {
+		fl = flowof(ft, ps.cur);
 		if (fl->flags & FL_SNAPEND) {	/* listed again: open */
 			fl->flags &= ~(FL_SNAPEND | FL_ENDED);
 			ft->nopen++;
 		}
 		fl->srun = ft->run;
-	}
-	else if (keep) {
-		fl = add(ft, k, kn, h, 1);
+	} else if (ps.cur != 0) {
+		fl = opened(ft, ps.cur, &k, line);
 		fl->srun = ft->run;
 		fl->flags = FL_OPEN;
 		fl->topen = t;
-		fl->l0 = dup(line);
-		fl->n0 = line.n;
 		if (f[F_FROM].n > 0 && tm_parse(f[F_FROM].p, f[F_FROM].n,
 		    &t0) == 0 && t0 <= t) {
 			fl->t0 = t0;
 			fl->flags |= FL_START | FL_KSTART;
 		}
 	}
-	free(k);
 	return fl;
 }
 
@@ -228,16 +181,17 @@ struct flow *
 flow_stop(struct flowtab *ft, const struct span *f, struct span line,
     int64_t t, int orphan)
 {
-	char *k = xmalloc(line.n);
-	size_t kn;
-	uint64_t h;
+	struct pairkey k;
+	struct pairstep ps;
 	struct flow *fl;
 
-	kn = keyof(f, k, &h);
-	if ((fl = find(ft, k, kn, h, 1)) == NULL && orphan)
-		fl = add(ft, k, kn, h, 0);
-	free(k);
-	if (fl == NULL)
+	pair_key(&k, f);
+	ps = pair_line(&ft->pt, EV_STOP, &k, 0);
+	if (ps.what == PAIR_CLOSED)
+		fl = closed(ft, ps.cur);
+	else if (orphan)
+		fl = add(ft);	/* its start unknown */
+	else
 		return NULL;
 	if (!(fl->flags & FL_ENDED) || t < fl->t1)
 		fl->t1 = t;	/* (ended by a snapshot: by then) */
@@ -254,46 +208,30 @@ flow_mark(struct flowtab *ft)
 	ft->run++;
 }
 
-/* unhash: take the hashed flow fl out of its chain */
-static void
-unhash(struct flowtab *ft, struct flow *fl)
-{
-	struct flow **pp;
-
-	for (pp = slot(ft, fl->hash); *pp != NULL; pp = &(*pp)->hnext)
-		if (*pp == fl) {
-			*pp = fl->hnext;
-			fl->hnext = NULL;
-			return;
-		}
-}
-
 void
 flow_snapshot(struct flowtab *ft, int64_t t, int64_t drop)
 {
 	struct flow *fl, *next;
-	size_t i;
+	uint32_t i;
 
 	/*
-	 * Not listed: ended by t.  It stays hashed (FL_SNAPEND), so that
-	 * its own stop line, when it comes later (the events of a dump's
-	 * moments are logged after it), is still its stop and not a flow
-	 * of its own.
+	 * Not listed: ended by t.  It stays in the table (FL_SNAPEND), so
+	 * that its own stop line, when it comes later (the events of a
+	 * dump's moments are logged after it), is still its stop and not a
+	 * flow of its own.
 	 */
-	for (i = 0; i < ft->nbucket; i++)
-		for (fl = ft->bucket[i]; fl != NULL; fl = fl->hnext)
-			if (fl->srun != ft->run && !(fl->flags & FL_ENDED)) {
-				fl->flags |= FL_ENDED | FL_SNAPEND;
-				fl->t1 = t;
-				ft->nopen--;
-			}
+	for (i = pair_next(&ft->pt, 0); i != 0; i = pair_next(&ft->pt, i)) {
+		fl = flowof(ft, i);
+		if (fl->srun != ft->run && !(fl->flags & FL_ENDED)) {
+			fl->flags |= FL_ENDED | FL_SNAPEND;
+			fl->t1 = t;
+			ft->nopen--;
+		}
+	}
 	for (fl = ft->head; fl != NULL; fl = next) {
 		next = fl->next;
-		if (fl->flags & FL_ENDED && fl->t1 < drop) {
-			if (fl->flags & FL_SNAPEND)
-				unhash(ft, fl);
+		if (fl->flags & FL_ENDED && fl->t1 < drop)
 			flow_drop(ft, fl);
-		}
 	}
 	ft->run++;
 }
@@ -301,6 +239,11 @@ flow_snapshot(struct flowtab *ft, int64_t t, int64_t drop)
 void
 flow_drop(struct flowtab *ft, struct flow *fl)
 {
+	if (fl->pi != 0) {	/* ended by a snapshot: still in the table */
+		pair_close(&ft->pt, fl->pi);
+		if (!(fl->flags & FL_SNAPEND))
+			ft->nopen--;
+	}
 	if (fl->prev != NULL)
 		fl->prev->next = fl->next;
 	else
@@ -309,7 +252,6 @@ flow_drop(struct flowtab *ft, struct flow *fl)
 		fl->next->prev = fl->prev;
 	else
 		ft->tail = fl->prev;
-	free(fl->key);
 	free(fl->l0);
 	free(fl->l1);
 	free(fl);
@@ -318,16 +260,11 @@ flow_drop(struct flowtab *ft, struct flow *fl)
 void
 flow_free(struct flowtab *ft)
 {
-	size_t i;
-	struct flow *fl;
-
-	for (i = 0; i < ft->nbucket; i++)	/* open flows: unhash first */
-		while ((fl = ft->bucket[i]) != NULL)
-			ft->bucket[i] = fl->hnext;
-	while (ft->head != NULL)
+	while (ft->head != NULL) {
+		ft->head->pi = 0;	/* the table goes as a whole */
 		flow_drop(ft, ft->head);
-	free(ft->bucket);
-	ft->bucket = NULL;
+	}
+	pair_free(&ft->pt);
 }
 
 int

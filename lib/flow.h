@@ -2,20 +2,10 @@
  * flow.h - conntrack flows rebuilt from the log's start and stop lines, and
  * ranked by how well they explain an instant.
  *
- * A flow is one conntrack entry.  Its start line (NEW) and stop line
- * (DESTROY) share the key id;proto;src;sport;dst;dport;nat;natport (the
- * original tuple never changes, and the destination keeps apart the flows
- * of one socket to several hosts, which share src:sport and nat:natport,
- * when the log has no ids).  The id is not unique over time: the kernel
- * derives it from the entry's address and tuple, so a freed entry's id
- * comes back, often with the same tuple (a client reusing its source
- * port).  Pairing therefore follows input order:
- * - a stop closes the open flow with its key; with none open, it makes a
- *   flow of its own whose start is unknown (before the part of the log
- *   read, or lost);
- * - a start while a flow with the same key is open ends that flow at the
- *   new start, stop line unknown: two live entries never share id and
- *   tuple, so its stop event was lost.
+ * A flow is one conntrack entry.  Lines pair into flows by lib/pair.h's
+ * rules (the key, and which line opens, ends or closes a flow), with the
+ * code that ctzip's index (zmark.h) pairs with; what follows is what
+ * flows hold here, and how they rank.
  *
  * What the logged times mean (measured on a kernel NAT): a start time is
  * when conntrack read the event, microseconds to milliseconds after the
@@ -36,17 +26,19 @@
  *      moment the next flow's first packet took the port).
  *
  * Snapshots (csv.h): an open record says a flow was open at its time.  If
- * a flow with its key is open it is that flow; else it is a flow whose
- * start is its from field when known (the kernel's or ctparse's), else
- * unknown, and whose stop may come later.  A start line of its key within
- * FLOW_MERGE of the open record is that flow's own start (ctparse logs
- * the events that happened while the kernel's table was dumped after the
- * dump), not a new flow.
+ * a flow with its key is open it is that flow (pair.h); else it is a flow
+ * whose start is its from field when known (the kernel's or ctparse's),
+ * else unknown, and whose stop may come later.  Beyond pair.h's rules, a
+ * start line of its key within FLOW_MERGE of the open record is that
+ * flow's own start (ctparse logs the events that happened while the
+ * kernel's table was dumped after the dump), not a new flow.
  *
  * A snapshot record says that the open records just before it were every
  * flow open then.  So an open flow that none of them listed had ended by
  * then, its stop unknown (lost in an outage, say): it is ended at the
- * snapshot's time, so that it never looks active after it.  "Just before"
+ * snapshot's time, so that it never looks active after it; it stays in
+ * pair.h's table (FL_SNAPEND), so that its stop line, logged later, still
+ * pairs with it.  "Just before"
  * is the run of open records since the last other line the reader gave
  * (flow_mark): ctparse writes a dump's or a day's open records and then
  * its snapshot record with nothing between them but, perhaps, heartbeats.
@@ -61,8 +53,9 @@
  * Kernel times that contradict the line (an end after it, a start after
  * the end) are ignored: a time zone mismatch, say.
  *
- * Lines are copied into the flows.  Open flows are found by hashing the
- * key; every flow kept is also on a list in input order until dropped.
+ * Lines are copied into the flows.  Open flows are in pair.h's table,
+ * their keys in their copies of their lines; every flow kept is also on a
+ * list in input order until dropped.
  */
 #ifndef CT_FLOW_H
 #define CT_FLOW_H
@@ -70,6 +63,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "pair.h"
 #include "span.h"
 
 enum {
@@ -78,32 +72,30 @@ enum {
 	FL_ENDED = 4,		/* t1 valid: stop seen, or ended by reuse */
 	FL_OPEN = 8,		/* l0 is an open record, not a start line */
 	FL_KSTART = 16,		/* t0 is a from field, not a start line's */
-	FL_SNAPEND = 32		/* ended by a snapshot, still hashed */
+	FL_SNAPEND = 32		/* ended by a snapshot, still in the table */
 };
 
 #define FLOW_MERGE (60 * 1000000LL)	/* see above: microseconds */
 
 struct flow {
-	struct flow *hnext;	/* chain of open flows in a bucket */
 	struct flow *prev, *next;	/* every flow kept, in input order */
-	uint64_t hash;		/* of the key */
+	uint32_t pi;		/* its entry in the open flows (0: none) */
 	unsigned long long seq;	/* input order of its first line */
 	int flags;
 	int64_t t0, t1;		/* start, end: microseconds */
 	int64_t topen;		/* FL_OPEN: the open record's time */
 	unsigned long srun;	/* the run of open records that last listed it */
 	int tag;		/* its table's tag */
-	char *key;		/* "id;proto;src;sport;dst;dport;nat;natport" */
-	size_t keyn;
 	char *l0, *l1;		/* start or open line, stop line (no '\n'),
 				   or NULL */
 	size_t n0, n1;
 };
 
 struct flowtab {
-	struct flow **bucket;	/* open flows by key hash */
-	size_t nbucket;		/* a power of 2 */
-	size_t nopen;
+	struct pairtab pt;	/* open flows (and FL_SNAPEND ones) by key;
+				   pt.bkt is NULL before flow_init and
+				   after flow_free */
+	size_t nopen;		/* open flows, not FL_SNAPEND */
 	struct flow *head, *tail;	/* every flow kept */
 	unsigned long long seq;
 	unsigned long run;	/* the current run of open records */

@@ -1,7 +1,7 @@
 /*
  * hash.h - the hash of a short byte string, for the project's in-memory
- * tables (lib/otab, lib/natset); never written to a file (the index's
- * fingerprints are zidx.h's own, part of its format).
+ * tables (lib/otab, lib/natset, lib/pair); never written to a file (the
+ * index's fingerprints are zidx.h's own, part of its format).
  *
  * 8 bytes a step, each step a multiply and a shift: keys are some 10 to
  * 60 bytes, hashed once per line, and a byte a step, as FNV does, would

@@ -3,14 +3,15 @@
  * key table (zidx.h), found by pairing start, open and stop lines.
  *
  * ctzip feeds every line of the log, in order, with its block number.
- * Lines pair as lib/flow.h pairs them (the same key: id and the whole
- * tuple; a stop closes the open flow with its key; a start ends an open
- * flow with its key, whose stop was lost; an open record, a snapshot's
- * entry (csv.h), is the start of a flow when no flow with its key is
- * open, and else the same flow seen again, and ignored), but nothing is
- * copied: an open flow keeps a pointer to its start line (or open
- * record), which the caller keeps mapped.  A flow first seen in an open
- * record starts, for L, at that record's time: a reader that skips the
+ * Lines pair by lib/pair.h's rules, with pair.c, the code that cttime's
+ * ranking (flow.h) pairs with: the index is right only while the two
+ * pair alike.  Nothing is copied: an open flow keeps a pointer to its key
+ * in its start line (or open record), which the caller keeps mapped.
+ * zmark leaves out flow.h's snapshot rules (a flow that a snapshot does
+ * not list has ended; a start just after an open record of its key is
+ * that flow's start): it takes such a flow for a longer or a doubtful
+ * one, which can only mark more.  A flow first seen in an open record
+ * starts, for L, at that record's time: a reader that skips the
  * blocks before it sees the same start.
  * A (block, NAT key) pair is "marked" when the block must be read for
  * that key even far from the time asked about:
@@ -66,16 +67,15 @@
 #include <stddef.h>
 #include <stdint.h>
 
-struct zopen;
+#include "pair.h"
+
 struct ztie;
 
 struct zmark {
 	int64_t lusec;		/* L, microseconds */
-	struct zopen *o;	/* open flows; o[0] unused (0: none) */
-	uint32_t no, ocap, ofree;	/* used, allocated, free list */
-	uint32_t nopen;
-	uint32_t *bykey, *bynat;	/* chains by key hash, by NAT key */
-	size_t nbkt;		/* buckets of each, a power of 2 */
+	struct pairtab pt;	/* open flows, by key (pair.h) */
+	uint32_t *bynat;	/* open flows, chained by NAT key */
+	size_t nbkt;		/* buckets of bynat, a power of 2 */
 	uint64_t *set;		/* marks: (block + 1) << 32 | fingerprint */
 	int64_t *until;		/* each one's UNTIL so far (INT64_MIN:
 				   none yet) */
