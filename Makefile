@@ -39,6 +39,12 @@ LIB = lib/libct.a
 # test programs: lib/ cores against naive ones, and ctgrep with its test
 # hook (CTGREP_ALGO: the search path forced), which the installed one lacks
 TESTPROG = t/actest t/bmhtest t/ctgrep-algo t/natsettest t/otabtest
+# cttime and ctcat with lib/tin.c's test hooks (CTTIME_DEBUG: the bytes
+# and blocks read; CTTIME_ZPARTS: the decompressors at once; tin.h), which
+# the installed ones lack: their objects, and tin's compiled with them; in
+# a directory of their own, so that they keep their names (messages) and
+# a test or benchmark puts it first on PATH
+HOOKPROG = t/hooks/cttime t/hooks/ctcat
 
 all: $(BIN)
 
@@ -70,9 +76,19 @@ t/ctgrep-algo.o: cmd/ctgrep.c $(LIBHDR)
 	$(CC) $(CSTD) $(CFLAGS) $(CT_CPPFLAGS) $(CPPFLAGS) -DCT_TESTHOOKS \
 		-c -o $@ cmd/ctgrep.c
 t/otabtest: t/otabtest.o
+t/hooks/tin.o: lib/tin.c $(LIBHDR)
+	mkdir -p t/hooks
+	$(CC) $(CSTD) $(CFLAGS) $(CT_CPPFLAGS) $(CPPFLAGS) -DCT_TESTHOOKS \
+		-c -o $@ lib/tin.c
+t/hooks/cttime: cmd/cttime.o t/hooks/tin.o $(LIB)
+	$(CC) $(CSTD) $(CFLAGS) $(LDFLAGS) -o $@ cmd/cttime.o t/hooks/tin.o \
+		$(LIB)
+t/hooks/ctcat: cmd/ctcat.o t/hooks/tin.o $(LIB)
+	$(CC) $(CSTD) $(CFLAGS) $(LDFLAGS) -o $@ cmd/ctcat.o t/hooks/tin.o \
+		$(LIB)
 
 # TESTS: the suites to run (default: every t/*.bats)
-check: all $(TESTPROG)
+check: all $(TESTPROG) $(HOOKPROG)
 	LC_ALL=C TZ=UTC BATS=$(BATS) sh t/run.sh $(TESTS)
 
 # The suites of the C tools built with AddressSanitizer and
@@ -121,7 +137,7 @@ fuzz:
 demo: all
 	@sh examples/demo.sh
 
-bench: all
+bench: all $(HOOKPROG)
 	sh t/bench/run.sh
 
 install: all
@@ -141,6 +157,7 @@ uninstall:
 
 clean:
 	rm -f $(BIN) $(BIN:=.o) $(LIBOBJ) $(LIB) $(TESTPROG) $(TESTPROG:=.o)
+	rm -rf t/hooks
 	rm -rf t/fuzz/bin
 
 .PHONY: all check check-sanitize fuzz demo bench install uninstall clean

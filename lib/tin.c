@@ -383,7 +383,9 @@ zopen(struct tin *in, int kind, const struct tin_opt *o)
 	int pp[2], itself = 0;
 	long long coff = 0, csum = 0;
 	long np = 1;
+#ifdef CT_TESTHOOKS
 	const char *e;
+#endif
 	size_t i;
 
 	zselect(in, in->r.name, in->r.fd, o);
@@ -409,8 +411,10 @@ zopen(struct tin *in, int kind, const struct tin_opt *o)
 	} else {
 		if (csum >= ZPARTMIN)
 			np = sysconf(_SC_NPROCESSORS_ONLN);
-		if ((e = getenv("CTTIME_ZPARTS")) != NULL)	/* test hook */
+#ifdef CT_TESTHOOKS	/* the test build's: see tin.h */
+		if ((e = getenv("CTTIME_ZPARTS")) != NULL)
 			np = atol(e);
+#endif
 		np = np < 1 ? 1 : np > TIN_ZPARTS ? TIN_ZPARTS : np;
 		if (np > (long)in->nsel)
 			np = (long)in->nsel;
@@ -531,13 +535,15 @@ tin_close(struct tin *in)
 {
 	int eof = in->r.eof, r = 0;
 
-	if (getenv("CTTIME_DEBUG") != NULL) {	/* test hook, see cttime(1) */
+#ifdef CT_TESTHOOKS	/* the test build's: see tin.h */
+	if (getenv("CTTIME_DEBUG") != NULL) {
 		warn("debug: %s: %llu bytes read", in->r.name,
 		    in->r.nread + in->probed);
 		if (in->nblock > 0)
 			warn("debug: %s: %zu of %zu blocks", in->r.name,
 			    in->nsel, in->nblock);
 	}
+#endif
 	rd_close(&in->r);	/* a child still writing gets SIGPIPE */
 	if (in->zin >= 0)
 		close(in->zin);

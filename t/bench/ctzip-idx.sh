@@ -35,7 +35,9 @@ NQ=${NQ:-8}
 PLAIN=${PLAIN:-0}
 CMD=${CMD:-$PWD/cmd}	# the tools measured (a copy: make may run meanwhile)
 command -v hyperfine >/dev/null || { echo "needs hyperfine" >&2; exit 2; }
-[ -x "$CMD/ctzip" ] || { echo "make first" >&2; exit 2; }
+HOOKS=${HOOKS:-$PWD/t/hooks}	# ctcat with CTTIME_DEBUG (Makefile: HOOKPROG)
+[ -x "$CMD/ctzip" ] && [ -x "$HOOKS/ctcat" ] ||
+    { echo "make all t/hooks/cttime t/hooks/ctcat first" >&2; exit 2; }
 mkdir -p "$DATA/plain"
 day=2026-11-27
 if [ ! -s "$DATA/plain/$day.csv" ]; then
@@ -100,9 +102,9 @@ while [ $k -lt "$NQ" ]; do
 		cttrace -d "$DATA/plain" $ip $port $T >"$DATA/q0-$k.out" || :
 		cmp "$DATA/q0-$k.out" "$DATA/q5-$k.out"
 	fi
-	read5=$(CTTIME_DEBUG=1 ctcat -d "$DATA/v5" -w 10 -k 60 -A 86400 -R 0 \
+	read5=$(CTTIME_DEBUG=1 "$HOOKS/ctcat" -d "$DATA/v5" -w 10 -k 60 -A 86400 -R 0 \
 	    -n "$ip:$port" -t "$T" 2>&1 >"$DATA/c5-$k.out" | grep debug | tr '\n' ' ')
-	read4=$(CTTIME_DEBUG=1 ctcat -d "$DATA/v4" -w 10 -k 60 -A 86400 -R 0 \
+	read4=$(CTTIME_DEBUG=1 "$HOOKS/ctcat" -d "$DATA/v4" -w 10 -k 60 -A 86400 -R 0 \
 	    -n "$ip:$port" -t "$T" 2>&1 >"$DATA/c4-$k.out" | grep debug | tr '\n' ' ')
 	set -- -n v5 "$C5" -n v4 "$C4"
 	if [ -n "${PEER:-}" ]; then
