@@ -26,7 +26,7 @@ BIN = cmd/ctcat cmd/ctgrep cmd/ctparse cmd/ctretain cmd/ctrow cmd/cttime \
 SCRIPT = cmd/cttrace
 MAN = cmd/ctcat.1 cmd/ctgrep.1 cmd/ctparse.1 cmd/ctretain.1 cmd/ctrow.1 \
 	cmd/cttime.1 cmd/cttrace.1 cmd/ctverdict.1 cmd/ctzip.1
-LIBHDR = lib/ac.h lib/bmh.h lib/chlog.h lib/cover.h lib/csv.h lib/ctev.h \
+LIBHDR = lib/ac.h lib/acpath.h lib/bmh.h lib/chlog.h lib/cover.h lib/csv.h lib/ctev.h \
 	lib/err.h lib/flow.h lib/hash.h lib/logdir.h lib/logf.h lib/natkey.h \
 	lib/natset.h lib/otab.h lib/proc.h lib/progress.h lib/query.h lib/rd.h \
 	lib/span.h lib/tin.h lib/tm.h lib/tmpfd.h lib/wr.h lib/zidx.h lib/zmark.h
