@@ -38,7 +38,8 @@ LIB = lib/libct.a
 
 # test programs: lib/ cores against naive ones, and ctgrep with its test
 # hook (CTGREP_ALGO: the search path forced), which the installed one lacks
-TESTPROG = t/actest t/bmhtest t/ctgrep-algo t/natsettest t/otabtest
+TESTPROG = t/actest t/bmhtest t/ctgrep-algo t/natsettest t/otabtest \
+	t/proctest
 # cttime and ctcat with lib/tin.c's test hooks (CTTIME_DEBUG: the bytes
 # and blocks read; CTTIME_ZPARTS: the decompressors at once; tin.h), which
 # the installed ones lack: their objects, and tin's compiled with them; in
@@ -76,6 +77,7 @@ t/ctgrep-algo.o: cmd/ctgrep.c $(LIBHDR)
 	$(CC) $(CSTD) $(CFLAGS) $(CT_CPPFLAGS) $(CPPFLAGS) -DCT_TESTHOOKS \
 		-c -o $@ cmd/ctgrep.c
 t/otabtest: t/otabtest.o
+t/proctest: t/proctest.o
 t/hooks/tin.o: lib/tin.c $(LIBHDR)
 	mkdir -p t/hooks
 	$(CC) $(CSTD) $(CFLAGS) $(CT_CPPFLAGS) $(CPPFLAGS) -DCT_TESTHOOKS \
@@ -105,7 +107,7 @@ SANITIZE_TESTS = t/ctcat.bats t/ctgrep.bats t/ctgrep-multi.bats \
 	t/ctparse.bats t/ctparse-faults.bats t/ctparse-real.bats \
 	t/cttime.bats t/cttime-batch.bats t/cttime-cover.bats \
 	t/ctverdict.bats t/ctzip.bats t/faults-zip.bats t/natkey.bats \
-	t/ctretain.bats t/progress.bats
+	t/ctretain.bats t/progress.bats t/proc.bats
 check-sanitize:
 	$(MAKE) clean
 	t="$(TESTS)"; $(MAKE) CFLAGS="-std=c11 -Wall -Wextra $(SANITIZE)" \
