@@ -714,31 +714,26 @@ table(const struct chtab *t, struct logdir *d, const struct range *rg,
 	    EXIT_NOMATCH;
 }
 
-int
-main(int argc, char *argv[])
+/*
+ * options: the command line's options into the flags above (and the
+ * table of -C into tab), usage() when they do not make one of the
+ * synopsis' forms; returns the index of the first file
+ */
+static int
+options(int argc, char *argv[], struct chtab *tab)
 {
-	struct logdir d;
-	struct range *rg = NULL;
-	struct logrange *lr = NULL;
-	struct chtab tab;
-	struct cat c;
-	struct wr out;
 	char why[256];
 	const char *e;
 	struct natkey nk;
-	size_t nrg = 0, i, j, lastfile;
-	long long total;
-	unsigned long bad = 0;
-	int ch, much;
+	int ch;
 
-	err_init(argv[0]);
 	while ((ch = getopt(argc, argv, ":A:C:d:f:g:hk:ln:qR:t:Vw:")) != -1)
 		switch (ch) {
 		case 'A':
 			Aflag = secarg(ch, optarg);
 			break;
 		case 'C':
-			if ((e = chlog_table(&tab, optarg)) != NULL)
+			if ((e = chlog_table(tab, optarg)) != NULL)
 				die(EXIT_TROUBLE, "-C %s: %s", optarg, e);
 			Cflag = optarg;
 			break;
@@ -785,22 +780,84 @@ main(int argc, char *argv[])
 			break;
 		case 'h':
 			fputs(USAGE, stdout);
-			return EXIT_MATCH;
+			exit(EXIT_MATCH);
 		case 'V':
 			puts(VERSION);
-			return EXIT_MATCH;
+			exit(EXIT_MATCH);
 		default:	/* a bad option, or one missing its argument */
 			usage();
 		}
-	argc -= optind;
-	argv += optind;
 	if ((lflag ? tset || fflag != NULL || Nkey[0] != '\0' :
 	    tset == (fflag != NULL) || (fflag != NULL && Nkey[0] != '\0')) ||
-	    (dflag != NULL && argc > 0) || (Cflag != NULL && (dflag != NULL ||
-	    argc > 0)) || (gflag != NULL && Cflag == NULL))
+	    (dflag != NULL && optind < argc) || (Cflag != NULL &&
+	    (dflag != NULL || optind < argc)) || (gflag != NULL &&
+	    Cflag == NULL))
 		usage();
 	if (Rflag < 0)
 		Rflag = Aflag;
+	return optind;
+}
+
+/*
+ * files: the lines of the files given (or of the log directory's) for
+ * the ranges, or their list with -l; returns the exit status
+ */
+static int
+files(struct cat *c, struct logdir *d, const struct range *rg, int nfile,
+    char *file[])
+{
+	size_t i, j, lastfile;
+	long long total;
+	int much;
+
+	/* the files and their order: far days are not opened (logdir.h) */
+	for (i = 0; i < (size_t)nfile; i++)
+		logdir_add(d, file[i]);
+	if (nfile == 0 && logdir_scan(d, dflag != NULL ? dflag : LOGDIR) < 0)
+		die(EXIT_TROUBLE, "%s:", dflag != NULL ? dflag : LOGDIR);
+	logdir_sort(d);
+	if (lflag)
+		return list(d, c->out);
+	logdir_choose(d);
+	/*
+	 * A progress line on a terminal when much is read: a compressed
+	 * file without an index (read whole up to END), or several files
+	 */
+	for (i = 0, j = 0, total = 0, much = 0; i < d->n; i++)
+		if (d->f[i].use) {
+			j++;
+			total += d->f[i].size;
+			much |= d->f[i].form != LOG_PLAIN && !d->f[i].idx;
+		}
+	progress_start(&c->bar, "", total, qflag || !(much || j > 1) ||
+	    isatty(STDOUT_FILENO));	/* the lines are watched: no line */
+	lastfile = begin(c, d);
+	for (i = 0; i < d->n; i++)
+		if (d->f[i].use)
+			catfile(c, &d->f[i], rg, i == lastfile && !d->later,
+			    i + 1 < d->n && d->f[i + 1].state == LOG_TIME ?
+			    d->f[i + 1].first : INT64_MIN);
+	return c->trouble ? EXIT_TROUBLE : c->wrote ? EXIT_MATCH :
+	    EXIT_NOMATCH;
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct logdir d;
+	struct range *rg = NULL;
+	struct logrange *lr = NULL;
+	struct chtab tab;
+	struct cat c;
+	struct wr out;
+	size_t nrg = 0, i;
+	unsigned long bad = 0;
+	int status;
+
+	err_init(argv[0]);
+	i = options(argc, argv, &tab);
+	argc -= i;
+	argv += i;
 	tm_fmtinit(&tf, 0);
 	if (!lflag) {
 		if ((nrg = ranges(&rg, &bad)) == 0) {	/* no question */
@@ -821,42 +878,10 @@ main(int argc, char *argv[])
 	c.out = &out;
 	c.start = nrg > 0 ? rg[0].r.start : 0;
 	logdir_init(&d, lr, nrg);
-
-	if (Cflag != NULL) {
-		ch = table(&tab, &d, rg, nrg, &c);
-		goto done;
-	}
-	/* the files and their order: far days are not opened (logdir.h) */
-	for (i = 0; i < (size_t)argc; i++)
-		logdir_add(&d, argv[i]);
-	if (argc == 0 && logdir_scan(&d, dflag != NULL ? dflag : LOGDIR) < 0)
-		die(EXIT_TROUBLE, "%s:", dflag != NULL ? dflag : LOGDIR);
-	logdir_sort(&d);
-	if (lflag) {
-		ch = list(&d, &out);
-		goto done;
-	}
-	logdir_choose(&d);
-	/*
-	 * A progress line on a terminal when much is read: a compressed
-	 * file without an index (read whole up to END), or several files
-	 */
-	for (i = 0, j = 0, total = 0, much = 0; i < d.n; i++)
-		if (d.f[i].use) {
-			j++;
-			total += d.f[i].size;
-			much |= d.f[i].form != LOG_PLAIN && !d.f[i].idx;
-		}
-	progress_start(&c.bar, "", total, qflag || !(much || j > 1) ||
-	    isatty(STDOUT_FILENO));	/* the lines are watched: no line */
-	lastfile = begin(&c, &d);
-	for (i = 0; i < d.n; i++)
-		if (d.f[i].use)
-			catfile(&c, &d.f[i], rg, i == lastfile && !d.later,
-			    i + 1 < d.n && d.f[i + 1].state == LOG_TIME ?
-			    d.f[i + 1].first : INT64_MIN);
-	ch = c.trouble ? EXIT_TROUBLE : c.wrote ? EXIT_MATCH : EXIT_NOMATCH;
-done:
+	if (Cflag != NULL)
+		status = table(&tab, &d, rg, nrg, &c);
+	else
+		status = files(&c, &d, rg, argc, argv);
 	wr_flush(&out);
 	progress_end(&c.bar);
 	wr_free(&out);
@@ -867,5 +892,5 @@ done:
 	free(keys);
 	free(lr);
 	free(rg);
-	return ch;
+	return status;
 }

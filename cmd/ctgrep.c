@@ -426,8 +426,13 @@ freeall(void)
 	free(pats);
 }
 
-int
-main(int argc, char *argv[])
+/*
+ * options: the command line's options and patterns into the flags and
+ * the patterns above, usage() when they make none of the synopsis'
+ * forms; returns the index of the first file
+ */
+static int
+options(int argc, char *argv[])
 {
 	enum { OPT_NATFILE = 256, OPT_RECORDS };
 	static const struct option longopts[] = {
@@ -447,9 +452,8 @@ main(int argc, char *argv[])
 	char *e;
 	const char *why;
 	struct natkey nk;
-	int c, i, trouble = 0, done = 0;
+	int c;
 
-	err_init(argv[0]);
 	opterr = 0;	/* a bad option: the usage line only */
 	while ((c = getopt_long(argc, argv, "cf:im:N:qhV", longopts,
 	    NULL)) != -1)
@@ -490,25 +494,34 @@ main(int argc, char *argv[])
 			break;
 		case 'h':
 			fputs(USAGE, stdout);
-			return EXIT_MATCH;
+			exit(EXIT_MATCH);
 		case 'V':
 			puts(VERSION);
-			return EXIT_MATCH;
+			exit(EXIT_MATCH);
 		default:
 			usage();
 		}
-	argc -= optind;
-	argv += optind;
 	if (nflag && fflag)
 		die(EXIT_TROUBLE, "-f searches text, -N and --nat-file NAT "
 		    "keys: not both");
 	if (!nflag && !fflag && !rflag) {
-		if (argc < 1)
+		if (optind >= argc)
 			usage();
-		addpat(*argv, strlen(*argv));
-		argv++;
-		argc--;
+		addpat(argv[optind], strlen(argv[optind]));
+		optind++;
 	}
+	return optind;
+}
+
+int
+main(int argc, char *argv[])
+{
+	int i, trouble = 0, done = 0;
+
+	err_init(argv[0]);
+	i = options(argc, argv);
+	argc -= i;
+	argv += i;
 	if (badkeys > 0)
 		trouble = 1;
 	matcher();

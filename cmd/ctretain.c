@@ -297,18 +297,13 @@ bad:
 	return -1;
 }
 
-int
-main(int argc, char *argv[])
+/* options: the command line's options into the flags above */
+static void
+options(int argc, char *argv[])
 {
-	struct dfile *f;
-	size_t n, i, j;
-	int64_t cut, oldday, keep = INT64_MAX, maxdel = INT64_MIN, mindel =
-	    INT64_MAX, newest;
-	char *e, day[11];
-	time_t now;
-	int c, old, left = 0;	/* left: a day was left alone */
+	char *e;
+	int c;
 
-	err_init(argv[0]);
 	while ((c = getopt(argc, argv, ":d:hk:nvV")) != -1)
 		switch (c) {
 		case 'd':
@@ -330,10 +325,10 @@ main(int argc, char *argv[])
 			break;
 		case 'h':
 			fputs(USAGE, stdout);
-			return EXIT_MATCH;
+			exit(EXIT_MATCH);
 		case 'V':
 			puts(VERSION);
-			return EXIT_MATCH;
+			exit(EXIT_MATCH);
 		default:	/* a bad option, or one missing its argument */
 			usage();
 		}
@@ -342,6 +337,21 @@ main(int argc, char *argv[])
 	if (kflag < 0)
 		die(EXIT_TROUBLE, "-k: how many days to keep must be said "
 		    "(no default: see ctretain(1))");
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct dfile *f;
+	size_t n, i, j;
+	int64_t cut, oldday, keep = INT64_MAX, maxdel = INT64_MIN, mindel =
+	    INT64_MAX, newest;
+	char day[11];
+	time_t now;
+	int old, left = 0;	/* left: a day was left alone */
+
+	err_init(argv[0]);
+	options(argc, argv);
 	wr_init(&out, STDOUT_FILENO, "standard output");
 	if ((dfd = open(dflag, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
 		die(EXIT_TROUBLE, "%s:", dflag);

@@ -754,18 +754,18 @@ readfile(const char *path, const struct tin_opt *o, struct wr *out)
 	return trouble;
 }
 
-int
-main(int argc, char *argv[])
+/*
+ * options: the command line's options into the flags above, usage()
+ * when they do not make one of the synopsis' forms; returns the number
+ * of files given
+ */
+static int
+options(int argc, char *argv[])
 {
-	struct tin_opt o;
-	struct wr out;
-	struct query one;
 	char why[256];
 	const char *why1;
-	size_t i;
-	int c, tset = 0, trouble = 0, found = 0;
+	int c, tset = 0;
 
-	err_init(argv[0]);
 	while ((c = getopt(argc, argv, ":1aA:D:f:gG:hk:n:p:PR:t:uVw:")) != -1)
 		switch (c) {
 		case 'g':
@@ -820,15 +820,13 @@ main(int argc, char *argv[])
 			break;
 		case 'h':
 			fputs(USAGE, stdout);
-			return EXIT_MATCH;
+			exit(EXIT_MATCH);
 		case 'V':
 			puts(VERSION);
-			return EXIT_MATCH;
+			exit(EXIT_MATCH);
 		default:	/* a bad option, or one missing its argument */
 			usage();
 		}
-	argc -= optind;
-	argv += optind;
 	if (tset == (fflag != NULL) || (oneflag && aflag) ||
 	    (Pflag && !aflag) || (fflag && Nkey[0] != '\0'))
 		usage();
@@ -839,11 +837,53 @@ main(int argc, char *argv[])
 	if (nlog == 0) {	/* one log: the files given */
 		logs = xcalloc(1, sizeof(*logs));
 		nlog = 1;
-	} else if (argc > 0 || !aflag)
+	} else if (optind < argc || !aflag)
 		usage();
+	return argc - optind;
+}
+
+/*
+ * readlogs: each log for the queries not done, in turn (the files given
+ * make one log, "-" when none; -G's logs one each); returns whether any
+ * could not be read
+ */
+static int
+readlogs(int nfile, char *file[], const struct tin_opt *o, struct wr *out)
+{
+	size_t i;
+	int trouble = 0;
+
+	for (cur = 0; cur < nlog && nq > 0; cur++) {
+		if (cur > 0)	/* another log: every query reads it anew */
+			for (ndone = 0, i = 0; i < nq; i++) {
+				qs[i].more = 1;
+				qs[i].done = 0;
+			}
+		if (logs[cur].path != NULL)
+			trouble |= readfile(logs[cur].path, o, out);
+		else
+			for (i = 0; ndone < nq && (i == 0 || i <
+			    (size_t)nfile); i++)
+				trouble |= readfile(nfile > 0 ? file[i] : "-",
+				    o, out);
+	}
+	return trouble;
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct tin_opt o;
+	struct wr out;
+	struct query one;
+	size_t i;
+	int nfile, trouble = 0, found = 0;
+
+	err_init(argv[0]);
+	nfile = options(argc, argv);
+	argv += argc - nfile;
 	for (i = 0; i < nlog; i++)
 		cover_init(&logs[i].cov, kflag);
-
 	if (fflag) {
 		if (qload(fflag) > 0)
 			trouble = 1;
@@ -853,24 +893,9 @@ main(int argc, char *argv[])
 		qs = &one;
 		nq = 1;
 	}
-
 	wr_init(&out, STDOUT_FILENO, "standard output");
 	inputs(&o, &out);
-	for (cur = 0; cur < nlog && nq > 0; cur++) {
-		if (cur > 0)	/* another log: every query reads it anew */
-			for (ndone = 0, i = 0; i < nq; i++) {
-				qs[i].more = 1;
-				qs[i].done = 0;
-			}
-		if (logs[cur].path != NULL)
-			trouble |= readfile(logs[cur].path, &o, &out);
-		else
-			for (i = 0; ndone < nq && (i == 0 || i <
-			    (size_t)argc); i++)
-				trouble |= readfile(argc > 0 ? argv[i] : "-",
-				    &o, &out);
-	}
-
+	trouble |= readlogs(nfile, argv, &o, &out);
 	for (i = 0; i < nq; i++) {
 		result(&qs[i], &out);
 		found |= qs[i].found;

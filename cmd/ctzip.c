@@ -389,10 +389,16 @@ pairs(struct zmark *m, const char *p, struct zblock *b, size_t i)
 	}
 }
 
+/* a mark as the key table sorts them: fp << 32 | block, then UNTIL */
+struct kent {
+	uint64_t k;
+	int64_t until;
+};
+
 static int
-cmpu64(const void *a, const void *b)
+cmpkent(const void *a, const void *b)
 {
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+	uint64_t x = ((const struct kent *)a)->k, y = ((const struct kent *)b)->k;
 
 	return (x > y) - (x < y);
 }
@@ -401,14 +407,25 @@ cmpu64(const void *a, const void *b)
 static void
 keytable(struct zmark *m, struct zidx *x)
 {
-	uint64_t *mk;
+	struct zment *mk;
+	struct kent *e;
 	size_t nm, i;
 
-	mk = zmark_end(m, &nm);		/* (block + 1) << 32 | fp */
-	for (i = 0; i < nm; i++)
-		mk[i] = (mk[i] & 0xffffffff) << 32 | ((mk[i] >> 32) - 1);
-	qsort(mk, nm, sizeof(*mk), cmpu64);
-	x->keys = mk;
+	mk = zmark_end(m, &nm);
+	e = xcalloc(nm + 1, sizeof(*e));
+	for (i = 0; i < nm; i++) {
+		e[i].k = (uint64_t)mk[i].fp << 32 | mk[i].blk;
+		e[i].until = mk[i].until;
+	}
+	free(mk);
+	qsort(e, nm, sizeof(*e), cmpkent);
+	x->keys = xcalloc(nm + 1, sizeof(*x->keys));
+	x->kuntil = xcalloc(nm + 1, sizeof(*x->kuntil));
+	for (i = 0; i < nm; i++) {
+		x->keys[i] = e[i].k;
+		x->kuntil[i] = e[i].until;
+	}
+	free(e);
 	x->nkeys = nm;
 }
 
@@ -436,6 +453,8 @@ pairer(const char *p, struct zidx *x, int rfd)
 	return writeall(rfd, x->b, x->n * sizeof(*x->b), &wdone) < 0 ||
 	    writeall(rfd, &x->nkeys, sizeof(x->nkeys), &wdone) < 0 ||
 	    writeall(rfd, x->keys, x->nkeys * sizeof(*x->keys), &wdone) < 0 ||
+	    writeall(rfd, x->kuntil, x->nkeys * sizeof(*x->kuntil),
+	    &wdone) < 0 ||
 	    writeall(rfd, &nrecs, sizeof(nrecs), &wdone) < 0 ||
 	    writeall(rfd, recs, nrecs * sizeof(*recs), &wdone) < 0 ||
 	    writeall(rfd, &filtlen, sizeof(filtlen), &wdone) < 0 ||
@@ -498,12 +517,15 @@ paired(struct zidx *x, int rfd, const char *path, const char *p)
 		x->b[i].foff = b[i].foff;
 	}
 	free(b);
-	if ((x->keys = malloc(x->nkeys * sizeof(*x->keys) + 1)) == NULL)
+	if ((x->keys = malloc(x->nkeys * sizeof(*x->keys) + 1)) == NULL ||
+	    (x->kuntil = malloc(x->nkeys * sizeof(*x->kuntil) + 1)) == NULL)
 		die(EXIT_TROUBLE, "out of memory:");
 	at = (off_t)(nb + sizeof(x->nkeys));
 	if (readall(rfd, x->keys, x->nkeys * sizeof(*x->keys), at) < 0 ||
+	    readall(rfd, x->kuntil, x->nkeys * sizeof(*x->kuntil), at +=
+	    (off_t)(x->nkeys * sizeof(*x->keys))) < 0 ||
 	    readall(rfd, &x->nrec, sizeof(x->nrec), at +=
-	    (off_t)(x->nkeys * sizeof(*x->keys))) < 0) {
+	    (off_t)(x->nkeys * sizeof(*x->kuntil))) < 0) {
 		warn("%s: reading the pairing's results:", path);
 		return -1;
 	}
@@ -966,6 +988,7 @@ zip(const char *path)
 	}
 	free(x.b);
 	free(x.keys);
+	free(x.kuntil);
 	free(x.rec);
 	free((void *)x.filt);
 out:

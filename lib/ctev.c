@@ -838,18 +838,20 @@ ftuple(const char **pp, const char *e, struct tuple *t)
 	return 0;
 }
 
+/*
+ * fhead: "[SEC.USEC]\t [EVENT] [ipv4     2 ]PROTO N [TIMEOUT ][STATE ]",
+ * the line's start up to its first tuple: the time, the event and the
+ * protocol into ev, the family (4, 6, 0: not said) into *family
+ */
 static int
-fast(const char *s, size_t n, struct ctev *ev)
+fhead(const char **pp, const char *e, struct ctev *ev, int *family)
 {
-	const char *p = s, *e = s + n;
-	struct tuple t[2];
+	const char *p = *pp;
 	struct span w;
-	int64_t sec = 0, us = 0, wstart = NOWALL, wstop = NOWALL, wall;
-	struct span delta = { NULL, 0 };
-	const char *q;
-	int nd, family = 0, kw;
+	int64_t sec = 0, us = 0;
+	int nd;
 
-	if (n < 20 || *p++ != '[')
+	if (e - p < 20 || *p++ != '[')
 		return -1;
 	for (nd = 0; p < e && isdig((unsigned char)*p) && nd < 12; p++, nd++)
 		sec = sec * 10 + (*p - '0');
@@ -859,6 +861,7 @@ fast(const char *s, size_t n, struct ctev *ev)
 		us = us * 10 + (*p - '0');
 	if (nd != 6 || !LIT(p, e, "]\t"))
 		return -1;
+	ev->usec = sec * 1000000 + us;
 	while (p < e && *p == ' ')
 		p++;
 	if (LIT(p, e, "[NEW] "))
@@ -869,10 +872,11 @@ fast(const char *s, size_t n, struct ctev *ev)
 		ev->type = CTEV_UPDATE;
 	else
 		return -1;
+	*family = 0;
 	if (LIT(p, e, "ipv4     2 "))
-		family = 4;
+		*family = 4;
 	else if (LIT(p, e, "ipv6     10 "))
-		family = 6;
+		*family = 6;
 	ev->proto.p = p;
 	if (LIT(p, e, "tcp      6 "))
 		ev->proto.n = 3;
@@ -892,13 +896,26 @@ fast(const char *s, size_t n, struct ctev *ev)
 		if (!LIT(p, e, " "))
 			return -1;
 	}
-	ev->id.p = NULL;	/* every other field is set below */
+	*pp = p;
+	return 0;
+}
+
+/*
+ * fwords: the words after the tuples, up to e: flags, the conntrack id
+ * into ev, the kernel's times into *wstart, *wstop and *delta, mark=;
+ * any other word is the general parser's
+ */
+static int
+fwords(const char *p, const char *e, struct ctev *ev, int64_t *wstart,
+    int64_t *wstop, struct span *delta)
+{
+	struct span w;
+	const char *q;
+	int64_t wall;
+	int kw;
+
+	ev->id.p = NULL;
 	ev->id.n = 0;
-	if (ftuple(&p, e, &t[0]) < 0 || !LIT(p, e, " "))
-		return -1;
-	if (LIT(p, e, "[UNREPLIED] "), ftuple(&p, e, &t[1]) < 0)
-		return -1;
-	/* the rest: flags, the conntrack id, and words of no interest */
 	while (p < e) {
 		if (!LIT(p, e, " "))
 			return -1;
@@ -908,7 +925,7 @@ fast(const char *s, size_t n, struct ctev *ev)
 			    ctimewall(w.p + kw, (size_t)(q - w.p) - kw,
 			    &wall) < 0)
 				return -1;
-			*(kw == 7 ? &wstart : &wstop) = wall;
+			*(kw == 7 ? wstart : wstop) = wall;
 			p = q + 1;
 			continue;
 		}
@@ -923,24 +940,48 @@ fast(const char *s, size_t n, struct ctev *ev)
 			if (!isnum(ev->id, 10))
 				return -1;
 		} else if (w.n > 11 && memcmp(w.p, "delta-time=", 11) == 0) {
-			delta.p = w.p + 11;
-			delta.n = w.n - 11;
+			delta->p = w.p + 11;
+			delta->n = w.n - 11;
 		} else if (!(w.n > 5 && memcmp(w.p, "mark=", 5) == 0))
 			return -1;	/* anything else: the general parser */
 	}
-	if (!isaddr(t[0].src, family) || !isaddr(t[0].dst, family) ||
-	    !isaddr(t[1].src, family) || !isaddr(t[1].dst, family) ||
-	    !isport(t[0].sport) || !isport(t[0].dport) ||
-	    !isport(t[1].sport) || !isport(t[1].dport))
+	return 0;
+}
+
+/* ftuplesok: the tuples' addresses, ports and counters are well formed */
+static int
+ftuplesok(const struct tuple t[2], int family)
+{
+	int i;
+
+	for (i = 0; i < 2; i++)
+		if (!isaddr(t[i].src, family) || !isaddr(t[i].dst, family) ||
+		    !isport(t[i].sport) || !isport(t[i].dport) ||
+		    (t[i].pkts.p != NULL && (!isnum(t[i].pkts, 20) ||
+		    !isnum(t[i].bytes, 20))))
+			return 0;
+	return 1;
+}
+
+static int
+fast(const char *s, size_t n, struct ctev *ev)
+{
+	const char *p = s, *e = s + n;
+	struct tuple t[2];
+	int64_t wstart = NOWALL, wstop = NOWALL;
+	struct span delta = { NULL, 0 };
+	int family;
+
+	if (fhead(&p, e, ev, &family) < 0)
 		return -1;
-	if (t[0].pkts.p != NULL && (!isnum(t[0].pkts, 20) ||
-	    !isnum(t[0].bytes, 20)))
+	if (ftuple(&p, e, &t[0]) < 0 || !LIT(p, e, " "))
 		return -1;
-	if (t[1].pkts.p != NULL && (!isnum(t[1].pkts, 20) ||
-	    !isnum(t[1].bytes, 20)))
+	if (LIT(p, e, "[UNREPLIED] "), ftuple(&p, e, &t[1]) < 0)
+		return -1;
+	if (fwords(p, e, ev, &wstart, &wstop, &delta) < 0 ||
+	    !ftuplesok(t, family))
 		return -1;
 	ev->hasts = 1;
-	ev->usec = sec * 1000000 + us;
 	ev->src = t[0].src;
 	ev->sport = t[0].sport;
 	ev->dst = t[0].dst;

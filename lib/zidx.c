@@ -150,6 +150,51 @@ fw(int shift)
 	return (shift + 3) / 4;
 }
 
+/* entw: the bytes of an entry of the key table (version 6: and UNTIL) */
+static int
+entw(int version, size_t nbkt, size_t nblocks)
+{
+	return fw(shiftof(nbkt)) + bw(nblocks) + (version >= 6 ? 2 : 0);
+}
+
+/*
+ * zunit: UNIT (version 6), the seconds of one step of an UNTIL: ZIDX_USTEPS
+ * steps reach across the file's times
+ */
+static long long
+zunit(const struct zidx *x)
+{
+	int64_t lo = 0, hi = 0;
+	size_t i;
+	int any = 0;
+
+	for (i = 0; i < x->n; i++)
+		if (x->b[i].hastime) {
+			lo = !any || x->b[i].tmin < lo ? x->b[i].tmin : lo;
+			hi = !any || x->b[i].tmax > hi ? x->b[i].tmax : hi;
+			any = 1;
+		}
+	return (hi - lo) / ((int64_t)ZIDX_USTEPS * 1000000) + 1;
+}
+
+/*
+ * usteps: block i's UNTIL u in steps of unit seconds after its TMAX, up
+ * (so the index says a later UNTIL, never an earlier one); ZIDX_UNEVER
+ * for a flow that never ends, or beyond the steps
+ */
+static unsigned
+usteps(const struct zblock *b, int64_t u, long long unit)
+{
+	int64_t d, us = unit * 1000000;
+
+	if (u == INT64_MAX || !b->hastime)
+		return ZIDX_UNEVER;
+	if (u <= b->tmax)
+		return 0;
+	d = (u - b->tmax - 1) / us + 1;
+	return d >= ZIDX_UNEVER ? ZIDX_UNEVER : (unsigned)d;
+}
+
 char *
 zidx_format(const struct zidx *x, size_t *len)
 {
@@ -159,6 +204,7 @@ zidx_format(const struct zidx *x, size_t *len)
 	int w = bw(x->n), shift, f;
 	char ent[32];
 	uint64_t h;
+	long long unit = zunit(x);
 
 	while (nbkt < (x->nkeys + ZIDX_BUCKET - 1) / ZIDX_BUCKET &&
 	    nbkt < ZIDX_NBKTMAX)
@@ -181,9 +227,9 @@ zidx_format(const struct zidx *x, size_t *len)
 			break;
 	}
 	f = fw(shift);
-	bprintf(&b, "ctzip-index %d %lld %lld %zu %lld %zu %zu %zu %d %lld\n",
-	    ZIDX_VERSION, x->srcsize, x->zsize, x->n, x->lsec, x->nkeys, nbkt,
-	    x->nrec, x->fbits, x->fsize);
+	bprintf(&b, "ctzip-index %d %lld %lld %zu %lld %zu %zu %zu %d %lld "
+	    "%lld\n", ZIDX_VERSION, x->srcsize, x->zsize, x->n, x->lsec,
+	    x->nkeys, nbkt, x->nrec, x->fbits, x->fsize, unit);
 	for (i = 0; i < x->n; i++) {
 		k = &x->b[i];
 		bprintf(&b, "%lld %lld %lld %lld %lld", k->coff, k->clen,
@@ -215,7 +261,9 @@ zidx_format(const struct zidx *x, size_t *len)
 		for (e = 0; e < cnt[j]; e++, i++) {
 			hexput(ent, x->keys[i] >> 32, f);
 			hexput(ent + f, x->keys[i] & 0xffffffff, w);
-			bput(&b, ent, (size_t)(f + w));
+			hexput(ent + f + w, usteps(&x->b[x->keys[i] &
+			    0xffffffff], x->kuntil[i], unit), 2);
+			bput(&b, ent, (size_t)(f + w + 2));
 		}
 		bput(&b, "\n", 1);
 		if (b.bad)
@@ -412,101 +460,110 @@ filt(struct zidx *x, struct zblock *b, char **s, long long *foff)
 }
 
 /*
- * head: parse and check the head t[0..n) of an index (versions 1 and 2:
- * the whole index), ending with its hash line, which becomes a string.
- * x->tablelen: the bytes of the key table after it that the head implies.
+ * headline: the first line of a head at *p (the file's n bytes bound the
+ * counts): the version and the totals into x, NKEYS, NBUCKETS and
+ * NRECORDS into v[0..3) (0 when the version has none)
  */
 static int
-head(struct zidx *x, char *t, size_t n, long long zsize, long long *tablelen)
+headline(struct zidx *x, char **p, size_t n, long long zsize, long long *v)
 {
-	char *p = t, *nl, *sum;
-	long long v[9], ver, nb, coff = 0, uoff = 0, nk = 0, nbkt = 0, tl = 0;
-	long long nr = 0, fb, foff = 0;
-	long long c, ksum = 0;
-	uint64_t h;
-	size_t i;
-	int k;
-	char sep, want[32];
+	long long ver, nb, fb;
 
-	if (n < 26 || t[n - 1] != '\n')
-		return -1;
-	t[n - 1] = '\0';
-	sum = t + n - 25;	/* "fnv1a64 " + 16 hex digits */
-	if (sum[-1] != '\n')
-		return -1;
-	h = zidx_hash(ZIDX_HASH0, t, (size_t)(sum - t));
-	snprintf(want, sizeof(want), "fnv1a64 %016" PRIx64, h);
-	if (strcmp(sum, want) != 0 || strncmp(p, "ctzip-index ", 12) != 0)
-		return -1;
-	p += 12;
-	if (num(&p, &ver) < 0 || ver < 1 || ver > ZIDX_VERSION ||
-	    num(&p, &x->srcsize) < 0 || num(&p, &x->zsize) < 0 ||
-	    num(&p, &nb) < 0 || nb < 0 || nb > (long long)(n / 10) ||
+	if (num(p, &ver) < 0 || ver < 1 || ver > ZIDX_VERSION ||
+	    num(p, &x->srcsize) < 0 || num(p, &x->zsize) < 0 ||
+	    num(p, &nb) < 0 || nb < 0 || nb > (long long)(n / 10) ||
 	    x->zsize != zsize || x->srcsize < 0 || x->zsize < 0)
 		return -1;
 	x->version = (int)ver;
+	x->n = (size_t)nb;
 	x->lsec = -1;
-	if (ver == 1 ? p[-1] != '\n' : p[-1] != ' ' ||
-	    num(&p, &x->lsec) < 0 || x->lsec < 0 ||
+	v[0] = v[1] = v[2] = 0;
+	if (ver == 1)
+		return (*p)[-1] == '\n' ? 0 : -1;
+	if ((*p)[-1] != ' ' || num(p, &x->lsec) < 0 || x->lsec < 0 ||
 	    x->lsec > 1000000000LL)
 		return -1;
-	if (ver == 2 && p[-1] != '\n')
+	if (ver == 2)
+		return (*p)[-1] == '\n' ? 0 : -1;
+	if ((*p)[-1] != ' ' || num(p, &v[0]) < 0 || (*p)[-1] != ' ' ||
+	    num(p, &v[1]) < 0 || v[0] < 0 || v[0] > (1LL << 40) || v[1] < 1 ||
+	    v[1] > ZIDX_NBKTMAX || (v[1] & (v[1] - 1)) != 0 ||
+	    v[1] > (long long)(n / 2))
 		return -1;
-	if (ver >= 3 && (p[-1] != ' ' || num(&p, &nk) < 0 || p[-1] != ' ' ||
-	    num(&p, &nbkt) < 0 || nk < 0 ||
-	    nk > (1LL << 40) || nbkt < 1 || nbkt > ZIDX_NBKTMAX ||
-	    (nbkt & (nbkt - 1)) != 0 || nbkt > (long long)(n / 2)))
+	if (ver == 3)
+		return (*p)[-1] == '\n' ? 0 : -1;
+	if ((*p)[-1] != ' ' || num(p, &v[2]) < 0 ||
+	    (*p)[-1] != (ver == 4 ? '\n' : ' ') || v[2] < 0 ||
+	    v[2] > (long long)(n / 4))
 		return -1;
-	if (ver == 3 && p[-1] != '\n')
+	if (ver == 4)
+		return 0;
+	if (num(p, &fb) < 0 || (*p)[-1] != ' ' || fb < 1 ||
+	    fb > ZIDX_FBITSMAX || num(p, &x->fsize) < 0 ||
+	    (*p)[-1] != (ver == 5 ? '\n' : ' ') || x->fsize < 0 ||
+	    x->fsize > (1LL << 50))
 		return -1;
-	if (ver >= 4 && (p[-1] != ' ' || num(&p, &nr) < 0 ||
-	    p[-1] != (ver == 4 ? '\n' : ' ') || nr < 0 ||
-	    nr > (long long)(n / 4)))
-		return -1;
-	if (ver == 5) {
-		if (num(&p, &fb) < 0 || p[-1] != ' ' || fb < 1 ||
-		    fb > ZIDX_FBITSMAX || num(&p, &x->fsize) < 0 ||
-		    p[-1] != '\n' || x->fsize < 0 || x->fsize > (1LL << 50))
-			return -1;
-		x->fbits = (int)fb;
+	x->fbits = (int)fb;
+	if (ver == 5)
+		return 0;
+	return num(p, &x->unit) < 0 || (*p)[-1] != '\n' || x->unit < 1 ||
+	    x->unit > ZIDX_UNITMAX ? -1 : 0;
+}
+
+/* times: a block's four times at *p (or "- - - -"), then sep */
+static int
+times(struct zblock *b, char **p, char sep)
+{
+	long long v[4];
+	int k;
+
+	if (strncmp(*p - 1, " - - - -", 8) == 0 && (*p)[7] == sep) {
+		*p += 8;
+		return 0;
 	}
-	sep = ver == 2 || ver == 5 ? ' ' : '\n';	/* after the times */
-	x->n = (size_t)nb;
+	for (k = 0; k < 4; k++)
+		if (num(p, &v[k]) < 0 || (*p)[-1] != (k < 3 ? ' ' : sep) ||
+		    v[k] < -ZIDX_TIMEMAX || v[k] > ZIDX_TIMEMAX)
+			return -1;
+	b->hastime = 1;
+	b->tfirst = v[0], b->tlast = v[1];
+	b->tmin = v[2], b->tmax = v[3];
+	return b->tmin > b->tmax ? -1 : 0;
+}
+
+/*
+ * blocks: the NBLOCKS block lines at *p, before sum; they must tile both
+ * files (and version 5 on, the filter section: *foff is what they take)
+ */
+static int
+blocks(struct zidx *x, char **p, const char *sum, long long *foff)
+{
+	long long v[5], coff = 0, uoff = 0;
+	char *nl, sep = x->version == 2 || x->version >= 5 ? ' ' : '\n';
+	size_t i;
+	int k;
+
 	if ((x->b = calloc(x->n + 1, sizeof(*x->b))) == NULL)
 		return -1;
 	for (i = 0; i < x->n; i++) {
 		struct zblock *b = &x->b[i];
 
-		if ((nl = strchr(p, '\n')) == NULL || nl > sum)
+		if ((nl = strchr(*p, '\n')) == NULL || nl > sum)
 			return -1;
 		for (k = 0; k < 5; k++)
-			if (num(&p, &v[k]) < 0 || p[-1] != ' ')
+			if (num(p, &v[k]) < 0 || (*p)[-1] != ' ')
 				return -1;
 		b->coff = v[0], b->clen = v[1], b->uoff = v[2];
 		b->ulen = v[3], b->lines = v[4];
-		if (strncmp(p - 1, " - - - -", 8) == 0 && p[7] == sep) {
-			p += 8;
-		} else {
-			for (k = 5; k < 9; k++)
-				if (num(&p, &v[k]) < 0 ||
-				    p[-1] != (k < 8 ? ' ' : sep) ||
-				    v[k] < -ZIDX_TIMEMAX || v[k] > ZIDX_TIMEMAX)
-					return -1;
-			b->hastime = 1;
-			b->tfirst = v[5], b->tlast = v[6];
-			b->tmin = v[7], b->tmax = v[8];
-			if (b->tmin > b->tmax)
-				return -1;
-		}
-		if (ver == 2 && keys(b, &p, nl) < 0)
-			return -1;
-		if (ver == 5 && filt(x, b, &p, &foff) < 0)
+		if (times(b, p, sep) < 0 ||
+		    (x->version == 2 && keys(b, p, nl) < 0) ||
+		    (x->version >= 5 && filt(x, b, p, foff) < 0))
 			return -1;
 		/*
 		 * each length within what the totals leave (coff <= ZSIZE,
 		 * uoff <= SRCSIZE here): the sums cannot overflow
 		 */
-		if (p != nl + 1 || b->coff != coff || b->uoff != uoff ||
+		if (*p != nl + 1 || b->coff != coff || b->uoff != uoff ||
 		    b->clen <= 0 || b->clen > x->zsize - coff ||
 		    b->ulen < 0 || b->ulen > x->srcsize - uoff ||
 		    b->lines < 0 || b->lines > b->ulen || b->nkf > b->lines)
@@ -514,33 +571,76 @@ head(struct zidx *x, char *t, size_t n, long long zsize, long long *tablelen)
 		coff += b->clen;
 		uoff += b->ulen;
 	}
-	if (ver >= 4 && records(x, &p, sum, nr) < 0)
-		return -1;
-	if (ver >= 3) {
-		long long ew = fw(shiftof((size_t)nbkt)) + bw(x->n);
+	return coff == x->zsize && uoff == x->srcsize ? 0 : -1;
+}
 
-		x->nkeys = (size_t)nk;
-		x->nbkt = (size_t)nbkt;
-		if ((x->count = calloc(x->nbkt, sizeof(*x->count))) == NULL)
+/*
+ * counts: the line of bucket counts at *p (versions 3 on), NKEYS in all;
+ * *tl: the bytes of the key table they imply
+ */
+static int
+counts(struct zidx *x, char **p, const char *sum, long long nk,
+    long long nbkt, long long *tl)
+{
+	long long ew = entw(x->version, (size_t)nbkt, x->n), c, ksum = 0;
+	size_t i;
+
+	x->nkeys = (size_t)nk;
+	x->nbkt = (size_t)nbkt;
+	if ((x->count = calloc(x->nbkt, sizeof(*x->count))) == NULL)
+		return -1;
+	for (i = 0, *tl = 0; i < x->nbkt; i++) {
+		if (*p >= sum || num(p, &c) < 0 || c < 0 ||
+		    c > ZIDX_BUCKETMAX ||
+		    (*p)[-1] != (i + 1 < x->nbkt ? ' ' : '\n') ||
+		    c > nk - ksum)
 			return -1;
-		for (i = 0; i < x->nbkt; i++) {
-			if (p >= sum || num(&p, &c) < 0 || c < 0 ||
-			    c > ZIDX_BUCKETMAX ||
-			    p[-1] != (i + 1 < x->nbkt ? ' ' : '\n') ||
-			    c > nk - ksum)
-				return -1;
-			x->count[i] = (size_t)c;
-			ksum += c;
-			tl += 17 + c * ew;	/* the bucket's line */
-		}
-		if (ksum != nk)
-			return -1;
+		x->count[i] = (size_t)c;
+		ksum += c;
+		*tl += 17 + c * ew;	/* the bucket's line */
 	}
+	return ksum == nk ? 0 : -1;
+}
+
+/*
+ * head: parse and check the head t[0..n) of an index (versions 1 and 2:
+ * the whole index), ending with its hash line, which becomes a string.
+ * *tablelen: the bytes after it that the head implies (the key table,
+ * and the filters).
+ */
+static int
+head(struct zidx *x, char *t, size_t n, long long zsize, long long *tablelen)
+{
+	char *p = t, *sum, want[32];
+	long long v[3], foff = 0, tl = 0;
+
+	if (n < 26 || t[n - 1] != '\n')
+		return -1;
+	t[n - 1] = '\0';
+	sum = t + n - 25;	/* "fnv1a64 " + 16 hex digits */
+	if (sum[-1] != '\n')
+		return -1;
+	snprintf(want, sizeof(want), "fnv1a64 %016" PRIx64,
+	    zidx_hash(ZIDX_HASH0, t, (size_t)(sum - t)));
+	if (strcmp(sum, want) != 0 || strncmp(p, "ctzip-index ", 12) != 0)
+		return -1;
+	p += 12;
+	if (headline(x, &p, n, zsize, v) < 0 || blocks(x, &p, sum, &foff) < 0 ||
+	    (x->version >= 4 && records(x, &p, sum, v[2]) < 0) ||
+	    (x->version >= 3 && counts(x, &p, sum, v[0], v[1], &tl) < 0))
+		return -1;
 	x->headlen = (long long)n;
 	x->tablelen = tl;
-	*tablelen = tl + x->fsize;	/* version 5: and the filters */
-	return p == sum && coff == x->zsize && uoff == x->srcsize &&
-	    foff == x->fsize ? 0 : -1;
+	*tablelen = tl + x->fsize;	/* version 5 on: and the filters */
+	return p == sum && foff == x->fsize ? 0 : -1;
+}
+
+/* tabled: text t[0..n) begins as an index of a head and a key table */
+static int
+tabled(const char *t, size_t n)
+{
+	return n >= 14 && strncmp(t, "ctzip-index ", 12) == 0 &&
+	    t[12] >= '3' && t[12] <= '0' + ZIDX_VERSION && t[13] == ' ';
 }
 
 int
@@ -550,9 +650,7 @@ zidx_parse(struct zidx *x, char *t, size_t n, long long zsize)
 
 	memset(x, 0, sizeof(*x));
 	x->fd = -1;
-	if (n >= 14 && (memcmp(t, "ctzip-index 3 ", 14) == 0 ||
-	    memcmp(t, "ctzip-index 4 ", 14) == 0 ||
-	    memcmp(t, "ctzip-index 5 ", 14) == 0))
+	if (tabled(t, n))
 		hl = hashline(t, n);
 	else
 		hl = (long long)n - 25;	/* versions 1 and 2: the last line */
@@ -562,7 +660,7 @@ zidx_parse(struct zidx *x, char *t, size_t n, long long zsize)
 		return -1;
 	}
 	x->table = t + x->headlen;
-	if (x->version == 5)
+	if (x->version >= 5)
 		x->filt = (const unsigned char *)x->table + x->tablelen;
 	return 0;
 }
@@ -598,9 +696,7 @@ zidx_load(struct zidx *x, const char *path, long long zsize)
 			goto bad;
 		}
 		n += (size_t)k;
-		if (n >= 14 && !v3 && (strncmp(t, "ctzip-index 3 ", 14) == 0 ||
-		    strncmp(t, "ctzip-index 4 ", 14) == 0 ||
-		    strncmp(t, "ctzip-index 5 ", 14) == 0))
+		if (!v3 && tabled(t, n))
 			v3 = 1;	/* a head, then the key table */
 		if (k == 0 || (v3 && (hl = hashline(t, n)) >= 0))
 			break;
@@ -623,6 +719,20 @@ bad:
 	return -1;
 }
 
+/*
+ * upto: the UNTIL of an entry of block blk of D steps (version 6): up to
+ * TMAX + D steps, INT64_MAX for ZIDX_UNEVER (and for a block without
+ * times, which no mark can have).  No overflow: |TMAX| <= ZIDX_TIMEMAX,
+ * and 254 steps of ZIDX_UNITMAX seconds are ~2^58 microseconds.
+ */
+static int64_t
+upto(const struct zidx *x, size_t blk, uint64_t d)
+{
+	if (d >= ZIDX_UNEVER || !x->b[blk].hastime)
+		return INT64_MAX;
+	return x->b[blk].tmax + (int64_t)d * x->unit * 1000000;
+}
+
 int
 zidx_key(struct zidx *x, uint32_t fp)
 {
@@ -631,19 +741,22 @@ zidx_key(struct zidx *x, uint32_t fp)
 	long long off = x->headlen, len;
 	size_t j, i, c;
 	int w = bw(x->n), shift = shiftof(x->nbkt), r = -1, d = fw(shift);
-	uint64_t h, e, last = 0, blk, f, low;
+	int ew = entw(x->version, x->nbkt, x->n);
+	uint64_t h, e, last = 0, blk, f, low, u = 0;
 
 	if (x->version < 3)
 		return 0;
 	free(x->kblk);
+	free(x->kupto);
 	x->kblk = NULL;
+	x->kupto = NULL;
 	x->nkblk = 0;
 	x->haskey = 0;
 	j = bucketof(fp, shift);
 	for (i = 0; i < j; i++)
-		off += 17 + (long long)x->count[i] * (d + w);
+		off += 17 + (long long)x->count[i] * ew;
 	c = x->count[j];
-	len = 17 + (long long)c * (d + w);
+	len = 17 + (long long)c * ew;
 	if (x->table != NULL)
 		s = x->table + (off - x->headlen);
 	else {
@@ -654,12 +767,13 @@ zidx_key(struct zidx *x, uint32_t fp)
 	}
 	if (s[len - 1] != '\n' || hexn(s, 16, &h) < 0 ||
 	    h != zidx_hash(ZIDX_HASH0 ^ j, s + 16, (size_t)len - 17) ||
-	    (x->kblk = malloc((c + 1) * sizeof(*x->kblk))) == NULL)
+	    (x->kblk = malloc((c + 1) * sizeof(*x->kblk))) == NULL ||
+	    (x->kupto = malloc((c + 1) * sizeof(*x->kupto))) == NULL)
 		goto out;
 	low = shift >= 32 ? 0xffffffff : ((uint64_t)1 << shift) - 1;
-	for (i = 0, s += 16; i < c; i++, s += d + w) {
+	for (i = 0, s += 16; i < c; i++, s += ew) {
 		if (hexn(s, d, &e) < 0 || hexn(s + d, w, &blk) < 0 ||
-		    blk >= x->n)
+		    blk >= x->n || (ew > d + w && hexn(s + d + w, 2, &u) < 0))
 			goto out;
 		/* the bucket's bits, then the written ones, which agree */
 		f = (shift >= 32 ? 0 : (uint64_t)j << shift) | (e & low);
@@ -669,8 +783,11 @@ zidx_key(struct zidx *x, uint32_t fp)
 		if (i > 0 && e <= last)
 			goto out;	/* not ascending */
 		last = e;
-		if ((uint32_t)f == fp)
+		if ((uint32_t)f == fp) {
+			x->kupto[x->nkblk] = ew > d + w ? upto(x, blk, u) :
+			    INT64_MAX;
 			x->kblk[x->nkblk++] = (uint32_t)blk;
+		}
 	}
 	x->kfp = fp;
 	x->haskey = 1;
@@ -688,6 +805,7 @@ zidx_free(struct zidx *x)
 	free(x->text);
 	free(x->count);
 	free(x->kblk);
+	free(x->kupto);
 	free(x->fbuf);
 	free(x->fmay);
 	if (x->fd >= 0)
@@ -698,6 +816,7 @@ zidx_free(struct zidx *x)
 	x->text = NULL;
 	x->count = NULL;
 	x->kblk = NULL;
+	x->kupto = NULL;
 	x->fbuf = NULL;
 	x->fmay = NULL;
 	x->fb0 = x->fb1 = 0;
@@ -720,8 +839,8 @@ zidx_first(const struct zidx *x, int64_t t)
 	return i;
 }
 
-int
-zidx_has(const struct zidx *x, size_t i, uint32_t fp)
+int64_t
+zidx_until(const struct zidx *x, size_t i, uint32_t fp)
 {
 	const struct zblock *b = &x->b[i];
 	size_t lo = 0, hi, mid;
@@ -729,30 +848,36 @@ zidx_has(const struct zidx *x, size_t i, uint32_t fp)
 
 	if (x->version >= 3) {	/* the blocks of the key looked up */
 		if (!x->haskey || x->kfp != fp)
-			return 1;	/* not looked up: read the block */
+			return INT64_MAX;	/* not looked up: read it */
 		for (hi = x->nkblk; lo < hi; ) {
 			mid = lo + (hi - lo) / 2;
 			if (x->kblk[mid] == i)
-				return 1;
+				return x->kupto[mid];
 			if (x->kblk[mid] < i)
 				lo = mid + 1;
 			else
 				hi = mid;
 		}
-		return 0;
+		return INT64_MIN;
 	}
 	for (hi = b->nfp; lo < hi; ) {	/* version 2: the block's filter */
 		mid = lo + (hi - lo) / 2;
 		if (hexn(b->keys + 8 * mid, 8, &v) < 0)
-			return 1;	/* not a fingerprint: read the block */
+			return INT64_MAX;	/* not a fingerprint: read it */
 		if (v == fp)
-			return 1;
+			return INT64_MAX;
 		if (v < fp)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
-	return 0;
+	return INT64_MIN;
+}
+
+int
+zidx_has(const struct zidx *x, size_t i, uint32_t fp)
+{
+	return zidx_until(x, i, fp) != INT64_MIN;
 }
 
 /*
@@ -803,6 +928,49 @@ zidx_has(const struct zidx *x, size_t i, uint32_t fp)
  * TMAX, which bound every time of the block whatever the order of its
  * lines; and it would cost 2 x skew more of the log on every query.
  *
+ * Version 6: a far block is read only when an entry of the key names it
+ * with an UNTIL at or after T-w (q->lo; of several windows, the first's
+ * start), so that a trace skips the far blocks of its key's long flows
+ * that ended before its window.  Flows below are as zmark pairs them,
+ * their end as zmark.h says; the end cttime gives a flow is never later
+ * (a snapshot, or the kernel's end of a stop, only bring it forward),
+ * and cttime -a drops a flow whose end is before T-w when it sees that
+ * end.  Why no answer changes:
+ *   - A flow the answer keeps ends at or after T-w, or never.  With a
+ *     line in a far block before the window (TMAX < T-w - L), it lasts
+ *     more than L or is doubtful: the entry of its first block has an
+ *     UNTIL at or after its end (zmark.h, a), so at or after T-w, and is
+ *     read; the blocks of its open records are tied after it (c), read
+ *     too; its end, at or after T-w, is in no such block.  When a start
+ *     merges with the open record of a snapshot (flow.h), the record's
+ *     block gets the merged flow's end (b).  After the window the entries
+ *     that matter (the end of a flow open in the window, a start that
+ *     ends one) have an UNTIL at least the time of their line, after
+ *     T+w + L.  So every flow the answer keeps is read whole, as before.
+ *   - A line of the key in a far block skipped for its UNTIL belongs to a
+ *     flow that ended before T-w: a long or doubtful flow that the entry
+ *     names (its end is at most the UNTIL), a short flow that started
+ *     there (before T-w - L), or it is a stop, or a start that ends a flow
+ *     by reuse (its time is the end).  Of such a flow the reader sees
+ *     nothing, or its end alone, or every line from one that can begin a
+ *     flow (a start, an open record) on: a block read for its UNTIL has
+ *     every later block of each flow begun there read too, by the ties
+ *     (c), and the near blocks are read anyway.  Its end alone: a stop
+ *     before the window makes no flow and closes none (the reader holds no
+ *     other flow of that key then: it saw the end of every flow it
+ *     opened), a start is a flow of its own (above).  Read from some line
+ *     on, it ends where it ended, before T-w, and is dropped.  The other
+ *     flows pair as before: two flows of one key are never open at once,
+ *     so taking out a flow's lines, or all but its end, changes no other
+ *     pairing.
+ *   - A flow of an earlier file open at its end (that file's index names
+ *     it until never) is closed by a stop without its start in this one:
+ *     such a stop's entry never ends either (a snapshot record before it
+ *     would have ended that flow for ctcat's reader, but cttime, which
+ *     gets no records of the blocks it skips, may not see it).
+ *   - The records of the blocks skipped are passed on as for any far
+ *     block (tin.h).
+ *
  * Version 5, with q->filter (ctcat -n, whose output goes through ctgrep
  * --records -N KEY): a near block that would be read only for being near
  * is skipped (ZSEL_NEAR) when its key filter says that no line of it has
@@ -816,6 +984,7 @@ zidx_has(const struct zidx *x, size_t i, uint32_t fp)
  * one are read as before.
  */
 static int maybe(const struct zidx *x, size_t i, uint64_t kh);
+static int upfor(const struct zidx *x, size_t i, const struct zquery *q);
 static int isnear(const struct zblock *b, int64_t nlo, int64_t nhi);
 static void nearzone(const struct zidx *x, const struct zquery *q,
     int64_t *nlo, int64_t *nhi);
@@ -842,7 +1011,7 @@ zidx_select(const struct zidx *x, struct zquery *q, unsigned char *sel)
 		b = &x->b[i];
 		sel[i] = i >= first && i < cut && (!q->haskey || x->lsec < 0 ||
 		    !b->hastime || isnear(b, nlo, nhi) ||
-		    zidx_has(x, i, q->fp)) ? ZSEL_READ : ZSEL_SKIP;
+		    upfor(x, i, q)) ? ZSEL_READ : ZSEL_SKIP;
 		/*
 		 * Version 5: a near block read for no other reason, whose
 		 * filter says it holds no line of the key and whose every
@@ -1158,4 +1327,16 @@ maybe(const struct zidx *x, size_t i, uint64_t kh)
 	if (x->fmay == NULL || i < x->fb0 || i >= x->fb1 || x->kh != kh)
 		return 1;
 	return x->fmay[i - x->fb0];
+}
+
+/*
+ * upfor: far block i names q's key, with an UNTIL at or after the start
+ * of q's window (version 6; named at all before)
+ */
+static int
+upfor(const struct zidx *x, size_t i, const struct zquery *q)
+{
+	int64_t u = zidx_until(x, i, q->fp);
+
+	return u != INT64_MIN && u >= q->lo;
 }

@@ -10,8 +10,8 @@
  * head, read whole by every query, and the key table, of which a query
  * reads one line.
  *
- *	ctzip-index 5 SRCSIZE ZSIZE NBLOCKS LONG NKEYS NBUCKETS NRECORDS
- *	    FBITS FSIZE
+ *	ctzip-index 6 SRCSIZE ZSIZE NBLOCKS LONG NKEYS NBUCKETS NRECORDS
+ *	    FBITS FSIZE UNIT
  *	COFF CLEN UOFF ULEN LINES TFIRST TLAST TMIN TMAX NKF FLEN
  *	                                          (NBLOCKS lines)
  *	BLOCK RECORD                              (NRECORDS lines)
@@ -20,7 +20,7 @@
  *	HHHHHHHHHHHHHHHH ENTRIES                  (NBUCKETS lines, no blank)
  *	the key filters                           (FSIZE bytes, binary)
  *
- * "5" is the format version; SRCSIZE the bytes of the plain log, ZSIZE of
+ * "6" is the format version; SRCSIZE the bytes of the plain log, ZSIZE of
  * the compressed file; LONG the seconds beyond which a flow is long (ctzip
  * -L).  Per block: compressed offset and length, plain offset and length,
  * line count, and the times (microseconds since the Epoch) of its first
@@ -59,8 +59,8 @@
  * power of 2) by the top bits of the fingerprint; the head's line of
  * counts says how many entries each holds.  Bucket j is one line: the
  * FNV-1a 64 hash, started from ZIDX_HASH0 ^ j, of its ENTRIES, then the
- * ENTRIES, each FW hex digits of fingerprint and BW hex digits of block
- * number.  With NBUCKETS = 2^b, the bucket gives the top b bits of the
+ * ENTRIES, each FW hex digits of fingerprint, BW hex digits of block
+ * number and (version 6) 2 hex digits of UNTIL (below).  With NBUCKETS = 2^b, the bucket gives the top b bits of the
  * fingerprint and the entry the low 4 * FW bits, FW = ceil((32 - b) / 4)
  * (the bits both give must agree); BW is the digits NBLOCKS - 1 needs in
  * hex (at least 1).  All hex is lower-case.  Its offset follows from the counts, so a query
@@ -78,6 +78,18 @@
  * look up.  Size, on gen.pl's campus profile with L = 300 s: 11 % of the
  * flows give a key to a block, an entry per ~1,800 bytes of log, 8 or 9
  * bytes each.
+ *
+ * UNTIL (version 6): until when the entry matters (zmark.h: the latest
+ * end of a flow that a reader of the block may hold, ties included), in
+ * steps of UNIT seconds after the block's TMAX, rounded up: D means "at
+ * most TMAX + D * UNIT"; 0 "at most TMAX"; ff (ZIDX_UNEVER) "never ends"
+ * (a flow without a stop in the file, say).  ctzip takes UNIT so that
+ * ZIDX_USTEPS steps span the file's times (341 s on a day: a query reads
+ * an entry's block for at most that long after it stopped mattering).  A
+ * query skips a far block whose entries of its key all end before its
+ * window (zidx_select).  2 digits: 4.3 M entries on a 9 GB day, 8.5 MB;
+ * a third would cost 4.3 MB more to save reads of far blocks in the
+ * 6 minutes after they stopped mattering (RESULTS-ctzip.md).
  *
  * The key filters (version 5): for each block, whether it may hold a line
  * of a NAT key at all, a Golomb-coded set of the keys of its lines.  A
@@ -100,7 +112,9 @@
  * A query reads the filters of the near blocks only (one read: they are
  * contiguous) and checks the hash of each; a bad one is a corrupt index.
  *
- * Versions 1 to 4 are still read.  Version 4 is version 5 without FBITS,
+ * Versions 1 to 5 are still read.  Version 5 is version 6 without UNIT
+ * and the UNTIL digits (an entry matters all day), and with the marks
+ * whose UNTIL zmark would leave out.  Version 4 is version 5 without FBITS,
  * FSIZE, NKF, FLEN, the filters and the extra records.  Version 3 is version 4 without
  * NRECORDS and the records (a reader that skips its blocks cannot pass
  * their records on).  Version 1 has no LONG, no key table:
@@ -131,7 +145,7 @@
  * is as long as the head says: anything else is a stale or corrupt index,
  * and the caller reads the whole file instead (version 5: and the
  * filters' lengths are within what their NKF keys can take, and tile
- * FSIZE exactly).  zidx_key then reads and
+ * FSIZE exactly; version 6: UNIT is 1 to ZIDX_UNITMAX).  zidx_key then reads and
  * checks the bucket of one key: its hash, its entries (hex, ascending, in
  * that bucket, blocks that exist); a bad bucket is a corrupt index too.
  * Buckets not read are not checked: they cannot change an answer.
@@ -143,7 +157,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#define ZIDX_VERSION 5
+#define ZIDX_VERSION 6
 #define ZIDX_FBITS 7		/* ctzip: the filters' Rice parameter */
 #define ZIDX_FBITSMAX 16	/* at most */
 #define ZIDX_FLINE 4096		/* a longer line makes its block unfiltered */
@@ -153,6 +167,9 @@
 #define ZIDX_NBKTMAX (1 << 24)	/* buckets, at most */
 #define ZIDX_TIMEMAX (1LL << 60)	/* |a time|, microseconds: 36000 years */
 #define ZIDX_LONG 300		/* seconds: ctzip -L default */
+#define ZIDX_USTEPS 254		/* version 6: steps of an UNTIL, at most, */
+#define ZIDX_UNEVER 255		/* and the value for "never ends" */
+#define ZIDX_UNITMAX 1000000000LL	/* UNIT, seconds, at most */
 
 struct zblock {
 	long long coff, clen;	/* member in the compressed file */
@@ -187,13 +204,16 @@ struct zidx {
 	size_t nrec;		/* (zidx_format: spans the caller keeps) */
 	/* version 3, 4: the key table */
 	uint64_t *keys;		/* zidx_format: fp << 32 | block, ascending */
+	int64_t *kuntil;	/* and each one's UNTIL (zmark.h) */
+	long long unit;		/* version 6: UNIT, seconds */
 	size_t nkeys, nbkt;	/* entries, buckets */
 	size_t *count;		/* entries per bucket (zidx_load, _parse) */
 	long long headlen;	/* bytes of the head, up to the table */
 	const char *table;	/* zidx_parse: the table in memory, */
 	int fd;			/* else zidx_load: the index, open */
 	uint32_t kfp;		/* zidx_key: the key looked up, */
-	uint32_t *kblk;		/* the blocks that name it, ascending */
+	uint32_t *kblk;		/* the blocks that name it, ascending, */
+	int64_t *kupto;		/* and their UNTIL (up to; version 6) */
 	size_t nkblk;
 	int haskey;		/* 1: kfp looked up */
 	/* version 5: the key filters */
@@ -216,9 +236,10 @@ uint64_t zidx_hash(uint64_t h, const void *p, size_t n);
 uint32_t zidx_fp(const char *key, size_t n);
 
 /*
- * zidx_format: the whole index text (version 4) in a malloc'd buffer, from
- * x's blocks, its records x->rec[0..x->nrec) and its keys
- * x->keys[0..x->nkeys); NULL: no memory
+ * zidx_format: the whole index text (version 6) in a malloc'd buffer, from
+ * x's blocks, its records x->rec[0..x->nrec), its keys
+ * x->keys[0..x->nkeys) with their UNTIL x->kuntil[0..x->nkeys), and its
+ * filters; NULL: no memory
  */
 char *zidx_format(const struct zidx *x, size_t *len);
 
@@ -273,10 +294,19 @@ size_t zidx_first(const struct zidx *x, int64_t t);
 /* zidx_has: block i may hold the key of fingerprint fp (see above) */
 int zidx_has(const struct zidx *x, size_t i, uint32_t fp);
 
+/*
+ * zidx_until: how long block i matters to the key of fingerprint fp: its
+ * entry's UNTIL (version 6: at or after the UNTIL zmark gave it), or
+ * INT64_MAX (versions 2 to 5, or a key not looked up), or INT64_MIN when
+ * no entry of the key names the block
+ */
+int64_t zidx_until(const struct zidx *x, size_t i, uint32_t fp);
+
 /* a query, for zidx_select (times in microseconds) */
 struct zquery {
 	int64_t start;		/* first instant that matters, minus the skew */
-	int64_t lo, hi;		/* the window [T-w, T+w] */
+	int64_t lo, hi;		/* the window [T-w, T+w] (several: the
+				   first's start, the last's end) */
 	int haskey;		/* 1: only the flows of one NAT key matter */
 	uint32_t fp;		/* its fingerprint */
 	int hasend;		/* 1: the reader stops at END (below) */

@@ -18,7 +18,15 @@ struct zopen {
 	int64_t t0;		/* its start */
 	uint32_t fp, blk;	/* NAT key fingerprint, start block */
 	uint32_t knext, nnext;	/* chains by key, by NAT key (free list) */
-	int snap;		/* seen in an open record of another block */
+	uint32_t last;		/* the last block of its lines so far */
+	uint32_t ob;		/* (b): block + 1 its end goes to, or 0 */
+	unsigned char snap;	/* seen in an open record of another block */
+	unsigned char rec;	/* began with an open record */
+};
+
+/* a tie of (c) (zmark.h): block b's UNTIL is at least block a's */
+struct ztie {
+	uint32_t a, b, fp;
 };
 
 /* the key fields of flow.h, hashed in this order */
@@ -38,6 +46,7 @@ zmark_init(struct zmark *m, long long lsec)
 	m->bynat = xcalloc(m->nbkt, sizeof(*m->bynat));
 	m->setcap = SET0;
 	m->set = xcalloc(m->setcap, sizeof(*m->set));
+	m->until = xcalloc(m->setcap, sizeof(*m->until));
 	m->no = 1;	/* entry 0 means none */
 }
 
@@ -69,27 +78,65 @@ markof(uint32_t blk, uint32_t fp)
 	return ((uint64_t)blk + 1) << 32 | fp;
 }
 
-static void
+/* mark: (blk, fp) is marked; its slot */
+static size_t
 mark(struct zmark *m, uint32_t blk, uint32_t fp)
 {
 	uint64_t v = markof(blk, fp), *old;
+	int64_t *ou;
 	size_t i, at, oldcap;
 
 	if (marked(m, v, &at))
-		return;
+		return at;
 	m->set[at] = v;
+	m->until[at] = INT64_MIN;
 	if (++m->nset * 2 <= m->setcap)
-		return;
+		return at;
 	old = m->set;
+	ou = m->until;
 	oldcap = m->setcap;
 	m->setcap *= 2;
 	m->set = xcalloc(m->setcap, sizeof(*m->set));
+	m->until = xcalloc(m->setcap, sizeof(*m->until));
 	for (i = 0; i < oldcap; i++)
 		if (old[i] != 0) {
 			marked(m, old[i], &at);
 			m->set[at] = old[i];
+			m->until[at] = ou[i];
 		}
 	free(old);
+	free(ou);
+	marked(m, v, &at);
+	return at;
+}
+
+/* until: (blk, fp) is marked, and matters until t at least (a, b) */
+static void
+until(struct zmark *m, uint32_t blk, uint32_t fp, int64_t t)
+{
+	size_t at = mark(m, blk, fp);
+
+	if (m->until[at] < t)
+		m->until[at] = t;
+}
+
+/* tie: (c), block b's UNTIL for fp is at least block a's */
+static void
+tie(struct zmark *m, uint32_t a, uint32_t b, uint32_t fp)
+{
+	if (a == b)
+		return;
+	if (m->ntie == m->tiecap) {
+		struct ztie *q;
+
+		m->tiecap = m->tiecap * 2 + 1024;
+		if ((q = realloc(m->tie, m->tiecap * sizeof(*q))) == NULL)
+			die(EXIT_TROUBLE, "out of memory:");
+		m->tie = q;
+	}
+	m->tie[m->ntie].a = a;
+	m->tie[m->ntie].b = b;
+	m->tie[m->ntie++].fp = fp;
 }
 
 /*
@@ -242,13 +289,27 @@ add(struct zmark *m, const struct zopen *z)
 		grow(m);
 }
 
+/*
+ * ended: flow o, long or doubtful, ended at t by a line of block blk
+ * (INT64_MAX: never): (1) and (a), its last tie (c), and (b)
+ */
+static void
+ended(struct zmark *m, const struct zopen *o, int64_t t, uint32_t blk)
+{
+	until(m, o->blk, o->fp, t);
+	until(m, blk, o->fp, t);
+	tie(m, o->last, blk, o->fp);
+	if (o->ob != 0)
+		until(m, o->ob - 1, o->fp, t);
+}
+
 void
 zmark_line(struct zmark *m, const char *line, size_t n, int64_t t,
     uint32_t blk)
 {
 	struct span l = { line, n }, f[F_NFIELDS];
-	struct zopen z;
-	uint32_t i, fp, sblk;
+	struct zopen z, *o;
+	uint32_t i, fp, ob = 0;
 	uint64_t h;
 	size_t at;
 	int start;
@@ -268,24 +329,29 @@ zmark_line(struct zmark *m, const char *line, size_t n, int64_t t,
 	fp = zidx_fp(f[F_NAT].p, (size_t)(f[F_NATPORT].p + f[F_NATPORT].n -
 	    f[F_NAT].p));
 	i = find(m, h, f);
-	if (start == 2 && i != 0) {
+	o = i != 0 ? &m->o[i] : NULL;
+	if (start == 2 && o != NULL) {
 		/*
 		 * A snapshot's view of a flow already open.  In another block
 		 * than its start, a reader that reads that block alone takes
 		 * the record for the start: the flow counts as long (both
-		 * marked, and its stop's block when it stops).
+		 * marked, and its stop's block when it stops), and the
+		 * record's block is tied to the blocks before it (c).
 		 */
-		if (m->o[i].blk != blk) {
-			mark(m, m->o[i].blk, fp);
+		if (o->blk != blk) {
+			mark(m, o->blk, fp);
 			mark(m, blk, fp);
-			m->o[i].snap = 1;
+			o->snap = 1;
+			tie(m, o->last, blk, fp);
+			o->last = blk;
 		}
 		return;
 	}
 	if (start) {		/* a start, or an open record that starts */
-		if (i != 0) {	/* ends an open flow: its stop was lost */
-			mark(m, m->o[i].blk, fp);
-			mark(m, blk, fp);
+		if (o != NULL) {	/* ends an open flow: its stop was lost */
+			ended(m, o, t, blk);
+			if (o->snap || o->rec)	/* (b) */
+				ob = o->blk + 1;
 			drop(m, i);
 		}
 		memset(&z, 0, sizeof(z));
@@ -294,54 +360,90 @@ zmark_line(struct zmark *m, const char *line, size_t n, int64_t t,
 		z.n = n;
 		z.t0 = t;
 		z.fp = fp;
-		z.blk = blk;
+		z.blk = z.last = blk;
+		z.ob = ob;
+		z.rec = start == 2;
 		add(m, &z);
 		return;
 	}
-	if (i == 0) {		/* began in an earlier file */
-		mark(m, blk, fp);
+	if (o == NULL) {	/* began in an earlier file: (a) */
+		until(m, blk, fp, INT64_MAX);
 		return;
 	}
-	sblk = m->o[i].blk;
-	if (t - m->o[i].t0 > m->lusec || m->o[i].snap) {
-		mark(m, sblk, fp);
-		mark(m, blk, fp);
+	if (t - o->t0 > m->lusec || o->snap) {
+		ended(m, o, t, blk);
 		drop(m, i);
 		return;
 	}
+	z = *o;
 	drop(m, i);
-	if (sblk != blk && (marked(m, markof(sblk, fp), &at) ||
-	    openfrom(m, fp, sblk)))
+	if (z.ob != 0)
+		until(m, z.ob - 1, fp, t);
+	if (z.blk != blk && (marked(m, markof(z.blk, fp), &at) ||
+	    openfrom(m, fp, z.blk))) {
 		mark(m, blk, fp);	/* closure */
+		tie(m, z.blk, blk, fp);
+	}
 }
 
 static int
-cmp64(const void *a, const void *b)
+cmptie(const void *a, const void *b)
 {
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+	const struct ztie *x = a, *y = b;
 
-	return (x > y) - (x < y);
+	return (x->a > y->a) - (x->a < y->a);
 }
 
-uint64_t *
+static int
+cmpent(const void *a, const void *b)
+{
+	const struct zment *x = a, *y = b;
+
+	if (x->blk != y->blk)
+		return (x->blk > y->blk) - (x->blk < y->blk);
+	return (x->fp > y->fp) - (x->fp < y->fp);
+}
+
+struct zment *
 zmark_end(struct zmark *m, size_t *n)
 {
-	uint64_t *v;
+	struct zment *v;
+	struct zopen *o;
 	uint32_t i;
-	size_t j, k = 0;
+	size_t j, k = 0, at;
 
-	for (i = 1; i < m->no; i++)
-		if (m->o[i].line != NULL)	/* no stop in the file */
-			mark(m, m->o[i].blk, m->o[i].fp);
+	for (i = 1; i < m->no; i++) {
+		o = &m->o[i];
+		if (o->line != NULL) {	/* no stop in the file */
+			until(m, o->blk, o->fp, INT64_MAX);
+			if (o->ob != 0)
+				until(m, o->ob - 1, o->fp, INT64_MAX);
+		}
+	}
+	/*
+	 * (c) in block order: every tie into block a comes from a block
+	 * before a, so a's UNTIL is final when its own ties are taken
+	 */
+	if (m->ntie > 0)	/* (m->tie may be NULL) */
+		qsort(m->tie, m->ntie, sizeof(*m->tie), cmptie);
+	for (j = 0; j < m->ntie; j++)
+		if (marked(m, markof(m->tie[j].a, m->tie[j].fp), &at) &&
+		    m->until[at] != INT64_MIN)
+			until(m, m->tie[j].b, m->tie[j].fp, m->until[at]);
 	v = xcalloc(m->nset + 1, sizeof(*v));
 	for (j = 0; j < m->setcap; j++)
-		if (m->set[j] != 0)
-			v[k++] = m->set[j];
-	qsort(v, k, sizeof(*v), cmp64);
+		if (m->set[j] != 0 && m->until[j] != INT64_MIN) {
+			v[k].blk = (uint32_t)((m->set[j] >> 32) - 1);
+			v[k].fp = (uint32_t)m->set[j];
+			v[k++].until = m->until[j];
+		}
+	qsort(v, k, sizeof(*v), cmpent);
 	free(m->o);
 	free(m->bykey);
 	free(m->bynat);
 	free(m->set);
+	free(m->until);
+	free(m->tie);
 	memset(m, 0, sizeof(*m));
 	*n = k;
 	return v;

@@ -29,11 +29,36 @@
  *      at once (this errs only by marking too much).
  * A mark can only be too much, never missing: that is what lets a reader
  * skip the far blocks that do not name its key (see zidx_select).
+ *
+ * Each mark also says until when it matters (index version 6): UNTIL, the
+ * latest end of a flow that made it or that a reader of its block may
+ * hold, so that a trace skips the far blocks of the long flows of its key
+ * that ended before its window (zidx_select says why that is safe).  The
+ * end of a flow is the time of its stop, or of the start that ended it
+ * (a lost stop); a flow without a stop in the file, and a stop without
+ * its start (it may close a flow of an earlier file, which that file's
+ * index says never ends), never end (INT64_MAX).  Then:
+ *   a. the blocks that a long or doubtful flow marks get at least its
+ *      end: its start, its end, and the blocks of its open records;
+ *   b. a flow whose start ended by reuse a flow that began with an open
+ *      record, or was seen in one in another block, gives its end to that
+ *      flow's first block too: a reader that holds that flow from an open
+ *      record merges the start with it (flow.h, FLOW_MERGE), and the
+ *      merged flow ends where the later one does;
+ *   c. closure: every flow whose start block is marked (or whose lines
+ *      span marked blocks) ties the blocks it touches in line order, each
+ *      to the next: a block's UNTIL is at least that of every block tied
+ *      to it before it.  So a reader that reads a block for its UNTIL
+ *      reads, of every flow begun there, every later block of it.
+ * zmark_end computes (c) over the ties, in block order, once every end
+ * is known; a mark that gets no UNTIL that way (a closure mark whose
+ * start block was never marked after all) is left out: no reader needs
+ * it.
  * Lines that a flow reader ignores (no time, fewer than 14 fields, events
  * other than start, stop and open) take no part.
  *
- * Memory: one entry (56 bytes) per open flow, 8 bytes (16 reserved) per
- * mark; the log itself is the caller's.
+ * Memory: one entry (64 bytes) per open flow, 16 bytes (32 reserved) per
+ * mark, 12 per tie; the log itself is the caller's.
  */
 #ifndef CT_ZMARK_H
 #define CT_ZMARK_H
@@ -42,6 +67,7 @@
 #include <stdint.h>
 
 struct zopen;
+struct ztie;
 
 struct zmark {
 	int64_t lusec;		/* L, microseconds */
@@ -51,7 +77,18 @@ struct zmark {
 	uint32_t *bykey, *bynat;	/* chains by key hash, by NAT key */
 	size_t nbkt;		/* buckets of each, a power of 2 */
 	uint64_t *set;		/* marks: (block + 1) << 32 | fingerprint */
+	int64_t *until;		/* each one's UNTIL so far (INT64_MIN:
+				   none yet) */
 	size_t nset, setcap;	/* setcap a power of 2 */
+	struct ztie *tie;	/* the ties of (c), in the order made */
+	size_t ntie, tiecap;
+};
+
+/* a mark, as zmark_end gives them */
+struct zment {
+	uint32_t blk, fp;	/* block, NAT key fingerprint */
+	int64_t until;		/* UNTIL, microseconds; INT64_MAX: never
+				   ends */
 };
 
 void zmark_init(struct zmark *m, long long lsec);
@@ -61,10 +98,10 @@ void zmark_line(struct zmark *m, const char *line, size_t n, int64_t t,
     uint32_t blk);
 
 /*
- * zmark_end: mark the flows still open; then the marks, sorted (by block,
- * then fingerprint), as a new array of *n values (block + 1) << 32 | fp
- * (free(3) it).  m is freed.
+ * zmark_end: mark the flows still open, and compute the UNTIL of every
+ * mark; then the marks that have one, sorted (by block, then
+ * fingerprint), as a new array of *n (free(3) it).  m is freed.
  */
-uint64_t *zmark_end(struct zmark *m, size_t *n);
+struct zment *zmark_end(struct zmark *m, size_t *n);
 
 #endif

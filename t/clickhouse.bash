@@ -11,6 +11,8 @@
 #				ports in CH_PORT[1..N]
 #	ch_stop DIR		stop the servers of DIR
 #	ch I ARGS...		clickhouse-client on server I
+#	CH_CONF_EXTRA		XML put into every server's configuration
+#				(a benchmark's query_log, say); default none
 #
 # A server is the stock binary with a generated configuration: its own
 # data, temporary and log directories, TCP, HTTP and interserver ports
@@ -91,6 +93,7 @@ chconf() {
 			shift 3
 		done
 		echo '</ctlog></remote_servers>'
+		echo "${CH_CONF_EXTRA:-}"
 		echo '</yandex>'
 	} >"$d/config.xml"
 }

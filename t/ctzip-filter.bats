@@ -16,6 +16,12 @@ fp() {
 # keys N: the keys that name block N (from 0) in $TMP/f.csv.gz.idx, as
 # the sorted list of fingerprints, one a line
 keys() {
+	perl "$TOP/t/zidxtool.pl" keys "$TMP/f.csv.gz.idx" "$1" | cut -d' ' -f1
+}
+
+# untils N: the same, each with its UNTIL in steps after the block's TMAX
+# (2 hex digits, ff: never ends)
+untils() {
 	perl "$TOP/t/zidxtool.pl" keys "$TMP/f.csv.gz.idx" "$1"
 }
 
@@ -122,7 +128,7 @@ blocks() {
 	touch -d '1 hour ago' "$TMP/f.csv"
 	size=$(wc -c <"$TMP/f.csv")
 	ctzip -k -b 1 -L 60 "$TMP/f.csv"
-	expect_eq header "$(head -n 1 "$TMP/f.csv.gz.idx" | cut -d' ' -f1-6)" "ctzip-index 5 $size $(wc -c <"$TMP/f.csv.gz") 13 60"
+	expect_eq header "$(head -n 1 "$TMP/f.csv.gz.idx" | cut -d' ' -f1-6)" "ctzip-index 6 $size $(wc -c <"$TMP/f.csv.gz") 13 60"
 	# block by block: what it names, and why
 	want() { for k in "$@"; do fp "$k"; done | sort; }
 	expect_eq "0: never stops" "$(keys 0)" "$(want "$k1")"
@@ -137,6 +143,17 @@ blocks() {
 	expect_eq "9: another block is open" "$(keys 9)" ""
 	expect_eq "10: end of the long one" "$(keys 10)" "$(want "$k5")"
 	expect_eq "11, 12: short, not named" "$(keys 11)$(keys 12)" ""
+	# UNTIL (version 6): steps of UNIT seconds (1 here: the file spans
+	# 2 minutes) after the block's TMAX, up
+	expect_eq unit "$(head -n 1 "$TMP/f.csv.gz.idx" | cut -d' ' -f12)" 1
+	u() { untils "$1" | cut -d' ' -f2; }
+	expect_eq "0: never stops: never ends" "$(u 0)" ff
+	expect_eq "1: a stop without start (it may end a flow of the day before)" "$(u 1)" ff
+	expect_eq "3: ended by the reuse at 10:00:04" "$(u 3)" 01
+	expect_eq "4: the reuse" "$(u 4)" 00
+	expect_eq "6: tied to 4 (10:00:04, before its TMAX)" "$(u 6)" 00
+	expect_eq "7: the long one ends at 10:01:40" "$(u 7)" 50
+	expect_eq "10: its end" "$(u 10)" 00
 	# -L 0: every flow that lasts at all is long
 	rm "$TMP/f.csv.gz"*
 	ctzip -k -f -b 1 -L 0 "$TMP/f.csv"
@@ -343,11 +360,17 @@ blocks() {
 	CTTIME_DEBUG=1 run --separate-stderr "$HOOKS/cttime" -a -P -n $key -t $t "$TMP/d.csv.gz"
 	[ "$output" = "$want" ] || fail "v2: output differs: $stderr"
 	b2=$(blocks "$TMP/d.csv.gz")
-	cp "$x" "$TMP/d.csv.gz.idx"
+	perl "$TOP/t/zidxtool.pl" old 3 <"$x" >"$TMP/d.csv.gz.idx"
 	CTTIME_DEBUG=1 run --separate-stderr "$HOOKS/cttime" -a -P -n $key -t $t "$TMP/d.csv.gz"
 	[ "$output" = "$want" ] || fail "v3: output differs: $stderr"
 	expect_eq "v2 and v3 blocks" "$b2" "$(blocks "$TMP/d.csv.gz")"
 	[ "${b2% of *}" -lt "${b1% of *}" ] || fail "v2 $b2, v1 $b1"
+	# version 6: no more than those (the long flows that ended before)
+	cp "$x" "$TMP/d.csv.gz.idx"
+	CTTIME_DEBUG=1 run --separate-stderr "$HOOKS/cttime" -a -P -n $key -t $t "$TMP/d.csv.gz"
+	[ "$output" = "$want" ] || fail "v6: output differs: $stderr"
+	b6=$(blocks "$TMP/d.csv.gz")
+	[ "${b6% of *}" -le "${b2% of *}" ] || fail "v6 $b6, v2 $b2"
 	# ignored WHAT ORIG: $TMP/d.csv.gz.idx, a changed copy of ORIG, is
 	# warned about and the whole file read: the same answer
 	ignored() {
@@ -555,10 +578,12 @@ headhash() {
 	[ "$n" -ge 1 ] || fail "no bad filter found"
 	# lengths that do not add up, or beyond what NKF keys can take, a
 	# filter for no key, FBITS out of range: refused, rehashed or not
-	for e in 's/^\(ctzip-index .*\) \([0-9]*\)$/\1 1\2/' \
+	for e in 's/^\(ctzip-index .*\) \([0-9]*\) \([0-9]*\)$/\1 1\2 \3/' \
 	    '2s/ [0-9]* \([0-9]*\)$/ 0 \1/' \
 	    '2s/ \([0-9]*\) [0-9]*$/ \1 99999/' \
-	    '1s/ 7 \([0-9]*\)$/ 17 \1/' '1s/ 7 \([0-9]*\)$/ 0 \1/' \
+	    '1s/ 7 \([0-9]*\) \([0-9]*\)$/ 17 \1 \2/' \
+	    '1s/ 7 \([0-9]*\) \([0-9]*\)$/ 0 \1 \2/' \
+	    '1s/ [0-9]*$/ 0/' '1s/ [0-9]*$/ 1000000001/' \
 	    '3s/ [0-9]* [0-9]*$/ - 5/'; do
 		sed "$e" "$TMP/good" | perl "$TOP/t/zidxtool.pl" rehash >"$x" 2>/dev/null || sed "$e" "$TMP/good" >"$x"
 		cmp -s "$x" "$TMP/good" && fail "$e: no change"
@@ -567,4 +592,171 @@ headhash() {
 		run --separate-stderr cttrace -d "$TMP/d" "$ip" "$port" "$t"
 		expect_eq "$e" "$output" "$want"
 	done
+}
+
+# snapflows DAYS SEED: flows()'s log (its kinds of flows, a day's files),
+# with a snapshot every 2 hours and at each midnight: an open record of
+# every flow the kernel holds then (its from: the flow's start), then the
+# snapshot record; v5 in $TMP/v5, the same .gz with the index as version 5
+snapflows() {
+	mkdir -p "$TMP/plain" "$TMP/v5"
+	awk -v days="$1" -v seed="$2" 'BEGIN {
+		srand(seed); t0 = 1795737600; id = 1000
+		n = 1400 * days
+		for (i = 0; i < n; i++) {
+			t = t0 + rand() * 86400 * days
+			d = rand() < 0.85 ? rand() * 55 : 61 + rand() * 4000
+			port = 1000 + int(rand() * 40)
+			p = rand() < 0.5 ? "tcp" : "udp"
+			src = "10.0.0." (1 + int(rand() * 20))
+			sp = 2000 + int(rand() * 50)
+			dst = "198.51.100." (1 + int(rand() * 3))
+			k = p ";" src ";" sp ";" dst ";443;192.0.2.1;" port
+			r = rand()
+			if (r < 0.015) {	# stop lost, then the same again
+				line(t, "start", k, id)
+				line(t + d / 2, "start", k, id)
+				line(t + d, "stop", k, id)
+			} else if (r < 0.03) {	# stop lost, never ended
+				line(t, "start", k, id)
+			} else if (r < 0.04) {	# start lost
+				line(t + d, "stop", k, id)
+			} else {
+				line(t, "start", k, id)
+				line(t + d, "stop", k, id)
+			}
+			# what a dump sees: the kernel held it over [t, t + d]
+			ft[i] = t; fd[i] = d; fk[i] = k; fi[i] = id
+			id++
+		}
+		for (s = t0; s < t0 + 86400 * days; s += 7200) {
+			m = 0
+			for (i = 0; i < n; i++)
+				if (ft[i] < s && s < ft[i] + fd[i]) {
+					printf "%d.000000;open;%s;%d;%.6f\n", s, fk[i], fi[i], ft[i]
+					m++
+				}
+			printf "%d.000001;snapshot;;;;;;;;%d;%d.000000\n", s, m, s
+		}
+	}
+	function line(t, ev, k, id,   s, us) {
+		s = int(t); us = int((t - s) * 1000000)
+		printf "%d.%06d;%s;%s;%d\n", s, us, ev, k, id
+	}' | sort -t';' -k1,1n | perl -MPOSIX=strftime -F';' -nle '
+		BEGIN { $dir = shift }
+		sub ts { my ($s, $us) = split /\./, $_[0];
+			strftime("%Y-%m-%dT%H:%M:%S", gmtime($s)) . "." . substr($us . "000000", 0, 6) . "Z" }
+		($s) = split /\./, $F[0];
+		$day = strftime("%Y-%m-%d", gmtime($s));
+		$ctr = $F[1] eq "stop" ? "3;300;2;200" :
+		    $F[1] =~ /^(open|snapshot)$/ ? ";;;;" . ts($F[10]) . ";" : ";;;";
+		if ($day ne $open) {
+			open(OUT, ">>", "$dir/$day.csv") or die "$day: $!";
+			$open = $day;
+		}
+		print OUT join(";", ts($F[0]), @F[1 .. 9], $ctr);
+	' "$TMP/plain"
+	zipped
+	for f in "$TMP"/idx/*.gz; do
+		ln "$f" "$TMP/v5/"
+		perl "$TOP/t/zidxtool.pl" old 5 <"$f.idx" >"$TMP/v5/${f##*/}.idx"
+	done
+}
+
+@test "version 6: far blocks of flows that ended before the window skipped; lost stops, snapshots, midnight: cttrace answers as with version 5 and the plain days" {
+	snapflows 2 13
+	[ "$(grep -c ';open;' "$TMP/plain/2026-11-28.csv")" -gt 10 ] || fail "no open records"
+	[ "$(head -n 1 "$TMP/plain/2026-11-28.csv" | cut -d';' -f2)" = open ] || fail "no snapshot at midnight"
+	for f in "$TMP"/idx/*.gz; do
+		run perl "$TOP/t/zidxcheck.pl" "$TMP/plain/$(basename "$f" .gz)" "$f" "$f.idx"
+		[ "$status" -eq 0 ] || fail "$output"
+		run perl "$TOP/t/zidxtool.pl" check "$TMP/v5/${f##*/}.idx"
+		[ "$status" -eq 0 ] || fail "v5: $output"
+	done
+	# every key's UNTIL: some never end (no stop), most within the day
+	u=$(for b in $(seq 0 7 "$(nblocks "$TMP/idx/2026-11-27.csv.gz.idx")"); do perl "$TOP/t/zidxtool.pl" keys "$TMP/idx/2026-11-27.csv.gz.idx" $b; done | cut -d' ' -f2 | sort -u | tr '\n' ' ')
+	[[ "$u" == *ff* ]] && [[ "$u" == *0[0-9a-f]* ]] || fail "UNTILs: $u"
+	# the later in the day, the more far blocks of ended flows: queries
+	# from the afternoon of each day on, at starts, stops and around them
+	awk -F';' 'NR % 29 == 7 && $1 > "2026-11-27T12" { print $8, $9, $1 }' "$TMP"/plain/*.csv | head -n 36 >"$TMP/q"
+	n=0 b5=0 b6=0 less=0
+	while read -r ip port t; do
+		[ $((n % 3)) -eq 1 ] && t=$(echo "$t" | sed 's/\(:[0-9][0-9]\)\..*/\1Z/')
+		traces_agree "$ip" "$port" "$t" "$TMP/plain" "$TMP/idx" "$TMP/v5"
+		for v in 5 6; do
+			d=$TMP/idx
+			[ $v = 5 ] && d=$TMP/v5
+			CTTIME_DEBUG=1 run --separate-stderr "$HOOKS/ctcat" -d "$d" -w 10 -k 60 -A 86400 -R 0 -n "$ip:$port" -t "$t"
+			r=$(printf '%s\n' "$stderr" | awk '/ of [0-9]* blocks$/ { r += $(NF - 3) } END { print r + 0 }')
+			eval "r$v=$r; b$v=\$((b$v + r))"
+		done
+		[ "$r6" -le "$r5" ] || fail "$ip $port $t: version 6 read $r6 blocks, version 5 $r5"
+		[ "$r6" -lt "$r5" ] && less=$((less + 1))
+		n=$((n + 1))
+	done <"$TMP/q"
+	echo "blocks read: version 5 $b5, version 6 $b6; fewer for $less of $n queries"
+	[ "$n" -ge 30 ] && [ "$less" -ge $((n / 3)) ] || fail "$less of $n"
+}
+
+@test "version 6: a block tied to a long flow's start (its open record) is read; without its entry the answer changes" {
+	# one line a block (-b 1), L = 60 s, one NAT key: A from 10:00 to
+	# 13:00, listed by the snapshot at 10:00:20 (its open record: block
+	# 2); C from 10:00:05 to 10:10 (long, ended long before 12:30); E a
+	# short flow near 12:30
+	mkdir -p "$TMP/d"
+	while read -r tm ev sp id rest; do
+		case $ev in
+		snapshot) printf '2026-11-27T%sZ;snapshot;;;;;;;;1;;;;;2026-11-27T10:00:20.000000Z;\n' "$tm" ;;
+		*) printf '2026-11-27T%sZ;%s;udp;10.0.0.1;%s;198.51.100.1;53;192.0.2.1;1001;%s;%s\n' \
+		    "$tm" "$ev" "$sp" "$id" "$rest" ;;
+		esac
+	done >"$TMP/d/2026-11-27.csv" <<-'END'
+	10:00:00.000000 start 1 1 ;;;;;
+	10:00:05.000000 start 3 3 ;;;;;
+	10:00:20.000000 open 1 1 ;;;;2026-11-27T10:00:00.000000Z;
+	10:00:20.000001 snapshot
+	10:10:00.000000 stop 3 3 1;1;1;1;;
+	12:29:00.000000 start 5 5 ;;;;;
+	12:29:30.000000 stop 5 5 1;1;1;1;;
+	13:00:00.000000 stop 1 1 1;1;1;1;;
+	END
+	cp -r "$TMP/d" "$TMP/plain"
+	ctzip -f -b 1 -L 60 "$TMP/d/2026-11-27.csv"
+	x=$TMP/d/2026-11-27.csv.gz.idx
+	k=$(fp '192.0.2.1;1001')
+	# block 2 (the open record) is tied to block 0 (A's start): its UNTIL
+	# reaches 13:00 too; C's blocks (1 and 4) end at 10:10
+	unit=$(head -n 1 "$x" | cut -d' ' -f12)
+	upto() {
+		local d tmax
+		d=$(perl "$TOP/t/zidxtool.pl" keys "$x" "$1" | cut -d' ' -f2)
+		tmax=$(sed -n "$(($1 + 2))p" "$x" | cut -d' ' -f9)
+		echo $((tmax / 1000000 + 0x$d * unit))
+	}
+	[ "$(upto 2)" -ge 1795780800 ] || fail "block 2 until $(upto 2)"
+	[ "$(upto 1)" -lt 1795780800 ] && [ "$(upto 4)" -lt $((1795774200 + unit)) ] || fail "C: $(upto 1) $(upto 4)"
+	t=2026-11-27T12:30:00Z
+	run cttrace -d "$TMP/plain" 192.0.2.1 1001 $t
+	want=$output
+	[[ "$want" == *10.0.0.1* ]] || fail "$want"
+	traces_agree 192.0.2.1 1001 $t "$TMP/plain" "$TMP/d"
+	# ctcat reads blocks 0 and 2 (A), and 5, 6 (near): not C's
+	CTTIME_DEBUG=1 run --separate-stderr "$HOOKS/ctcat" -d "$TMP/d" -A 86400 -R 0 -n 192.0.2.1:1001 -t $t
+	[[ "$stderr" == *" 4 of 8 blocks"* ]] || fail "$stderr"
+	# version 5 reads C's blocks too, and answers the same
+	mkdir -p "$TMP/v5"
+	ln "$TMP/d/2026-11-27.csv.gz" "$TMP/v5/"
+	perl "$TOP/t/zidxtool.pl" old 5 <"$x" >"$TMP/v5/2026-11-27.csv.gz.idx"
+	CTTIME_DEBUG=1 run --separate-stderr "$HOOKS/ctcat" -d "$TMP/v5" -A 86400 -R 0 -n 192.0.2.1:1001 -t $t
+	[[ "$stderr" == *" 6 of 8 blocks"* ]] || fail "v5: $stderr"
+	traces_agree 192.0.2.1 1001 $t "$TMP/plain" "$TMP/v5"
+	# the entry of block 2 dropped: the snapshot record, passed on, does
+	# not see A listed, ends it at 10:00:20, and the answer changes
+	perl "$TOP/t/zidxtool.pl" drop "$k" 2 <"$x" >"$TMP/x" && mv "$TMP/x" "$x"
+	run perl "$TOP/t/zidxtool.pl" check "$x"
+	[ "$status" -eq 0 ] || fail "$output"
+	CTTIME_DEBUG=1 run --separate-stderr "$HOOKS/ctcat" -d "$TMP/d" -A 86400 -R 0 -n 192.0.2.1:1001 -t $t
+	[[ "$stderr" == *" 3 of 8 blocks"* ]] || fail "dropped: $stderr"
+	run cttrace -d "$TMP/d" 192.0.2.1 1001 $t
+	[ "$output" != "$want" ] || fail "the same answer without block 2: $output"
 }

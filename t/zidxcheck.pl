@@ -5,7 +5,7 @@
 # first, last, least and greatest times (all times in the log are UTC 'Z',
 # as gen.pl writes them) and its begin, end, snapshot, restart and lost
 # records (version 4; version 5: and the other lines holding ";;;;;;;;"),
-# in order; version 5: its key filter, the keys of its lines exactly; the
+# in order; versions 5 and 6: its key filter, the keys of its lines exactly; the
 # hash and the sizes; a well-formed key table (zidxtool.pl check; which
 # keys is checked by ctzip-filter.bats).
 # Prints "ok N".
@@ -73,9 +73,9 @@ my $h = 0xcbf29ce484222325;
 }
 $sum eq sprintf('fnv1a64 %016x', $h) or die "hash: $sum\n";
 my @hd = split / /, shift @l;
-$hd[0] eq 'ctzip-index' && ($hd[1] == 4 && @hd == 9 || $hd[1] == 5 && @hd == 11) &&
-    $hd[5] =~ /^\d+$/ or die "header\n";
-my $v5 = $hd[1] == 5;
+$hd[0] eq 'ctzip-index' && ($hd[1] == 4 && @hd == 9 || $hd[1] == 5 && @hd == 11 ||
+    $hd[1] == 6 && @hd == 12) && $hd[5] =~ /^\d+$/ or die "header\n";
+my $v5 = $hd[1] >= 5;	# the filters (version 5 and 6)
 my ($fbits, $filt, $fat) = ($hd[9], $v5 ? substr($x, length($x) - $hd[10]) : '', 0);
 my @rec = splice(@l, $hd[4]);
 @rec == $hd[8] or die "records: ", scalar(@rec), ", header $hd[8]\n";

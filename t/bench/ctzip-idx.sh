@@ -1,8 +1,9 @@
 #!/bin/sh
 # ctzip-idx benchmark (not a test), issue 17: one indexed trace on a
 # full-size compressed day (80 million events, ~9 GB of CSV, gen.pl),
-# index version 5 (key filters, 1 MiB blocks) against version 4 (main's
-# ctzip: 4 MiB blocks, the near zone read whole).
+# this tree's index (in $DATA/$NEW, default v6: the key table's entries
+# end) against main's (in $DATA/$OLD, default v5; run 2 of RESULTS:
+# NEW=v5 OLD=v4).
 #  zip    ctzip -j 2 of the day by this tree's ctzip and by main's (built
 #         from `git archive main`), one run each (minutes), one after the
 #         other: wall and CPU time, sizes of the .gz and the index;
@@ -33,6 +34,8 @@ N=${N:-80000000}
 RUNS=${RUNS:-10}
 NQ=${NQ:-8}
 PLAIN=${PLAIN:-0}
+NEW=${NEW:-v6}	# the directories of this tree's .gz and index,
+OLD=${OLD:-v5}	# and of main's
 CMD=${CMD:-$PWD/cmd}	# the tools measured (a copy: make may run meanwhile)
 command -v hyperfine >/dev/null || { echo "needs hyperfine" >&2; exit 2; }
 HOOKS=${HOOKS:-$PWD/t/hooks}	# ctcat with CTTIME_DEBUG (Makefile: HOOKPROG)
@@ -57,24 +60,24 @@ fi
 plain=$DATA/plain/$day.csv
 
 if arm zip; then
-	for v in v5 v4; do
+	for v in "$NEW" "$OLD"; do
 		rm -rf "${DATA:?}/$v"
 		mkdir -p "$DATA/$v"
 		cp "$plain" "$DATA/$v/"
 	done
 	{
 		/usr/bin/time -f "ctzip (this tree) %e s wall, %U s user, %S s sys" \
-		    "$CMD/ctzip" -f -j 2 "$DATA/v5/$day.csv"
+		    "$CMD/ctzip" -f -j 2 "$DATA/$NEW/$day.csv"
 		echo "  load after: $(cut -d' ' -f1-3 /proc/loadavg)"
 		/usr/bin/time -f "ctzip (main) %e s wall, %U s user, %S s sys" \
-		    "$MAIN/cmd/ctzip" -f -j 2 "$DATA/v4/$day.csv"
+		    "$MAIN/cmd/ctzip" -f -j 2 "$DATA/$OLD/$day.csv"
 		echo "  load after: $(cut -d' ' -f1-3 /proc/loadavg)"
 	} 2>&1 | tee "$DATA/zip.out"
-	zcat "$DATA/v5/$day.csv.gz" | cmp - "$plain"
+	zcat "$DATA/$NEW/$day.csv.gz" | cmp - "$plain"
 fi
 
 echo "plain day: $(wc -c <"$plain") bytes"
-for v in v5 v4; do
+for v in "$NEW" "$OLD"; do
 	z=$DATA/$v/$day.csv.gz
 	awk -v v=$v -v z="$(wc -c <"$z")" -v i="$(wc -c <"$z.idx")" 'NR == 1 {
 		printf "%s: %s blocks, .gz %.0f bytes, index %.0f bytes (%.2f %% of the .gz)\n",
@@ -93,28 +96,28 @@ while [ $k -lt "$NQ" ]; do
 	port=$(echo "$l" | cut -d';' -f9)
 	sec=$(date -u -d "$(echo "$l" | cut -d';' -f1)" +%s)
 	T=$(date -u -d "@$((sec + 3))" +%Y-%m-%dT%H:%M:%SZ)
-	C5="cttrace -d '$DATA/v5' $ip $port $T >'$DATA/q5-$k.out'"
-	C4="cttrace -d '$DATA/v4' $ip $port $T >'$DATA/q4-$k.out'"
-	sh -c "$C5"
-	sh -c "$C4"
-	cmp "$DATA/q5-$k.out" "$DATA/q4-$k.out"
+	CN="cttrace -d '$DATA/$NEW' $ip $port $T >'$DATA/qn-$k.out'"
+	CO="cttrace -d '$DATA/$OLD' $ip $port $T >'$DATA/qo-$k.out'"
+	sh -c "$CN"
+	sh -c "$CO"
+	cmp "$DATA/qn-$k.out" "$DATA/qo-$k.out"
 	if [ "$PLAIN" = 1 ]; then
 		cttrace -d "$DATA/plain" $ip $port $T >"$DATA/q0-$k.out" || :
-		cmp "$DATA/q0-$k.out" "$DATA/q5-$k.out"
+		cmp "$DATA/q0-$k.out" "$DATA/qn-$k.out"
 	fi
-	read5=$(CTTIME_DEBUG=1 "$HOOKS/ctcat" -d "$DATA/v5" -w 10 -k 60 -A 86400 -R 0 \
-	    -n "$ip:$port" -t "$T" 2>&1 >"$DATA/c5-$k.out" | grep debug | tr '\n' ' ')
-	read4=$(CTTIME_DEBUG=1 "$HOOKS/ctcat" -d "$DATA/v4" -w 10 -k 60 -A 86400 -R 0 \
-	    -n "$ip:$port" -t "$T" 2>&1 >"$DATA/c4-$k.out" | grep debug | tr '\n' ' ')
-	set -- -n v5 "$C5" -n v4 "$C4"
+	readn=$(CTTIME_DEBUG=1 "$HOOKS/ctcat" -d "$DATA/$NEW" -w 10 -k 60 -A 86400 -R 0 \
+	    -n "$ip:$port" -t "$T" 2>&1 >"$DATA/cn-$k.out" | grep debug | tr '\n' ' ')
+	reado=$(CTTIME_DEBUG=1 "$HOOKS/ctcat" -d "$DATA/$OLD" -w 10 -k 60 -A 86400 -R 0 \
+	    -n "$ip:$port" -t "$T" 2>&1 >"$DATA/co-$k.out" | grep debug | tr '\n' ' ')
+	set -- -n "$NEW" "$CN" -n "$OLD" "$CO"
 	if [ -n "${PEER:-}" ]; then
 		P=$(ip=$ip port=$port T=$T DATA=$DATA eval "echo \"$PEER\"")
 		set -- "$@" -n "${PEERNAME:-peer}" "$P"
 	fi
 	hyperfine -S sh --warmup 1 --runs "$RUNS" --export-json "$DATA/q-$k.json" \
 	    "$@" >"$DATA/q-$k.log" 2>&1
-	echo "query $k: $ip $port at $T ($(grep -c '^[0-9][0-9]*  ' "$DATA/q5-$k.out") candidates; v5 = v4$([ "$PLAIN" = 1 ] && echo ' = plain'))"
-	echo "  v5 read: $(echo "$read5" | sed 's/ctcat: debug: [^:]*: //g')"
-	echo "  v4 read: $(echo "$read4" | sed 's/ctcat: debug: [^:]*: //g')"
-	perl -ne 'BEGIN { $/ = undef } while (/"command":\s*"([^"]*)".*?"median":\s*([0-9.e-]+)/gs) { printf "  %-6s median %.4f s\n", $1, $2 }' "$DATA/q-$k.json"
+	echo "query $k: $ip $port at $T ($(grep -c '^[0-9][0-9]*  ' "$DATA/qn-$k.out") candidates; $NEW = $OLD$([ "$PLAIN" = 1 ] && echo ' = plain'))"
+	echo "  $NEW read: $(echo "$readn" | sed 's/ctcat: debug: [^:]*: //g')"
+	echo "  $OLD read: $(echo "$reado" | sed 's/ctcat: debug: [^:]*: //g')"
+	perl -ne 'BEGIN { $/ = undef } while (/"command":\s*"([^"]*)".*?"median":\s*([0-9.e-]+).*?"user":\s*([0-9.e-]+),\s*"system":\s*([0-9.e-]+)/gs) { printf "  %-6s median %.4f s (mean CPU %.3f s user + %.3f s sys)\n", $1, $2, $3, $4 }' "$DATA/q-$k.json"
 done

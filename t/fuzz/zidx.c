@@ -9,10 +9,12 @@
  * order, without newlines (version 5: or extra lines that hold
  * CSV_RECORD); the key filters of version 5 tile their section, and those
  * near a query are read and checked or refused, and skip only near
- * blocks before END that the key table does not name; a selection never
- * chooses a block before
+ * blocks before END that the key table does not name; the UNTIL of
+ * version 6 is at least the block's TMAX (or never), and is what
+ * zidx_until says; a selection never chooses a block before
  * zidx_first's or from the cut of END on, nor, for a key, fewer than the
- * near blocks and those that name it, and tells that first and cut.  The
+ * near blocks and those that name it (version 6: with an UNTIL at or
+ * after the window's start), and tells that first and cut.  The
  * compressed size the caller would give is taken from the text's own
  * header.
  *
@@ -99,6 +101,14 @@ LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
 	return 0;
 }
 
+/* near: block i is within LONG of q's window (zidx_select reads it) */
+static int
+near(const struct zidx *x, size_t i, const struct zquery *q)
+{
+	return x->b[i].hastime && x->b[i].tmax >= q->lo - x->lsec * 1000000 &&
+	    x->b[i].tmin <= q->hi + x->lsec * 1000000;
+}
+
 /* check: the properties above of the text s[0..n), which it changes */
 static void
 check(char *s, size_t n)
@@ -158,7 +168,7 @@ check(char *s, size_t n)
 			    !zidx_isrecord(x.rec[i].p, x.rec[i].n)))
 				abort();
 		/* version 5: the filters tile FSIZE, each within its bound */
-		for (i = 0, foff = 0; x.version == 5 && i < x.n; i++) {
+		for (i = 0, foff = 0; x.version >= 5 && i < x.n; i++) {
 			if (x.b[i].nkf < 0)
 				continue;
 			if (x.b[i].foff != foff || x.b[i].nkf > x.b[i].lines ||
@@ -167,7 +177,9 @@ check(char *s, size_t n)
 				abort();
 			foff += x.b[i].flen;
 		}
-		if (x.version == 5 && foff != x.fsize)
+		if (x.version >= 5 && foff != x.fsize)
+			abort();
+		if ((x.version >= 6) != (x.unit > 0) || x.unit > ZIDX_UNITMAX)
 			abort();
 		if (zidx_first(&x, INT64_MIN) > x.n ||
 		    zidx_first(&x, 0) > x.n || zidx_first(&x, INT64_MAX) > x.n)
@@ -191,7 +203,13 @@ check(char *s, size_t n)
 			for (j = 0; j < x.nkblk; j++)
 				if (x.kblk[j] >= x.n ||
 				    (j > 0 && x.kblk[j - 1] >= x.kblk[j]) ||
-				    !zidx_has(&x, x.kblk[j], fp[0]))
+				    !zidx_has(&x, x.kblk[j], fp[0]) ||
+				    zidx_until(&x, x.kblk[j], fp[0]) !=
+				    x.kupto[j] ||
+				    /* version 6: UNTIL is TMAX + steps, or never */
+				    (x.version >= 6 && x.kupto[j] != INT64_MAX &&
+				    x.kupto[j] < x.b[x.kblk[j]].tmax) ||
+				    (x.version < 6 && x.kupto[j] != INT64_MAX))
 					abort();
 		}
 		/* a query in the middle of the times, with and without the key */
@@ -219,7 +237,9 @@ check(char *s, size_t n)
 					    first < x.n) || i >= cut)) ||
 					    (!sel[i] && i >= first && i < cut &&
 					    (!q.haskey || x.lsec < 0 ||
-					    zidx_has(&x, i, q.fp))))
+					    !x.b[i].hastime || near(&x, i, &q) ||
+					    (zidx_until(&x, i, q.fp) != INT64_MIN &&
+					    zidx_until(&x, i, q.fp) >= q.lo))))
 						abort();
 				if (j != nsel || q.cut != cut || (q.first !=
 				    first && !(first == x.n && x.n > 0 &&
@@ -237,7 +257,7 @@ check(char *s, size_t n)
 		q.end = q.hi + 120000000;
 		q.kh = zidx_hash(ZIDX_HASH0, s, n < 16 ? n : 16);
 		nr = zidx_near(&x, &q);
-		if (nr < -1 || nr > 1 || (nr == 0 && x.version != 5))
+		if (nr < -1 || nr > 1 || (nr == 0 && x.version < 5))
 			abort();
 		if (nr == 0 && keyok) {
 			q.filter = 1;
