@@ -51,6 +51,9 @@
 #include <unistd.h>
 
 #include "ac.h"
+#ifdef CT_TESTHOOKS
+#include "acpath.h"
+#endif
 #include "bmh.h"
 #include "csv.h"
 #include "err.h"
@@ -307,15 +310,15 @@ search(struct span s)
 
 #ifdef CT_TESTHOOKS
 /*
- * algo: the CTGREP_ALGO test hook as bmh_init flags, and in *acf as
- * ac_init flags
+ * algo: the CTGREP_ALGO test hook as bmh_init flags, in *acf as ac_init
+ * flags, and in *noset whether the automaton is forced (no key set)
  */
 static int
-algo(int *acf)
+algo(int *acf, int *noset)
 {
 	const char *a = getenv("CTGREP_ALGO");
 
-	*acf = 0;
+	*acf = *noset = 0;
 	if (a == NULL || *a == '\0' || strcmp(a, "avx2") == 0)
 		return 0;
 	if (strcmp(a, "sse2") == 0) {
@@ -328,6 +331,7 @@ algo(int *acf)
 	}
 	if (strcmp(a, "dfa") == 0 || strcmp(a, "nfa") == 0) {
 		*acf = AC_NOFILTER | (a[0] == 'n' ? AC_NFA : 0);
+		*noset = 1;
 		return 0;
 	}
 	die(EXIT_TROUBLE, "CTGREP_ALGO=%s: not bmh, sse2, avx2, dfa or nfa", a);
@@ -335,9 +339,9 @@ algo(int *acf)
 #else
 /* algo: the search paths the CPU allows (the test build can force one) */
 static int
-algo(int *acf)
+algo(int *acf, int *noset)
 {
-	*acf = 0;
+	*acf = *noset = 0;
 	return 0;
 }
 #endif
@@ -352,11 +356,11 @@ static void
 matcher(void)
 {
 	size_t k;
-	int acf, bmf;
+	int acf, bmf, noset;
 
-	bmf = algo(&acf);
+	bmf = algo(&acf, &noset);
 	bykey = nflag && !fflag && !iflag && (nkeys >= 2 || (rflag &&
-	    nkeys == 1)) && !(acf & AC_NOFILTER);
+	    nkeys == 1)) && !noset;
 	if (bykey) {
 		keys.portable = bmf == BMH_PORTABLE;
 		keys.avx2 = keys.avx2 && bmf == 0;

@@ -112,10 +112,8 @@ static char **zcmd = zargv, **dcmd = dargv;
 /* what a signal or die() must undo; see cleanup() */
 static char gztmp[PATH_MAX], idxtmp[PATH_MAX];
 static volatile sig_atomic_t gzmine, idxmine;	/* this run created them */
-static pid_t *volatile jobpid;	/* per block, 0: not running */
-static volatile size_t njobpid;
-static volatile pid_t pairpid;	/* the pairing process, or 0 */
-static int pairst = -1;		/* its wait status, once reaped */
+static pid_t owner;		/* ctzip itself, not a worker or the pairing */
+static pid_t pairpid;		/* the pairing process of zip(), or 0 */
 
 static _Noreturn void
 usage(void)
@@ -124,29 +122,20 @@ usage(void)
 	exit(EXIT_TROUBLE);
 }
 
-/* stopworkers: SIGTERM to the workers running (signal-safe) */
-static void
-stopworkers(void)
-{
-	size_t i;
-
-	if (jobpid != NULL)
-		for (i = 0; i < njobpid; i++)
-			if (jobpid[i] > 0)
-				kill(jobpid[i], SIGTERM);
-}
-
 /*
  * cleanup: stop the workers and the pairing process, remove the temporary
- * files (signal-safe).  Not stopworkers() alone: compress() calls that at
- * its end, when the pairing may still run and be needed.
+ * files (signal-safe).  The children are in proc.h's table, tagged: a
+ * cleanup names the kinds it stops (compress() stops its workers alone,
+ * the pairing may still be needed).  In a child (a worker or the pairing:
+ * a signal, or die() there) it does nothing: the files and the children
+ * are ctzip's; the child then ends by the signal, or exits.
  */
 static void
 cleanup(void)
 {
-	stopworkers();
-	if (pairpid > 0 && pairst == -1)
-		kill(pairpid, SIGTERM);
+	if (getpid() != owner)
+		return;
+	proc_kill(PROC_WORKER | PROC_PAIRER, SIGTERM);
 	if (gzmine)
 		unlink(gztmp);
 	if (idxmine)
@@ -500,14 +489,11 @@ paired(struct zidx *x, int rfd, const char *path, const char *p)
 	size_t i, nb = x->n * sizeof(*b), fl;
 	unsigned char *f;
 	off_t at;
+	int ok;
 
-	while (pairst == -1 && waitpid(pairpid, &pairst, 0) < 0)
-		if (errno != EINTR) {
-			pairst = 1 << 8;
-			break;
-		}
+	ok = proc_ok(pairpid);	/* it may have ended during compress() */
 	pairpid = 0;
-	if (!WIFEXITED(pairst) || WEXITSTATUS(pairst) != 0) {
+	if (!ok) {
 		warn("%s: pairing the flows failed", path);
 		return -1;
 	}
@@ -626,67 +612,99 @@ placegz(const char *from, const char *to)
 	return rename(from, to);
 }
 
+/* a block being compressed: its worker, and the member it writes */
+struct job {
+	pid_t pid;		/* the worker, 0: ended */
+	int zfd;		/* the member (tmpfd), -1: appended */
+	int ok;			/* the worker succeeded */
+};
+
+/*
+ * startjob: a worker compressing block i of the file fd (work1()) into a
+ * temporary file in dir, for j; 0, or -1 after a message
+ */
+static int
+startjob(const char *path, const char *dir, int fd, struct zidx *x,
+    size_t i, struct job *j)
+{
+	if ((j->zfd = tmpfd(dir)) < 0) {
+		warn("%s: temporary file:", dir);
+		return -1;
+	}
+	if ((j->pid = proc_fork(PROC_WORKER)) < 0) {
+		warn("fork:");
+		close(j->zfd);
+		j->zfd = -1;
+		return -1;
+	}
+	if (j->pid == 0)
+		_exit(work1(fd, &x->b[i], j->zfd, path));
+	return 0;
+}
+
+/*
+ * append: the blocks from *done whose workers succeeded, in order, to out
+ * at *coff, noting where their members are; 0, or -1 after a message
+ */
+static int
+append(struct zidx *x, struct job *j, size_t *done, size_t next, int out,
+    long long *coff)
+{
+	long long n;
+
+	for (; *done < next && j[*done].ok; ++*done) {
+		if ((n = tmpfd_copy(j[*done].zfd, out)) <= 0) {
+			warn("%s:", gztmp);
+			return -1;
+		}
+		close(j[*done].zfd);
+		j[*done].zfd = -1;
+		x->b[*done].coff = *coff;
+		x->b[*done].clen = n;
+		*coff += n;
+	}
+	if (*done > 0)	/* of the original's bytes */
+		progress_set(&bar, x->b[*done - 1].uoff + x->b[*done - 1].ulen);
+	return 0;
+}
+
 /*
  * compress: the blocks of the file fd into out, jflag at a time; 0 or -1.
- * The pairing process may end meanwhile: its status is kept (pairst).
+ * The pairing process may end meanwhile: proc.h's table keeps its status
+ * for paired().
  */
 static int
 compress(const char *path, const char *dir, int fd, struct zidx *x, int out)
 {
 	size_t next = 0, done = 0, i, running = 0;
-	int *zfd, *ok, st, fail = 0;
-	long long coff = 0, n;
+	struct job *j;
+	int st, fail = 0;
+	long long coff = 0;
 	pid_t w;
 
-	zfd = calloc(x->n, sizeof(*zfd));
-	ok = calloc(x->n, sizeof(*ok));
-	jobpid = calloc(x->n, sizeof(*jobpid));
-	if (zfd == NULL || ok == NULL || jobpid == NULL)
+	if ((j = calloc(x->n, sizeof(*j))) == NULL)
 		die(EXIT_TROUBLE, "out of memory:");
-	njobpid = x->n;
 	progress_set(&bar, 0);
 	while (done < x->n && !fail) {
 		/* finished blocks wait for the ones before: bound them */
 		while (!fail && running < (size_t)jflag && next < x->n &&
 		    next < done + 2 * (size_t)jflag) {
-			if ((zfd[next] = tmpfd(dir)) < 0) {
-				warn("%s: temporary file:", dir);
-				fail = 1;
+			if ((fail = startjob(path, dir, fd, x, next, &j[next]) <
+			    0))
 				break;
-			}
-			if ((w = fork()) < 0) {
-				warn("fork:");
-				fail = 1;
-				break;
-			}
-			if (w == 0) {
-				gzmine = idxmine = 0;
-				jobpid = NULL;
-				signal(SIGINT, SIG_DFL);
-				signal(SIGTERM, SIG_DFL);
-				signal(SIGHUP, SIG_DFL);
-				_exit(work1(fd, &x->b[next], zfd[next], path));
-			}
-			jobpid[next++] = w;
+			next++;
 			running++;
 		}
 		if (running == 0)
 			break;
-		if ((w = waitpid(-1, &st, 0)) < 0) {
-			if (errno == EINTR)
-				continue;
+		if ((w = proc_next(PROC_WORKER, &st)) < 0)
 			die(EXIT_TROUBLE, "wait:");
-		}
-		if (w == pairpid) {
-			pairst = st;
-			continue;
-		}
-		for (i = done; i < next && jobpid[i] != w; i++)
+		running--;
+		for (i = done; i < next && j[i].pid != w; i++)
 			;
 		if (i == next)
 			continue;
-		jobpid[i] = 0;
-		running--;
+		j[i].pid = 0;
 		if (!WIFEXITED(st) || WEXITSTATUS(st) != 0) {
 			if (!WIFEXITED(st))
 				warn("%s: a worker was killed by signal %d",
@@ -694,37 +712,16 @@ compress(const char *path, const char *dir, int fd, struct zidx *x, int out)
 			fail = 1;
 			break;
 		}
-		ok[i] = 1;
-		for (; done < next && ok[done]; done++) {
-			if ((n = tmpfd_copy(zfd[done], out)) <= 0) {
-				warn("%s:", gztmp);
-				fail = 1;
-				break;
-			}
-			close(zfd[done]);
-			zfd[done] = -1;
-			x->b[done].coff = coff;
-			x->b[done].clen = n;
-			coff += n;
-		}
-		if (done > 0)	/* of the original's bytes */
-			progress_set(&bar, x->b[done - 1].uoff +
-			    x->b[done - 1].ulen);
+		j[i].ok = 1;
+		fail = append(x, j, &done, next, out, &coff) < 0;
 	}
-	stopworkers();	/* those left after a failure */
-	while (running > 0 && (w = wait(&st)) > 0)
-		if (w == pairpid)
-			pairst = st;
-		else
-			running--;
+	proc_kill(PROC_WORKER, SIGTERM);	/* those left after a failure */
+	while (proc_next(PROC_WORKER, &st) > 0)
+		;
 	for (i = done; i < next; i++)
-		if (zfd[i] >= 0)
-			close(zfd[i]);
-	free(zfd);
-	free(ok);
-	free(jobpid);
-	jobpid = NULL;
-	njobpid = 0;
+		if (j[i].zfd >= 0)
+			close(j[i].zfd);
+	free(j);
 	x->zsize = coff;
 	return fail || done < x->n ? -1 : 0;
 }
@@ -776,20 +773,17 @@ bad:
 	return -1;
 }
 
-/* zip: compress one file; 0, or -1 after a message */
+/*
+ * names: FILE.gz and FILE.gz.idx of path, their temporary names (gztmp,
+ * idxtmp, for cleanup()) and path's directory; 0, or -1 after a message
+ */
 static int
-zip(const char *path)
+names(const char *path, char *dir, char *gz, char *idx)
 {
-	char dir[PATH_MAX], gz[PATH_MAX], idx[PATH_MAX], *slash, *text;
-	struct stat st, gst;
-	struct zidx x;
-	sigset_t sigs, old;
-	const char *p = NULL;
-	size_t len, wdone;
-	int fd, out = -1, ifd = -1, rfd = -1, r = -1;
+	char *slash;
 
-	if ((size_t)snprintf(gz, sizeof(gz), "%s%s", path, ext) >= sizeof(gz) ||
-	    (size_t)snprintf(idx, sizeof(idx), "%s.idx", gz) >= sizeof(idx) ||
+	if ((size_t)snprintf(gz, PATH_MAX, "%s%s", path, ext) >= PATH_MAX ||
+	    (size_t)snprintf(idx, PATH_MAX, "%s.idx", gz) >= PATH_MAX ||
 	    (size_t)snprintf(gztmp, sizeof(gztmp), "%s.tmp", gz) >=
 	    sizeof(gztmp) ||
 	    (size_t)snprintf(idxtmp, sizeof(idxtmp), "%s.tmp", idx) >=
@@ -797,12 +791,168 @@ zip(const char *path)
 		warn("%s: name too long", path);
 		return -1;
 	}
-	snprintf(dir, sizeof(dir), "%s", path);
+	snprintf(dir, PATH_MAX, "%s", path);
 	if ((slash = strrchr(dir, '/')) != NULL)
 		slash[slash == dir] = '\0';
 	else
 		strcpy(dir, ".");
-	if ((fd = lock(path, &st)) < 0)
+	return 0;
+}
+
+/*
+ * startpair: the pairing of p (see pairer()) in a process of its own,
+ * writing to rfd, a temporary file in dir; its pid, or -1 after a message
+ */
+static pid_t
+startpair(const char *p, struct zidx *x, const char *dir, int fd, int rfd)
+{
+	pid_t pid;
+
+	if (rfd < 0 || (pid = proc_fork(PROC_PAIRER)) < 0) {
+		warn("%s: pairing:", dir);
+		return -1;
+	}
+	if (pid == 0) {
+		close(fd);	/* the lock is the parent's (see work1()) */
+		_exit(pairer(p, x, rfd));
+	}
+	return pid;
+}
+
+/* writeidx: the index x, to idxtmp with st's owner and mode; 0 or -1 */
+static int
+writeidx(struct zidx *x, const struct stat *st)
+{
+	char *text;
+	size_t len, wdone;
+	int ifd;
+
+	if ((text = zidx_format(x, &len)) == NULL)
+		die(EXIT_TROUBLE, "out of memory:");
+	if ((ifd = newfile(idxtmp, st)) >= 0)
+		idxmine = 1;
+	if (ifd < 0 || writeall(ifd, text, len, &wdone) < 0 ||
+	    fsync(ifd) < 0) {
+		free(text);
+		if (ifd >= 0)
+			close(ifd);
+		warn("%s:", idxtmp);
+		return -1;
+	}
+	free(text);
+	close(ifd);
+	return 0;
+}
+
+/*
+ * place: gztmp and idxtmp as FILE.gz and its index, then FILE removed
+ * (unless -k), with the signals that clean up blocked; 0, or -1 after a
+ * message.  From here the log exists complete under one name or the
+ * other.  The index first: killed before FILE.gz is in place, it is an
+ * index of no file, which readers ignore and the next run replaces.
+ */
+static int
+place(int fd, const char *path, const struct stat *st, const char *dir,
+    const char *gz, const char *idx)
+{
+	sigset_t sigs, old;
+	int dfd, r = 0;
+
+	sigemptyset(&sigs);
+	sigaddset(&sigs, SIGINT);
+	sigaddset(&sigs, SIGTERM);
+	sigaddset(&sigs, SIGHUP);
+	sigprocmask(SIG_BLOCK, &sigs, &old);
+	if (rename(idxtmp, idx) < 0) {
+		warn("%s: rename:", idx);
+		sigprocmask(SIG_SETMASK, &old, NULL);
+		return -1;
+	}
+	idxmine = 0;
+	if (placegz(gztmp, gz) < 0) {
+		warn("%s: rename:", gz);
+		unlink(idx);	/* ours, placed just now */
+		sigprocmask(SIG_SETMASK, &old, NULL);
+		return -1;
+	}
+	gzmine = 0;
+	if ((dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) >= 0) {
+		fsync(dfd);
+		close(dfd);
+	}
+	if (!kflag) {
+		/* appended to since the check: ours are a shorter copy */
+		if (!unchanged(fd, path, st)) {
+			unlink(gz);
+			unlink(idx);
+			warn("%s: changed while being compressed: left as it was",
+			    path);
+			r = -1;
+		} else if (unlink(path) < 0)
+			warn("%s: cannot remove:", path);
+	}
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	return r;
+}
+
+/*
+ * zipped: the blocks of p (the file fd, st) compressed into gztmp, paired
+ * and indexed, and placed; 0, or -1 after a message (the caller cleans up)
+ */
+static int
+zipped(const char *path, const char *dir, const char *gz, const char *idx,
+    int fd, const struct stat *st, const char *p, struct zidx *x)
+{
+	int out, rfd, r;
+
+	if ((out = newfile(gztmp, st)) < 0) {
+		warn("%s:", gztmp);
+		return -1;
+	}
+	gzmine = 1;
+	rfd = tmpfd(dir);
+	if ((pairpid = startpair(p != NULL ? p : "", x, dir, fd, rfd)) < 0) {
+		pairpid = 0;
+		close(out);
+		if (rfd >= 0)
+			close(rfd);
+		return -1;
+	}
+	if (p != NULL)	/* the workers map their own blocks: see work1() */
+		madvise((void *)p, (size_t)st->st_size, MADV_DONTFORK);
+	r = compress(path, dir, fd, x, out);
+	if (r == 0)
+		r = paired(x, rfd, path, p);
+	close(rfd);
+	if (r < 0) {
+		close(out);
+		return -1;
+	}
+	r = fsync(out);
+	if (close(out) < 0 || r < 0) {
+		warn("%s:", gztmp);
+		return -1;
+	}
+	if (writeidx(x, st) < 0)
+		return -1;
+	if (!unchanged(fd, path, st)) {
+		warn("%s: changed while being compressed: left as it was", path);
+		return -1;
+	}
+	return place(fd, path, st, dir, gz, idx);
+}
+
+/* zip: compress one file; 0, or -1 after a message */
+static int
+zip(const char *path)
+{
+	char dir[PATH_MAX], gz[PATH_MAX], idx[PATH_MAX];
+	struct stat st, gst;
+	struct zidx x;
+	const char *p = NULL;
+	int fd, r = -1;
+
+	if (names(path, dir, gz, idx) < 0 || (fd = lock(path, &st)) < 0)
 		return -1;
 	if (!fflag && time(NULL) - st.st_mtime < RECENT) {
 		warn("%s: modified in the last 10 minutes: still being "
@@ -828,111 +978,14 @@ zip(const char *path)
 	/* leftovers of a run that died: ours to remove, we hold the lock */
 	unlink(gztmp);
 	unlink(idxtmp);
-	if ((out = newfile(gztmp, &st)) < 0) {
-		warn("%s:", gztmp);
-		goto fail;
-	}
-	gzmine = 1;
-	/* the pairing, in a process of its own (see pairer()) */
-	if ((rfd = tmpfd(dir)) < 0 || (pairst = -1, pairpid = fork()) < 0) {
-		warn("%s: pairing:", dir);
-		pairpid = 0;
-		goto fail;
-	}
-	if (pairpid == 0) {
-		close(fd);	/* the lock is the parent's (see work1()) */
+	if ((r = zipped(path, dir, gz, idx, fd, &st, p, &x)) < 0) {
+		cleanup();
 		gzmine = idxmine = 0;
-		signal(SIGINT, SIG_DFL);
-		signal(SIGTERM, SIG_DFL);
-		signal(SIGHUP, SIG_DFL);
-		_exit(pairer(p != NULL ? p : "", &x, rfd));
 	}
-	if (p != NULL)	/* the workers map their own blocks: see work1() */
-		madvise((void *)p, (size_t)st.st_size, MADV_DONTFORK);
-	r = compress(path, dir, fd, &x, out);
-	if (r < 0 || (r = paired(&x, rfd, path, p)) < 0)
-		goto fail;
-	r = -1;
-	if (fsync(out) < 0 || close(out) < 0) {
-		out = -1;
-		warn("%s:", gztmp);
-		goto fail;
-	}
-	out = -1;
-	if ((text = zidx_format(&x, &len)) == NULL)
-		die(EXIT_TROUBLE, "out of memory:");
-	if ((ifd = newfile(idxtmp, &st)) >= 0)
-		idxmine = 1;
-	if (ifd < 0 || writeall(ifd, text, len, &wdone) < 0 ||
-	    fsync(ifd) < 0) {
-		free(text);
-		warn("%s:", idxtmp);
-		goto fail;
-	}
-	free(text);
-	close(ifd);
-	ifd = -1;
-	if (!unchanged(fd, path, &st)) {
-		warn("%s: changed while being compressed: left as it was", path);
-		goto fail;
-	}
-	/*
-	 * From here the log exists complete under one name or the other.
-	 * The index first: killed before FILE.gz is in place, it is an
-	 * index of no file, which readers ignore and the next run replaces.
-	 */
-	sigemptyset(&sigs);
-	sigaddset(&sigs, SIGINT);
-	sigaddset(&sigs, SIGTERM);
-	sigaddset(&sigs, SIGHUP);
-	sigprocmask(SIG_BLOCK, &sigs, &old);
-	if (rename(idxtmp, idx) < 0) {
-		warn("%s: rename:", idx);
-		sigprocmask(SIG_SETMASK, &old, NULL);
-		goto fail;
-	}
-	idxmine = 0;
-	if (placegz(gztmp, gz) < 0) {
-		warn("%s: rename:", gz);
-		unlink(idx);	/* ours, placed just now */
-		sigprocmask(SIG_SETMASK, &old, NULL);
-		goto fail;
-	}
-	gzmine = 0;
-	if ((ifd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) >= 0) {
-		fsync(ifd);
-		close(ifd);
-	}
-	ifd = -1;
-	r = 0;
-	if (!kflag) {
-		/* appended to since the check: ours are a shorter copy */
-		if (!unchanged(fd, path, &st)) {
-			unlink(gz);
-			unlink(idx);
-			warn("%s: changed while being compressed: left as it was",
-			    path);
-			r = -1;
-		} else if (unlink(path) < 0)
-			warn("%s: cannot remove:", path);
-	}
-	sigprocmask(SIG_SETMASK, &old, NULL);
-	goto done;
-fail:
-	if (out >= 0)
-		close(out);
-	cleanup();
-	gzmine = idxmine = 0;
-done:
 	if (pairpid > 0) {	/* after a failure: stopped by cleanup() */
-		if (pairst == -1)
-			waitpid(pairpid, &pairst, 0);
+		proc_ok(pairpid);
 		pairpid = 0;
 	}
-	if (rfd >= 0)
-		close(rfd);
-	if (ifd >= 0)
-		close(ifd);
 	free(x.b);
 	free(x.keys);
 	free(x.kuntil);
@@ -1025,7 +1078,14 @@ main(int argc, char *argv[])
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
-	signal(SIGPIPE, SIG_IGN);	/* a dead program is seen by its status */
+	/*
+	 * SIGPIPE ignored, ctzip's choice (proc.h leaves it to main): a
+	 * worker writing to a compressor that died gets EPIPE and says
+	 * which program failed, by its exit status; the programs get it
+	 * back at its default (proc_spawn).
+	 */
+	signal(SIGPIPE, SIG_IGN);
+	owner = getpid();
 	atexit(cleanup);
 	for (i = 0; i < argc; i++)
 		if (zip(argv[i]) < 0)

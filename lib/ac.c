@@ -37,6 +37,7 @@
 #include <string.h>
 
 #include "ac.h"
+#include "acpath.h"
 
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
 #define AC_X86 1
@@ -623,8 +624,6 @@ ac_init(struct ac *a, const struct span *pat, size_t npat, int flags)
 		goto nomem;
 	if (build(a) < 0)
 		goto nomem;
-	a->path = npat == 0 ? "none" : a->empty ? "empty" : a->filter ?
-	    (a->avx2 ? "filter-avx2" : "filter") : a->next ? "dfa" : "nfa";
 	return 0;
 nomem:
 	ac_free(a);
@@ -648,10 +647,8 @@ ac_train(struct ac *a, const char *sample, size_t n)
 		n = TRAINMAX;
 	for (j = 0; j < n; j++)
 		passed += (size_t)pass(a, h, n, j);
-	if (passed > n / AC_DENSE) {
+	if (passed > n / AC_DENSE)
 		a->filter = 0;
-		a->path = a->next != NULL ? "dfa" : "nfa";
-	}
 	return 1;
 }
 

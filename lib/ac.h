@@ -42,11 +42,9 @@
 #include "bmh.h"
 #include "span.h"
 
+/* ac_init flags; the tests force a path with more (acpath.h) */
 enum {
 	AC_ICASE = 1,		/* ASCII case-insensitive */
-	AC_NOFILTER = 2,	/* never the prefilter (tests) */
-	AC_NFA = 4,		/* never the table (tests) */
-	AC_PORTABLE = 8,	/* the prefilter without SIMD (tests) */
 };
 
 /*
@@ -75,8 +73,6 @@ enum {
 #define AC_HASHMAX 8
 
 struct ac {
-	const char *path;	/* "none", "empty", "dfa", "nfa", "filter",
-				   "filter-avx2": tests */
 	size_t nnode;		/* trie nodes, the root (0) included */
 	size_t maxlen;		/* the longest pattern */
 	unsigned ncls;		/* byte classes */

@@ -420,7 +420,6 @@ bmh_init(struct bmh *b, const char *pat, size_t m, int flags)
 	}
 	if (m == 0) {
 		b->find = find_empty;
-		b->path = "empty";
 		return 0;
 	}
 	/* Horspool: a byte not in pat[0..m-1) shifts the window by m */
@@ -435,22 +434,17 @@ bmh_init(struct bmh *b, const char *pat, size_t m, int flags)
 	rare(b);
 	if (m == 1 && b->fold[0] == 0) {
 		b->find = find_memchr;
-		b->path = "memchr";
 		return 0;
 	}
 	b->find = find_bmh;
-	b->path = "bmh";
 #ifdef BMH_X86
 	if (flags & BMH_PORTABLE)
 		return 0;
 	__builtin_cpu_init();
-	if (!(flags & BMH_SSE2) && __builtin_cpu_supports("avx2")) {
+	if (!(flags & BMH_SSE2) && __builtin_cpu_supports("avx2"))
 		b->find = b->icase ? find_avx2i : find_avx2;
-		b->path = "avx2";
-	} else {
+	else
 		b->find = b->icase ? find_sse2i : find_sse2;
-		b->path = "sse2";
-	}
 #endif
 	return 0;
 }

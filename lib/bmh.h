@@ -35,7 +35,6 @@ enum {
 
 struct bmh {
 	const char *(*find)(const struct bmh *, const char *, size_t);
-	const char *path;	/* "memchr", "bmh", "sse2", "avx2": tests */
 	unsigned char *pat;	/* the needle; lower case under BMH_ICASE */
 	size_t m;
 	int icase;

@@ -379,11 +379,10 @@ chlog_end(struct chlog *q)
 	rd_close(&q->r);
 	free(q->buf);
 	q->buf = NULL;
-	while (waitpid(q->pid, &st, 0) < 0)
-		if (errno != EINTR) {
-			warn("%s: waitpid:", CLIENT);
-			return -1;
-		}
+	if (proc_wait(q->pid, &st) < 0) {
+		warn("%s: waitpid:", CLIENT);
+		return -1;
+	}
 	ok = WIFEXITED(st) && WEXITSTATUS(st) == 0;
 	if (!ok && WIFEXITED(st))
 		warn("%s: %s failed (exit %d)", q->t->name, CLIENT,

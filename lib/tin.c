@@ -290,9 +290,11 @@ decomp(struct tin *in, char **argv, size_t b0, size_t b1, int out,
 	if (pipe2(fp, O_CLOEXEC) < 0)
 		return -1;
 	if ((z = proc_spawn(argv, fp[0], out)) < 0 ||
-	    (*feeder = fork()) < 0) {
+	    (*feeder = proc_fork(PROC_FEEDER)) < 0) {
 		close(fp[0]);
 		close(fp[1]);
+		if (z > 0)	/* its input ends: it does too */
+			proc_ok(z);
 		return -1;
 	}
 	if (*feeder == 0) {
@@ -314,16 +316,25 @@ decomp(struct tin *in, char **argv, size_t b0, size_t b1, int out,
  * decompressed and written).  gzip -dc inflates ~120 MB/s on one CPU: a
  * trace on a busy day reads ~100 MB near its time, so the CPUs that the
  * pipeline after cttime leaves idle shorten it (measured: README).
+ * SIGPIPE is blocked in this process (its own: the caller's disposition
+ * and mask are untouched): a reader gone is then a write error (EPIPE),
+ * after which it stops the decompressors still running and reaps them all,
+ * where the signal would kill it and leave them to run on.  The pending
+ * signal goes with the process at _exit; proc_spawn unblocks it in the
+ * decompressors, which a reader gone must stop.
  */
 static int
 join(struct tin *in, char **argv, size_t np, int out)
 {
 	pid_t z[TIN_ZPARTS], f[TIN_ZPARTS];
 	int tmp[TIN_ZPARTS], ok = 1;
-	size_t p, q, b0 = 0, b1 = 0;
+	size_t p, b0 = 0, b1 = 0;
 	long long total = 0, acc = 0;
+	sigset_t pipe;
 
-	signal(SIGPIPE, SIG_IGN);	/* a reader gone: a write error */
+	sigemptyset(&pipe);
+	sigaddset(&pipe, SIGPIPE);
+	sigprocmask(SIG_BLOCK, &pipe, NULL);
 	for (p = 0; p < in->nsel; p++)
 		total += in->blk[p].clen;
 	for (p = 0; p < np; p++) {
@@ -344,9 +355,8 @@ join(struct tin *in, char **argv, size_t np, int out)
 	for (p = 0; p < np; p++) {
 		if (ok && !(proc_ok(z[p]) &&
 		    (p == 0 || tmpfd_copy(tmp[p], out) >= 0))) {
-			ok = 0;
-			for (q = p + 1; q < np; q++)
-				kill(z[q], SIGTERM);
+			ok = 0;		/* the decompressors after p */
+			proc_kill(PROC_PROGRAM, SIGTERM);
 		} else if (!ok)
 			proc_ok(z[p]);
 		proc_ok(f[p]);
@@ -373,7 +383,9 @@ zopen(struct tin *in, int kind, const struct tin_opt *o)
 	int pp[2], itself = 0;
 	long long coff = 0, csum = 0;
 	long np = 1;
+#ifdef CT_TESTHOOKS
 	const char *e;
+#endif
 	size_t i;
 
 	zselect(in, in->r.name, in->r.fd, o);
@@ -399,15 +411,17 @@ zopen(struct tin *in, int kind, const struct tin_opt *o)
 	} else {
 		if (csum >= ZPARTMIN)
 			np = sysconf(_SC_NPROCESSORS_ONLN);
-		if ((e = getenv("CTTIME_ZPARTS")) != NULL)	/* test hook */
+#ifdef CT_TESTHOOKS	/* the test build's: see tin.h */
+		if ((e = getenv("CTTIME_ZPARTS")) != NULL)
 			np = atol(e);
+#endif
 		np = np < 1 ? 1 : np > TIN_ZPARTS ? TIN_ZPARTS : np;
 		if (np > (long)in->nsel)
 			np = (long)in->nsel;
 		if (np == 1)
 			in->zpid = decomp(in, argv, 0, in->nsel, pp[1],
 			    pp[0], &in->feedpid);
-		else if ((in->zpid = fork()) == 0) {
+		else if ((in->zpid = proc_fork(PROC_JOINER)) == 0) {
 			close(pp[0]);
 			_exit(join(in, argv, (size_t)np, pp[1]));
 		}
@@ -521,13 +535,15 @@ tin_close(struct tin *in)
 {
 	int eof = in->r.eof, r = 0;
 
-	if (getenv("CTTIME_DEBUG") != NULL) {	/* test hook, see cttime(1) */
+#ifdef CT_TESTHOOKS	/* the test build's: see tin.h */
+	if (getenv("CTTIME_DEBUG") != NULL) {
 		warn("debug: %s: %llu bytes read", in->r.name,
 		    in->r.nread + in->probed);
 		if (in->nblock > 0)
 			warn("debug: %s: %zu of %zu blocks", in->r.name,
 			    in->nsel, in->nblock);
 	}
+#endif
 	rd_close(&in->r);	/* a child still writing gets SIGPIPE */
 	if (in->zin >= 0)
 		close(in->zin);

@@ -44,10 +44,17 @@
  *   index.  A caller that does not set o->recs gets the blocks it got
  *   before (cttime's answers do not change).
  * - tin_pos() says how far into the file the reading is (a progress line).
- * - tin_close() closes, reaps the children, and with the environment
- *   variable CTTIME_DEBUG set (a test hook, cttime(1)) warns the bytes
- *   read (probes included) and the blocks read of the index's.  With
- *   CTTIME_ZPARTS the number of parallel decompressors is forced.
+ * - tin_close() closes and reaps the children.
+ * - The children (proc.h's table): the decompressor (PROC_PROGRAM), a
+ *   feeder (PROC_FEEDER) or a joiner (PROC_JOINER), whose decompressors
+ *   and feeders are its own; SIGPIPE as the caller has it (a reader gone
+ *   ends them).
+ * - Test hooks, only when compiled with CT_TESTHOOKS (t/cttime-hooks and
+ *   t/ctcat-hooks; the installed tools have none): with the environment
+ *   variable CTTIME_DEBUG set, tin_close() warns the bytes read (probes
+ *   included) and the blocks read of the index's, "debug: FILE: N bytes
+ *   read", "debug: FILE: N of M blocks"; CTTIME_ZPARTS forces the number
+ *   of parallel decompressors (1 to TIN_ZPARTS).
  * - Errors are warned through err.h, naming the file; tin_open returns
  *   -1 (nothing is open), tin_close -1 when a decompressor failed before
  *   the end of its output.  Out of memory is fatal.

@@ -93,11 +93,11 @@ main(int argc, char *argv[])
 				got = bmh_find(&b, h + i, n - i);
 				if (got != want) {
 					if (failed++ < 5)
-						printf("seed %s case %lu path "
-						    "%s: n %zu m %zu icase %d "
+						printf("seed %s case %lu flags "
+						    "%d: n %zu m %zu icase %d "
 						    "from %zu: want %ld got "
 						    "%ld\n", argv[1], cases,
-						    b.path, n, m, icase, i,
+						    flags[f], n, m, icase, i,
 						    want ? (long)(want - h) :
 						    -1L, got ? (long)(got - h) :
 						    -1L);

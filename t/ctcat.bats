@@ -280,7 +280,7 @@ oneline() {
 	f=$TMP/f.csv
 	# (-A: a day before, before the log: nolog)
 	nolog='2026-11-26T06:58:52.000000Z;nolog;;;;;;;;;;;;;;2026-11-27T00:00:00.000000Z'
-	CTTIME_DEBUG=1 run --separate-stderr ctcat -n 192.0.2.1:1001 -t 2026-11-27T07:00:02Z -R 0 "$f.gz"
+	CTTIME_DEBUG=1 run --separate-stderr "$HOOKS/ctcat" -n 192.0.2.1:1001 -t 2026-11-27T07:00:02Z -R 0 "$f.gz"
 	expect_eq status "$status" 0
 	expect_eq lines "$output" "$nolog
 $(sed -n '1p;5,7p;10,13p' "$f")"
@@ -302,7 +302,7 @@ $(cat "$f")
 2026-11-27T08:00:00.000000Z;eof;;;;;;;;;;;;;;"
 	# a version 3 index has no records: -n then skips no block by key
 	perl "$TOP/t/zidxtool.pl" old 3 <"$f.gz.idx" >"$TMP/v3" && mv "$TMP/v3" "$f.gz.idx"
-	CTTIME_DEBUG=1 run --separate-stderr ctcat -n 192.0.2.1:1001 -t 2026-11-27T07:00:02Z -R 0 "$f.gz"
+	CTTIME_DEBUG=1 run --separate-stderr "$HOOKS/ctcat" -n 192.0.2.1:1001 -t 2026-11-27T07:00:02Z -R 0 "$f.gz"
 	expect_eq "v3: lines" "$output" "$nolog
 $(sed -n '1,13p' "$f")"
 	[[ "$stderr" == *"debug: $f.gz: 13 of 14 blocks"* ]] || fail "$stderr"
@@ -315,10 +315,10 @@ $(sed -n '1,13p' "$f")"
 	touch -d '1 hour ago' "$d/2026-11-27.csv"
 	ctzip -b 4k -L 60 "$d/2026-11-27.csv"
 	nb=$(awk 'NR == 1 { print $5 }' "$d/2026-11-27.csv.gz.idx")
-	CTTIME_DEBUG=1 run --separate-stderr ctcat -d "$d" -n 192.0.2.1:1001 -t 2026-11-27T12:00:00Z -R 0
+	CTTIME_DEBUG=1 run --separate-stderr "$HOOKS/ctcat" -d "$d" -n 192.0.2.1:1001 -t 2026-11-27T12:00:00Z -R 0
 	b=$(printf '%s\n' "$stderr" | sed -n 's/.* \([0-9]*\) of [0-9]* blocks$/\1/p')
 	[ -n "$b" ] && [ "$b" -le 3 ] || fail "-n: $b of $nb: $stderr"
-	CTTIME_DEBUG=1 run --separate-stderr ctcat -d "$d" -t 2026-11-27T12:00:00Z -R 0
+	CTTIME_DEBUG=1 run --separate-stderr "$HOOKS/ctcat" -d "$d" -t 2026-11-27T12:00:00Z -R 0
 	b=$(printf '%s\n' "$stderr" | sed -n 's/.* \([0-9]*\) of [0-9]* blocks$/\1/p')
 	[ "$b" -gt $((nb / 2)) ] || fail "no -n: $b of $nb"
 }

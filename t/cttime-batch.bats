@@ -146,14 +146,14 @@ $lost
 	printf '192.76.8.20 40001 %s\n' "$t" >"$TMP/q"
 	# (through a pipe: a file on stdin would be bisected, probes counted)
 	CTTIME_DEBUG=1 run --separate-stderr sh -c 'cat "$1" |
-	    cttime -a -P -R 0 -f "$2"' sh "$D/day.csv" "$TMP/q"
+	    "$3" -a -P -R 0 -f "$2"' sh "$D/day.csv" "$TMP/q" "$HOOKS/cttime"
 	read_=$(sed -n 's/.*debug: stdin: \([0-9]*\) bytes read/\1/p' <<<"$stderr")
 	size=$(wc -c <"$D/day.csv")
 	[ -n "$read_" ] && [ "$read_" -lt $((size / 4)) ] || fail "read $read_ of $size"
 	# a second query at the end of the log: all of it
 	printf '192.76.8.20 40001 %s\n' "$(tail -n 1 "$D/day.csv" | cut -d';' -f1)" >>"$TMP/q"
 	CTTIME_DEBUG=1 run --separate-stderr sh -c 'cat "$1" |
-	    cttime -a -P -f "$2"' sh "$D/day.csv" "$TMP/q"
+	    "$3" -a -P -f "$2"' sh "$D/day.csv" "$TMP/q" "$HOOKS/cttime"
 	read_=$(sed -n 's/.*debug: stdin: \([0-9]*\) bytes read/\1/p' <<<"$stderr")
 	[ "$read_" -eq "$size" ] || fail "read $read_ of $size"
 }

@@ -8,6 +8,7 @@ bats_require_minimum_version 1.5.0
 load helper
 
 CT="$BATS_TEST_DIRNAME/../cmd/cttime"
+CTH="$BATS_TEST_DIRNAME/hooks/cttime"	# with tin.h's test hooks (Makefile)
 CTPARSE="$BATS_TEST_DIRNAME/../cmd/ctparse"
 T=2026-11-27T10:06:49Z
 
@@ -421,7 +422,8 @@ big() {
 	}' >"$B"
 }
 
-# reads FILE: the bytes cttime reported reading from FILE (CTTIME_DEBUG)
+# reads FILE: the bytes cttime reported reading from FILE (CTTIME_DEBUG, the
+# test build's)
 reads() {
 	printf '%s\n' "$stderr" | sed -n "s|^cttime: debug: $1: \([0-9]*\) bytes read\$|\1|p"
 }
@@ -430,7 +432,7 @@ reads() {
 	big
 	for t in 2026-11-27T10:00:00Z 2026-11-27T00:00:05Z \
 	    2026-11-27T20:49:59Z 2026-11-27T12:34:56.1Z; do
-		CTTIME_DEBUG=1 run --separate-stderr "$CT" -t $t "$B"
+		CTTIME_DEBUG=1 run --separate-stderr "$CTH" -t $t "$B"
 		[ "$status" -eq 0 ]
 		got=$output
 		n=$(reads "$B")
@@ -462,7 +464,7 @@ reads() {
 	for args in "-1 -t 2026-11-27T15:00:00.1Z" \
 	    "-a -A 60 -t 2026-11-27T15:00:00Z" \
 	    "-a -P -A 120 -w 2 -t 2026-11-27T08:00:00Z"; do
-		CTTIME_DEBUG=1 run --separate-stderr "$CT" $args "$B"
+		CTTIME_DEBUG=1 run --separate-stderr "$CTH" $args "$B"
 		[ "$status" -eq 0 ]
 		got=$output
 		[ "$(reads "$B")" -lt 1000000 ]
@@ -473,10 +475,10 @@ reads() {
 
 @test "bisection: before and after the file, and beyond end of data" {
 	big
-	CTTIME_DEBUG=1 run --separate-stderr "$CT" -t 2026-11-26T10:00:00Z "$B"
+	CTTIME_DEBUG=1 run --separate-stderr "$CTH" -t 2026-11-26T10:00:00Z "$B"
 	[ "$status" -eq 1 ]
 	[ "$(reads "$B")" -lt 600000 ]
-	CTTIME_DEBUG=1 run --separate-stderr "$CT" -t 2026-11-28T10:00:00Z "$B"
+	CTTIME_DEBUG=1 run --separate-stderr "$CTH" -t 2026-11-28T10:00:00Z "$B"
 	[ "$status" -eq 1 ]
 	[ "$(reads "$B")" -lt 600000 ]
 	[ -z "$output" ]
@@ -831,7 +833,7 @@ $lost
 	n="$BATS_TEST_TMPDIR/next.csv"
 	a=$(L 2026-11-27T20:50:05Z start 1)
 	printf '%s\n' "$a" >"$n"
-	CTTIME_DEBUG=1 run --separate-stderr "$CT" -w 5 -t 2026-11-27T20:50:00Z "$B" "$n"
+	CTTIME_DEBUG=1 run --separate-stderr "$CTH" -w 5 -t 2026-11-27T20:50:00Z "$B" "$n"
 	[ "$status" -eq 0 ]
 	[ "${lines[-1]}" = "$a" ]
 	[ "${#lines[@]}" -eq 21 ]	# 20:49:55 to 20:49:59.75, then $a
@@ -955,9 +957,9 @@ zday() {
 	n=0
 	for t in $ts; do
 		for args in "-w 2" "-1" "-a -A 600 -w 1" "-a -P -A 300 -w 0.5" "-p udp -w 3"; do
-			CTTIME_DEBUG=1 run --separate-stderr "$CT" $args -t $t "$Z/day.csv"
+			CTTIME_DEBUG=1 run --separate-stderr "$CTH" $args -t $t "$Z/day.csv"
 			st=$status want=$output
-			CTTIME_DEBUG=1 run --separate-stderr "$CT" $args -t $t "$Z/day.csv.gz"
+			CTTIME_DEBUG=1 run --separate-stderr "$CTH" $args -t $t "$Z/day.csv.gz"
 			expect_eq "$args -t $t: index status" "$status" "$st"
 			[ "$output" = "$want" ] || fail "$args -t $t: index output differs"
 			[ "$(reads "$Z/day.csv.gz")" -lt 1200000 ] || fail "$args -t $t: $stderr"
@@ -973,15 +975,34 @@ zday() {
 @test "compressed: the index reads far less; -u and a missing index read it all" {
 	zday
 	t=2026-11-27T20:00:00Z
-	CTTIME_DEBUG=1 run --separate-stderr "$CT" -t $t "$Z/day.csv.gz"
+	CTTIME_DEBUG=1 run --separate-stderr "$CTH" -t $t "$Z/day.csv.gz"
 	[ "$status" -eq 0 ]
 	withidx=$(reads "$Z/day.csv.gz")
-	CTTIME_DEBUG=1 run --separate-stderr "$CT" -t $t "$Z/whole.csv.gz"
+	CTTIME_DEBUG=1 run --separate-stderr "$CTH" -t $t "$Z/whole.csv.gz"
 	noidx=$(reads "$Z/whole.csv.gz")
 	echo "index: $withidx bytes, no index: $noidx bytes"
 	[ "$withidx" -lt 600000 ] && [ "$noidx" -gt 15000000 ]
-	CTTIME_DEBUG=1 run --separate-stderr "$CT" -u -t $t "$Z/day.csv.gz"
+	CTTIME_DEBUG=1 run --separate-stderr "$CTH" -u -t $t "$Z/day.csv.gz"
 	expect_eq "-u" "$(reads "$Z/day.csv.gz")" "$(wc -c <"$Z/day.csv")"
+}
+
+@test "compressed: the installed cttime and ctcat have no test hooks" {
+	zday
+	t=2026-11-27T20:00:00Z
+	# the test build reports, so the names are the ones the hooks read
+	CTTIME_DEBUG=1 CTTIME_ZPARTS=2 run --separate-stderr "$CTH" -t $t "$Z/day.csv.gz"
+	expect_eq "hooks: status" "$status" 0
+	want=$output
+	[[ "$stderr" == *"debug: $Z/day.csv.gz: "*" of "*" blocks"* ]] || fail "$stderr"
+	for c in "$CT" "$BATS_TEST_DIRNAME/../cmd/ctcat"; do
+		CTTIME_DEBUG=1 CTTIME_ZPARTS=2 run --separate-stderr "$c" -t $t "$Z/day.csv.gz"
+		expect_eq "$c: status" "$status" 0
+		expect_eq "$c: stderr" "$stderr" ""
+		[ -n "$output" ] || fail "$c: no output"
+		# nothing in it reads them
+		! grep -a -q -e CTTIME_DEBUG -e CTTIME_ZPARTS "$c" || fail "$c reads them"
+	done
+	expect_eq "installed cttime: output" "$(CTTIME_DEBUG=1 "$CT" -t $t "$Z/day.csv.gz")" "$want"
 }
 
 @test "compressed: a stale or corrupt index is warned about once and ignored" {
@@ -1028,7 +1049,7 @@ zday() {
 	for t in 2026-11-27T03:00:00Z 2026-11-27T15:30:00Z; do
 		run --separate-stderr "$CT" -a -A 600 -t $t "$Z/day.csv"
 		want=$output
-		CTTIME_DEBUG=1 run --separate-stderr "$CT" -a -A 600 -t $t "$TMP/day.csv.zst"
+		CTTIME_DEBUG=1 run --separate-stderr "$CTH" -a -A 600 -t $t "$TMP/day.csv.zst"
 		[ "$output" = "$want" ] || fail "$t: output differs"
 		[ "$(reads "$TMP/day.csv.zst")" -lt 1200000 ]
 	done

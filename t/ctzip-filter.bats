@@ -234,7 +234,7 @@ blocks() {
 			expect_eq "$key $t $args: plain -n status" "$status" "$st"
 			[ "$output" = "$want" ] || fail "$key $t $args: plain -n differs"
 			# 1, 2 or 3 decompressors at once (joined in order)
-			CTTIME_ZPARTS=$((n % 3 + 1)) CTTIME_DEBUG=1 run --separate-stderr cttime -a -P $args -n "$key" -t "$t" "$TMP/idx/$f.gz"
+			CTTIME_ZPARTS=$((n % 3 + 1)) CTTIME_DEBUG=1 run --separate-stderr "$HOOKS/cttime" -a -P $args -n "$key" -t "$t" "$TMP/idx/$f.gz"
 			expect_eq "$key $t $args: index status" "$status" "$st"
 			[ "$output" = "$want" ] || fail "$key $t $args: index differs: [$output] want [$want]"
 			b=$(blocks "$TMP/idx/$f.gz")
@@ -273,18 +273,18 @@ blocks() {
 	f=$TMP/idx/2026-11-27.csv.gz
 	nb=$(nblocks "$f.idx")
 	t=2026-11-27T18:00:00Z
-	CTTIME_DEBUG=1 run --separate-stderr ctcat -A 86400 -n 192.0.2.1:1007 -t $t "$f"
+	CTTIME_DEBUG=1 run --separate-stderr "$HOOKS/ctcat" -A 86400 -n 192.0.2.1:1007 -t $t "$f"
 	[ "$status" -eq 0 ] || fail "$stderr"
 	b=$(blocks "$f")
 	echo "-n: $b blocks"
 	[ "${b% of *}" -lt $((nb / 3)) ] && [ "${b#* of }" -eq "$nb" ]
-	CTTIME_DEBUG=1 run --separate-stderr ctcat -A 86400 -t $t "$f"
+	CTTIME_DEBUG=1 run --separate-stderr "$HOOKS/ctcat" -A 86400 -t $t "$f"
 	expect_eq "no -n" "$(blocks "$f")" "$nb of $nb"
 	all=$output
 	# -R 0: the reader stops at T+w+skew, so no block from the first
 	# that begins after T+w+2 skews (18:02:20 here) on; the lines are the
 	# same up to there
-	CTTIME_DEBUG=1 run --separate-stderr ctcat -A 86400 -R 0 -t $t "$f"
+	CTTIME_DEBUG=1 run --separate-stderr "$HOOKS/ctcat" -A 86400 -R 0 -t $t "$f"
 	b=$(blocks "$f")
 	echo "-R 0: $b blocks"
 	[ "${b% of *}" -lt $((nb * 4 / 5)) ] && [ "${b% of *}" -gt $((nb * 7 / 10)) ] || fail "-R 0: $b"
@@ -294,7 +294,7 @@ blocks() {
 	next=$(printf '%s\n' "$all" | sed -n "$((${#lines[@]} + 1))p" | cut -c1-26)
 	[[ "$last" > 2026-11-27T18:00:10 ]] && [[ "$next" > 2026-11-27T18:02:20 ]] || fail "-R 0: ends at $last, next $next"
 	# the key of a v6 address, in any spelling, is the same key
-	CTTIME_DEBUG=1 run --separate-stderr ctcat -n '[2001:DB8:0::1]:1007' -t $t "$f"
+	CTTIME_DEBUG=1 run --separate-stderr "$HOOKS/ctcat" -n '[2001:DB8:0::1]:1007' -t $t "$f"
 	[ "$status" -eq 1 ] || [ "$status" -eq 0 ]
 	[ -n "$(blocks "$f")" ] || fail "v6: $stderr"
 	# -n without -c: only the lines of the key
@@ -302,7 +302,7 @@ blocks() {
 	[ "$status" -eq 0 ]
 	expect_eq "-n lines" "$(printf '%s\n' "$output" | cut -d';' -f8,9 | sort -u)" "192.0.2.1;1007"
 	# a time after the day, with a short -A: no block can matter
-	CTTIME_DEBUG=1 run --separate-stderr ctcat -A 60 -n 192.0.2.1:1007 -t 2026-11-29T12:00:00Z "$f"
+	CTTIME_DEBUG=1 run --separate-stderr "$HOOKS/ctcat" -A 60 -n 192.0.2.1:1007 -t 2026-11-29T12:00:00Z "$f"
 	expect_eq "none: blocks" "$(blocks "$f")" "0 of $nb"
 	[[ "$stderr" == *"$f: 0 bytes read"* ]] || fail "$stderr"
 }
@@ -320,13 +320,13 @@ blocks() {
 	want=$(ctgrep -N 192.0.2.1:1007 "$TMP/f.csv" | cttime -a -P -R 0 -t 2026-11-27T00:05:00Z)
 	[ -n "$want" ]
 	for z in 1 2; do
-		CTTIME_ZPARTS=$z run timeout 20 cttime -a -P -R 0 -n 192.0.2.1:1007 -t 2026-11-27T00:05:00Z "$TMP/f.csv.gz"
+		CTTIME_ZPARTS=$z run timeout 20 "$HOOKS/cttime" -a -P -R 0 -n 192.0.2.1:1007 -t 2026-11-27T00:05:00Z "$TMP/f.csv.gz"
 		expect_eq "$z: status" "$status" 0
 		expect_eq "$z: flows" "$output" "$want"
-		CTTIME_ZPARTS=$z run timeout 20 cttime -n 192.0.2.1:1007 -t 2026-11-27T00:05:00Z "$TMP/f.csv.gz"
+		CTTIME_ZPARTS=$z run timeout 20 "$HOOKS/cttime" -n 192.0.2.1:1007 -t 2026-11-27T00:05:00Z "$TMP/f.csv.gz"
 		expect_eq "$z: lines status" "$status" 0
 		# killed by SIGPIPE (cttrace's ctcat): nothing is left behind
-		CTTIME_ZPARTS=$z timeout 20 ctcat -R 0 -n 192.0.2.1:1007 -t 2026-11-27T00:05:00Z "$TMP/f.csv.gz" | head -n 1 >/dev/null
+		CTTIME_ZPARTS=$z timeout 20 "$HOOKS/ctcat" -R 0 -n 192.0.2.1:1007 -t 2026-11-27T00:05:00Z "$TMP/f.csv.gz" | head -n 1 >/dev/null
 		sleep 0.5
 		run pgrep -f "ct(time|cat) .*$TMP/f.csv.gz"
 		[ "$status" -eq 1 ] || fail "$z: left running: $(pgrep -af "ct(time|cat) .*$TMP/f.csv.gz")"
@@ -348,26 +348,26 @@ blocks() {
 	# version 1: the same index without LONG and the key table
 	perl "$TOP/t/zidxtool.pl" old 1 <"$x" >"$TMP/d.csv.gz.idx"
 	expect_eq v1 "$(head -c 14 "$TMP/d.csv.gz.idx")" "ctzip-index 1 "
-	CTTIME_DEBUG=1 run --separate-stderr cttime -a -P -n $key -t $t "$TMP/d.csv.gz"
+	CTTIME_DEBUG=1 run --separate-stderr "$HOOKS/cttime" -a -P -n $key -t $t "$TMP/d.csv.gz"
 	[ "$output" = "$want" ] || fail "v1: output differs: $stderr"
 	b1=$(blocks "$TMP/d.csv.gz")
 	[ "${b1% of *}" -gt 10 ] || fail "v1: $b1"
 	[[ "$stderr" != *stale* ]] || fail "$stderr"
 	# version 2: a filter on each block line; the same blocks as version 3
-	CTTIME_DEBUG=1 run --separate-stderr cttime -a -P -n $key -t $t "$TMP/d.csv.gz"
+	CTTIME_DEBUG=1 run --separate-stderr "$HOOKS/cttime" -a -P -n $key -t $t "$TMP/d.csv.gz"
 	perl "$TOP/t/zidxtool.pl" old 2 <"$x" >"$TMP/v2.idx"
 	cp "$TMP/v2.idx" "$TMP/d.csv.gz.idx"
-	CTTIME_DEBUG=1 run --separate-stderr cttime -a -P -n $key -t $t "$TMP/d.csv.gz"
+	CTTIME_DEBUG=1 run --separate-stderr "$HOOKS/cttime" -a -P -n $key -t $t "$TMP/d.csv.gz"
 	[ "$output" = "$want" ] || fail "v2: output differs: $stderr"
 	b2=$(blocks "$TMP/d.csv.gz")
 	perl "$TOP/t/zidxtool.pl" old 3 <"$x" >"$TMP/d.csv.gz.idx"
-	CTTIME_DEBUG=1 run --separate-stderr cttime -a -P -n $key -t $t "$TMP/d.csv.gz"
+	CTTIME_DEBUG=1 run --separate-stderr "$HOOKS/cttime" -a -P -n $key -t $t "$TMP/d.csv.gz"
 	[ "$output" = "$want" ] || fail "v3: output differs: $stderr"
 	expect_eq "v2 and v3 blocks" "$b2" "$(blocks "$TMP/d.csv.gz")"
 	[ "${b2% of *}" -lt "${b1% of *}" ] || fail "v2 $b2, v1 $b1"
 	# version 6: no more than those (the long flows that ended before)
 	cp "$x" "$TMP/d.csv.gz.idx"
-	CTTIME_DEBUG=1 run --separate-stderr cttime -a -P -n $key -t $t "$TMP/d.csv.gz"
+	CTTIME_DEBUG=1 run --separate-stderr "$HOOKS/cttime" -a -P -n $key -t $t "$TMP/d.csv.gz"
 	[ "$output" = "$want" ] || fail "v6: output differs: $stderr"
 	b6=$(blocks "$TMP/d.csv.gz")
 	[ "${b6% of *}" -le "${b2% of *}" ] || fail "v6 $b6, v2 $b2"
@@ -535,7 +535,7 @@ headhash() {
 		traces_agree "$ip" "$port" "$t" "$TMP/plain" "$TMP/v5" "$TMP/v4"
 		for v in 4 5; do
 			case $ip in *:*) k="[$ip]:$port" ;; *) k=$ip:$port ;; esac
-			CTTIME_DEBUG=1 run --separate-stderr ctcat -d "$TMP/v$v" -w 10 -k 60 -A 86400 -R 0 -n "$k" -t "$t"
+			CTTIME_DEBUG=1 run --separate-stderr "$HOOKS/ctcat" -d "$TMP/v$v" -w 10 -k 60 -A 86400 -R 0 -n "$k" -t "$t"
 			b=$(blocks "$TMP/v$v/2026-11-27.csv.gz")
 			[ -n "$b" ] || fail "$ip $port $t: $stderr"
 			eval "b$v=\$((b$v + ${b% of *}))"
@@ -566,7 +566,7 @@ headhash() {
 	for off in $((size - fsize + 9)) $((size - fsize / 2)) $((size - 1)); do
 		cp "$TMP/good" "$x"
 		printf '\377' | dd of="$x" bs=1 seek="$off" conv=notrunc 2>/dev/null
-		CTTIME_DEBUG=1 run --separate-stderr ctcat -d "$TMP/d" -n "$ip:$port" -t "$t" -R 0
+		CTTIME_DEBUG=1 run --separate-stderr "$HOOKS/ctcat" -d "$TMP/d" -n "$ip:$port" -t "$t" -R 0
 		case $stderr in
 		*"stale or corrupt index, reading the whole file"*) n=$((n + 1)) ;;
 		esac
@@ -686,7 +686,7 @@ snapflows() {
 		for v in 5 6; do
 			d=$TMP/idx
 			[ $v = 5 ] && d=$TMP/v5
-			CTTIME_DEBUG=1 run --separate-stderr ctcat -d "$d" -w 10 -k 60 -A 86400 -R 0 -n "$ip:$port" -t "$t"
+			CTTIME_DEBUG=1 run --separate-stderr "$HOOKS/ctcat" -d "$d" -w 10 -k 60 -A 86400 -R 0 -n "$ip:$port" -t "$t"
 			r=$(printf '%s\n' "$stderr" | awk '/ of [0-9]* blocks$/ { r += $(NF - 3) } END { print r + 0 }')
 			eval "r$v=$r; b$v=\$((b$v + r))"
 		done
@@ -741,13 +741,13 @@ snapflows() {
 	[[ "$want" == *10.0.0.1* ]] || fail "$want"
 	traces_agree 192.0.2.1 1001 $t "$TMP/plain" "$TMP/d"
 	# ctcat reads blocks 0 and 2 (A), and 5, 6 (near): not C's
-	CTTIME_DEBUG=1 run --separate-stderr ctcat -d "$TMP/d" -A 86400 -R 0 -n 192.0.2.1:1001 -t $t
+	CTTIME_DEBUG=1 run --separate-stderr "$HOOKS/ctcat" -d "$TMP/d" -A 86400 -R 0 -n 192.0.2.1:1001 -t $t
 	[[ "$stderr" == *" 4 of 8 blocks"* ]] || fail "$stderr"
 	# version 5 reads C's blocks too, and answers the same
 	mkdir -p "$TMP/v5"
 	ln "$TMP/d/2026-11-27.csv.gz" "$TMP/v5/"
 	perl "$TOP/t/zidxtool.pl" old 5 <"$x" >"$TMP/v5/2026-11-27.csv.gz.idx"
-	CTTIME_DEBUG=1 run --separate-stderr ctcat -d "$TMP/v5" -A 86400 -R 0 -n 192.0.2.1:1001 -t $t
+	CTTIME_DEBUG=1 run --separate-stderr "$HOOKS/ctcat" -d "$TMP/v5" -A 86400 -R 0 -n 192.0.2.1:1001 -t $t
 	[[ "$stderr" == *" 6 of 8 blocks"* ]] || fail "v5: $stderr"
 	traces_agree 192.0.2.1 1001 $t "$TMP/plain" "$TMP/v5"
 	# the entry of block 2 dropped: the snapshot record, passed on, does
@@ -755,7 +755,7 @@ snapflows() {
 	perl "$TOP/t/zidxtool.pl" drop "$k" 2 <"$x" >"$TMP/x" && mv "$TMP/x" "$x"
 	run perl "$TOP/t/zidxtool.pl" check "$x"
 	[ "$status" -eq 0 ] || fail "$output"
-	CTTIME_DEBUG=1 run --separate-stderr ctcat -d "$TMP/d" -A 86400 -R 0 -n 192.0.2.1:1001 -t $t
+	CTTIME_DEBUG=1 run --separate-stderr "$HOOKS/ctcat" -d "$TMP/d" -A 86400 -R 0 -n 192.0.2.1:1001 -t $t
 	[[ "$stderr" == *" 3 of 8 blocks"* ]] || fail "dropped: $stderr"
 	run cttrace -d "$TMP/d" 192.0.2.1 1001 $t
 	[ "$output" != "$want" ] || fail "the same answer without block 2: $output"
@@ -794,6 +794,6 @@ snapflows() {
 	run cttrace -d "$TMP/plain" 192.0.2.1 1001 $t
 	[[ "$output" != *10.0.0.5* ]] || fail "plain: $output"
 	traces_agree 192.0.2.1 1001 $t "$TMP/plain" "$TMP/d"
-	CTTIME_DEBUG=1 run --separate-stderr ctcat -d "$TMP/d" -A 86400 -R 0 -n 192.0.2.1:1001 -t $t
+	CTTIME_DEBUG=1 run --separate-stderr "$HOOKS/ctcat" -d "$TMP/d" -A 86400 -R 0 -n 192.0.2.1:1001 -t $t
 	[[ "$stderr" == *" 2 of 5 blocks"* ]] || fail "$stderr"
 }

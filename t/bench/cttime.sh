@@ -23,7 +23,9 @@ GEN=${GEN:-t/bench/gen.pl}
 RUNS=${RUNS:-10}
 CT=$PWD/cmd/cttime
 command -v hyperfine >/dev/null || { echo "needs hyperfine" >&2; exit 2; }
-[ -x "$CT" ] || { echo "make first" >&2; exit 2; }
+HOOKS=$PWD/t/hooks	# cttime with CTTIME_DEBUG (Makefile: HOOKPROG)
+[ -x "$CT" ] && [ -x "$HOOKS/cttime" ] ||
+    { echo "make all t/hooks/cttime first" >&2; exit 2; }
 mkdir -p "$DATA"
 day=$DATA/day-$N.csv
 
@@ -108,7 +110,7 @@ cmp "$DATA/b1.out" "$DATA/c2.out"
 [ -s "$DATA/a1.out" ] && [ -s "$DATA/b1.out" ]
 echo "outputs agree: $(wc -l <"$DATA/a1.out") and $(wc -l <"$DATA/b1.out") lines"
 for k in 60 10 1; do
-	bisect=$(CTTIME_DEBUG=1 "$CT" -k $k -w $W -t $T "$day" 2>&1 \
+	bisect=$(CTTIME_DEBUG=1 "$HOOKS/cttime" -k $k -w $W -t $T "$day" 2>&1 \
 	    >"$DATA/b1.k$k.out" | sed -n 's/.* \([0-9]*\) bytes read$/\1/p')
 	echo "bisection with -k $k read $bisect of $size bytes"
 done

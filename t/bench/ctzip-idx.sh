@@ -38,7 +38,9 @@ NEW=${NEW:-v6}	# the directories of this tree's .gz and index,
 OLD=${OLD:-v5}	# and of main's
 CMD=${CMD:-$PWD/cmd}	# the tools measured (a copy: make may run meanwhile)
 command -v hyperfine >/dev/null || { echo "needs hyperfine" >&2; exit 2; }
-[ -x "$CMD/ctzip" ] || { echo "make first" >&2; exit 2; }
+HOOKS=${HOOKS:-$PWD/t/hooks}	# ctcat with CTTIME_DEBUG (Makefile: HOOKPROG)
+[ -x "$CMD/ctzip" ] && [ -x "$HOOKS/ctcat" ] ||
+    { echo "make all t/hooks/cttime t/hooks/ctcat first" >&2; exit 2; }
 mkdir -p "$DATA/plain"
 day=2026-11-27
 if [ ! -s "$DATA/plain/$day.csv" ]; then
@@ -103,9 +105,9 @@ while [ $k -lt "$NQ" ]; do
 		cttrace -d "$DATA/plain" $ip $port $T >"$DATA/q0-$k.out" || :
 		cmp "$DATA/q0-$k.out" "$DATA/qn-$k.out"
 	fi
-	readn=$(CTTIME_DEBUG=1 ctcat -d "$DATA/$NEW" -w 10 -k 60 -A 86400 -R 0 \
+	readn=$(CTTIME_DEBUG=1 "$HOOKS/ctcat" -d "$DATA/$NEW" -w 10 -k 60 -A 86400 -R 0 \
 	    -n "$ip:$port" -t "$T" 2>&1 >"$DATA/cn-$k.out" | grep debug | tr '\n' ' ')
-	reado=$(CTTIME_DEBUG=1 ctcat -d "$DATA/$OLD" -w 10 -k 60 -A 86400 -R 0 \
+	reado=$(CTTIME_DEBUG=1 "$HOOKS/ctcat" -d "$DATA/$OLD" -w 10 -k 60 -A 86400 -R 0 \
 	    -n "$ip:$port" -t "$T" 2>&1 >"$DATA/co-$k.out" | grep debug | tr '\n' ' ')
 	set -- -n "$NEW" "$CN" -n "$OLD" "$CO"
 	if [ -n "${PEER:-}" ]; then

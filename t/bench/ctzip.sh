@@ -43,7 +43,9 @@ N=${N:-4000000}
 RUNS=${RUNS:-10}
 CMD=$PWD/cmd
 command -v hyperfine >/dev/null || { echo "needs hyperfine" >&2; exit 2; }
-[ -x "$CMD/ctzip" ] || { echo "make first" >&2; exit 2; }
+HOOKS=$PWD/t/hooks	# cttime, ctcat with CTTIME_DEBUG (Makefile: HOOKPROG)
+[ -x "$CMD/ctzip" ] && [ -x "$HOOKS/cttime" ] ||
+    { echo "make all t/hooks/cttime t/hooks/ctcat first" >&2; exit 2; }
 mkdir -p "$DATA"
 day=$DATA/day-$N.csv
 if [ ! -s "$day" ]; then
@@ -98,7 +100,7 @@ for c in "$Q1" "$Q2" "$Q3"; do sh -c "$c"; done
 cmp "$DATA/q1.out" "$DATA/q2.out"
 cmp "$DATA/q1.out" "$DATA/q3.out"
 [ -s "$DATA/q1.out" ]
-read1=$(CTTIME_DEBUG=1 "$CMD/cttime" -w $W -t $T "$day.gz" 2>&1 >"$DATA/q1.dbg" |
+read1=$(CTTIME_DEBUG=1 "$HOOKS/cttime" -w $W -t $T "$day.gz" 2>&1 >"$DATA/q1.dbg" |
     sed -n 's/.* \([0-9]*\) bytes read$/\1/p')
 q1=$(run q-index "$RUNS" "$Q1")
 q2=$(run q-zcat "$RUNS" "$Q2")
@@ -167,7 +169,7 @@ for frac in 1 2 3; do
 	cmp "$TD/c0-$i.out" "$TD/c1-$i.out"
 	cmp "$TD/c0-$i.out" "$TD/c2-$i.out"
 	[ -s "$TD/c3-$i.out" ]
-	CTTIME_DEBUG=1 cttrace -d "$idx" "$ip" "$port" "$T" 2>"$TD/c1-$i.dbg" >"$TD/c1-$i.out2"
+	CTTIME_DEBUG=1 PATH="$HOOKS:$PATH" cttrace -d "$idx" "$ip" "$port" "$T" 2>"$TD/c1-$i.dbg" >"$TD/c1-$i.out2"
 	t1=$(run "trace-idx-$LONG-$i" "$RUNS" "$C1")
 	t2=$(run "trace-noidx-$LONG-$i" "$SLOWRUNS" "$C2")
 	t3=$(run "trace-zcat-$LONG-$i" "$SLOWRUNS" "$C3")
@@ -210,7 +212,7 @@ for frac in 2 3; do
 	sh -c "$C1"
 	cttrace -d "$TD/plain" "$ip" "$port" "$T" >"$TD/d0-$i.out"
 	cmp "$TD/d0-$i.out" "$TD/d1-$i.out"
-	CTTIME_DEBUG=1 cttrace -d "$idx" "$ip" "$port" "$T" 2>"$TD/d1-$i.dbg" >"$TD/d1-$i.out2"
+	CTTIME_DEBUG=1 PATH="$HOOKS:$PATH" cttrace -d "$idx" "$ip" "$port" "$T" 2>"$TD/d1-$i.dbg" >"$TD/d1-$i.out2"
 	t1=$(run "dense-idx-$LONG-$i" "$RUNS" "$C1")
 	echo "(d) query $i: $ip $port at $T"
 	sed -n 's/^cttime: debug: \(.*\)$/    \1/p' "$TD/d1-$i.dbg" | grep -v stdin
@@ -256,7 +258,7 @@ for frac in 1 2 3; do
 	# what cttrace's cttime -c reads of each day (inside cttrace it is
 	# ended by SIGPIPE before it can say)
 	for f in "$idx"/*.gz; do
-		CTTIME_DEBUG=1 cttime -c -a -t "$T" -w 10 -k 60 -A 86400 -R 0 \
+		CTTIME_DEBUG=1 "$HOOKS/cttime" -c -a -t "$T" -w 10 -k 60 -A 86400 -R 0 \
 		    -n "$ip:$port" "$f" 2>&1 >"$FD/e1-$i.lines" | grep debug
 	done >"$FD/e1-$i.dbg"
 	t1=$(run "full-idx-$i" "$RUNS" "$C1")

@@ -71,7 +71,9 @@ CLIENT=$(command -v clickhouse-client) || { echo "needs clickhouse-client" >&2; 
 for p in hyperfine strace perl; do
 	command -v $p >/dev/null || { echo "needs $p" >&2; exit 2; }
 done
-[ -x "$CMD/ctcat" ] || { echo "$CMD: make first" >&2; exit 2; }
+HOOKS=${HOOKS:-$TOP/t/hooks}	# cttime, ctcat with CTTIME_DEBUG (Makefile)
+[ -x "$CMD/ctcat" ] && [ -x "$HOOKS/ctcat" ] ||
+    { echo "$CMD: make all t/hooks/cttime t/hooks/ctcat first" >&2; exit 2; }
 PATH=$CMD:$TOP/examples/clickhouse:$PATH
 export PATH
 mkdir -p "$DATA/ch" "$OUT"
@@ -195,7 +197,7 @@ fread() {
 	f=$1
 	shift
 	rm -f "$f".st.*
-	CTTIME_DEBUG=1 strace -ff -qq -y -s 0 -e trace=read,pread64 -o "$f.st" \
+	CTTIME_DEBUG=1 PATH=$HOOKS:$PATH strace -ff -qq -y -s 0 -e trace=read,pread64 -o "$f.st" \
 	    "$@" >"$f.out" 2>"$f.err" || :
 	cat "$f".st.* | awk '/^p?read(64)?\([0-9]+</ && $(NF - 1) == "=" &&
 	    $NF ~ /^[0-9]+$/ {

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "ac.h"
+#include "acpath.h"
 
 static int
 fold(int c, int icase)
