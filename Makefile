@@ -26,24 +26,25 @@ BIN = cmd/ctcat cmd/ctgrep cmd/ctparse cmd/ctretain cmd/ctrow cmd/cttime \
 SCRIPT = cmd/cttrace
 MAN = cmd/ctcat.1 cmd/ctgrep.1 cmd/ctparse.1 cmd/ctretain.1 cmd/ctrow.1 \
 	cmd/cttime.1 cmd/cttrace.1 cmd/ctverdict.1 cmd/ctzip.1
-LIBHDR = lib/ac.h lib/acpath.h lib/bmh.h lib/chlog.h lib/cover.h lib/csv.h lib/ctev.h \
-	lib/err.h lib/flow.h lib/hash.h lib/logdir.h lib/logf.h lib/natkey.h \
-	lib/natset.h lib/otab.h lib/pair.h lib/proc.h lib/progress.h \
-	lib/query.h lib/rd.h lib/span.h lib/tin.h lib/tm.h lib/tmpfd.h lib/wr.h \
-	lib/zidx.h lib/zmark.h
+LIBHDR = lib/ac.h lib/acpath.h lib/bmh.h lib/chlog.h lib/cover.h lib/csv.h \
+	lib/ctev.h lib/err.h lib/flow.h lib/hash.h lib/logdir.h lib/logf.h \
+	lib/logread.h lib/natkey.h lib/natset.h lib/otab.h lib/pair.h \
+	lib/proc.h lib/progress.h lib/query.h lib/rd.h lib/span.h lib/tm.h \
+	lib/tmpfd.h lib/wr.h lib/zidx.h lib/zmark.h
 LIBOBJ = lib/ac.o lib/bmh.o lib/chlog.o lib/cover.o lib/csv.o lib/ctev.o \
-	lib/err.o lib/flow.o lib/logdir.o lib/logf.o lib/natkey.o lib/natset.o \
-	lib/otab.o lib/pair.o lib/proc.o lib/progress.o lib/query.o lib/rd.o \
-	lib/tin.o lib/tm.o lib/tmpfd.o lib/wr.o lib/zidx.o lib/zmark.o
+	lib/err.o lib/flow.o lib/logdir.o lib/logf.o lib/logread.o \
+	lib/natkey.o lib/natset.o lib/otab.o lib/pair.o lib/proc.o \
+	lib/progress.o lib/query.o lib/rd.o lib/tm.o lib/tmpfd.o lib/wr.o \
+	lib/zidx.o lib/zmark.o
 LIB = lib/libct.a
 
 # test programs: lib/ cores against naive ones, and ctgrep with its test
 # hook (CTGREP_ALGO: the search path forced), which the installed one lacks
 TESTPROG = t/actest t/bmhtest t/ctgrep-algo t/natsettest t/otabtest \
 	t/proctest
-# cttime and ctcat with lib/tin.c's test hooks (CTTIME_DEBUG: the bytes
-# and blocks read; CTTIME_ZPARTS: the decompressors at once; tin.h), which
-# the installed ones lack: their objects, and tin's compiled with them; in
+# cttime and ctcat with lib/logread.c's test hooks (CTTIME_DEBUG: the bytes
+# and blocks read; CTTIME_ZPARTS: the decompressors at once; logread.h), which
+# the installed ones lack: their objects, and logread's compiled with them; in
 # a directory of their own, so that they keep their names (messages) and
 # a test or benchmark puts it first on PATH
 HOOKPROG = t/hooks/cttime t/hooks/ctcat
@@ -79,15 +80,15 @@ t/ctgrep-algo.o: cmd/ctgrep.c $(LIBHDR)
 		-c -o $@ cmd/ctgrep.c
 t/otabtest: t/otabtest.o
 t/proctest: t/proctest.o
-t/hooks/tin.o: lib/tin.c $(LIBHDR)
+t/hooks/logread.o: lib/logread.c $(LIBHDR)
 	mkdir -p t/hooks
 	$(CC) $(CSTD) $(CFLAGS) $(CT_CPPFLAGS) $(CPPFLAGS) -DCT_TESTHOOKS \
-		-c -o $@ lib/tin.c
-t/hooks/cttime: cmd/cttime.o t/hooks/tin.o $(LIB)
-	$(CC) $(CSTD) $(CFLAGS) $(LDFLAGS) -o $@ cmd/cttime.o t/hooks/tin.o \
+		-c -o $@ lib/logread.c
+t/hooks/cttime: cmd/cttime.o t/hooks/logread.o $(LIB)
+	$(CC) $(CSTD) $(CFLAGS) $(LDFLAGS) -o $@ cmd/cttime.o t/hooks/logread.o \
 		$(LIB)
-t/hooks/ctcat: cmd/ctcat.o t/hooks/tin.o $(LIB)
-	$(CC) $(CSTD) $(CFLAGS) $(LDFLAGS) -o $@ cmd/ctcat.o t/hooks/tin.o \
+t/hooks/ctcat: cmd/ctcat.o t/hooks/logread.o $(LIB)
+	$(CC) $(CSTD) $(CFLAGS) $(LDFLAGS) -o $@ cmd/ctcat.o t/hooks/logread.o \
 		$(LIB)
 
 # TESTS: the suites to run (default: every t/*.bats)

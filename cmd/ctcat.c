@@ -17,7 +17,7 @@
  * every later line is past TO).  So what it writes depends on the log's
  * lines alone, not on how the files hold them (plain, compressed, cut in
  * blocks): a table that holds the same lines gives the same (-C).
- * Reading a file is lib/tin's: plain files are bisected, gzip and zstd
+ * Reading a file is lib/logread's: plain files are bisected, gzip and zstd
  * files decompressed by children, and of a file with a ctzip index only
  * the blocks that can matter (to one NAT key with -n: then the lines of
  * the key in the blocks left out are not written, as they cannot
@@ -49,7 +49,7 @@
 #include "progress.h"
 #include "query.h"
 #include "rd.h"
-#include "tin.h"
+#include "logread.h"
 #include "tm.h"
 #include "wr.h"
 
@@ -277,7 +277,7 @@ inrange(const struct cat *c, int64_t t)
 static int
 putline(struct cat *c, struct span l, int64_t *t)
 {
-	if (tin_time(l, t) != 0)
+	if (logread_time(l, t) != 0)
 		return -1;
 	c->last = *t;
 	c->haslast = 1;
@@ -372,8 +372,8 @@ static void
 catfile(struct cat *c, const struct logfile *f, const struct range *rg,
     int islast, int64_t next)
 {
-	struct tin in;
-	struct tin_opt o;
+	struct logread in;
+	struct logread_opt o;
 	struct span l, s;
 	char *tail = NULL;
 	size_t irun, ntail = 0;
@@ -397,20 +397,20 @@ catfile(struct cat *c, const struct logfile *f, const struct range *rg,
 	o.nofollow = f->nofollow;
 	o.maxline = MAXLINE;
 	o.out = c->out;
-	if (tin_open(&in, f->path, &o) < 0) {	/* it said why */
+	if (logread_open(&in, f->path, &o) < 0) {	/* it said why */
 		unread(c, next);
 		return;
 	}
-	putlines(c, tin_records(&in, 0));
+	putlines(c, logread_records(&in, 0));
 	c->bar.what = f->path;
 	c->check = 0;
 	while ((r = rd_line(&in.r, &l)) != 0) {
 		if (c->bar.on && in.off >= c->check) {	/* a MiB on */
-			progress_set(&c->bar, c->base + tin_pos(&in));
+			progress_set(&c->bar, c->base + logread_pos(&in));
 			c->check = in.off + (1 << 20);
 		}
 		irun = in.irun;
-		tin_advance(&in, l.n);
+		logread_advance(&in, l.n);
 		if (r < 0) {
 			warn("read error on %s:", f->path);
 			failed = 1;
@@ -427,17 +427,17 @@ catfile(struct cat *c, const struct logfile *f, const struct range *rg,
 			break;
 		}
 		if (in.irun != irun)	/* the blocks skipped before it */
-			putlines(c, tin_records(&in, in.irun));
+			putlines(c, logread_records(&in, in.irun));
 	}
 	if (!stopped && !failed && in.nrun > 0) {	/* kept past the close */
-		s = tin_records(&in, in.nrun);
+		s = logread_records(&in, in.nrun);
 		tail = xmalloc(s.n + 1);
 		memcpy(tail, s.p, s.n);
 		ntail = s.n;
 	}
 	islast = islast && in.toend;
 	c->base += f->size;
-	if (tin_close(&in) < 0 || failed)	/* a decompressor said why */
+	if (logread_close(&in) < 0 || failed)	/* a decompressor said why */
 		unread(c, next);
 	else if (!stopped) {
 		if (ntail > 0) {

@@ -6,10 +6,10 @@
  *
  * The loader's one step that reads the log (examples/clickhouse/ctload):
  * every line of the file (plain, gzip or zstd, read whole through
- * lib/tin) that has a time becomes one row, TabSeparated, in the columns
+ * lib/logread) that has a time becomes one row, TabSeparated, in the columns
  * of lib/chlog.h: the gateway and the day given, the line's number in
  * the file, its time in microseconds (read as every reader reads it:
- * tin_time), its number of fields and the fields themselves, so that
+ * logread_time), its number of fields and the fields themselves, so that
  * ctcat -C gives the line back byte for byte.  A line without a time is
  * no row: a header line quietly, any other with a warning naming its
  * line (no question about a time can need it).
@@ -27,7 +27,7 @@
 #include "chlog.h"
 #include "err.h"
 #include "rd.h"
-#include "tin.h"
+#include "logread.h"
 #include "wr.h"
 
 #define VERSION "ctrow 1.0"
@@ -65,8 +65,8 @@ lwarn(const char *path, unsigned long long n, const char *why, struct span l)
 int
 main(int argc, char *argv[])
 {
-	struct tin in;
-	struct tin_opt o;
+	struct logread in;
+	struct logread_opt o;
 	struct wr out;
 	struct span l;
 	const char *path, *e;
@@ -107,10 +107,10 @@ main(int argc, char *argv[])
 	o.maxline = MAXLINE;
 	o.out = &out;
 	wr_init(&out, STDOUT_FILENO, "standard output");
-	if (tin_open(&in, path, &o) < 0)	/* it said why */
+	if (logread_open(&in, path, &o) < 0)	/* it said why */
 		return EXIT_TROUBLE;
 	while ((r = rd_line(&in.r, &l)) != 0) {
-		tin_advance(&in, l.n);
+		logread_advance(&in, l.n);
 		if (r < 0) {
 			warn("read error on %s:", in.r.name);
 			trouble = 1;
@@ -123,7 +123,7 @@ main(int argc, char *argv[])
 			lwarn(in.r.name, in.r.lineno, "a line over 64 KiB", l);
 			continue;
 		}
-		if ((ch = tin_time(l, &t)) != 0) {
+		if ((ch = logread_time(l, &t)) != 0) {
 			if (ch < 0)
 				lwarn(in.r.name, in.r.lineno, "no time", l);
 			continue;
@@ -131,7 +131,7 @@ main(int argc, char *argv[])
 		chlog_put(&out, gflag, Dflag, in.r.lineno, t, l);
 		rows++;
 	}
-	if (tin_close(&in) < 0)	/* a decompressor said why */
+	if (logread_close(&in) < 0)	/* a decompressor said why */
 		trouble = 1;
 	wr_flush(&out);
 	wr_free(&out);

@@ -25,7 +25,7 @@
  * can hold a line from START-skew on, and with -n (the flows of one NAT
  * key: cttrace) which far blocks can matter to that key: only those are
  * decompressed.  Opening a file, bisecting it and choosing its blocks is
- * the input layer, lib/tin.h; this file asks it for lines from START-skew
+ * the input layer, lib/logread.h; this file asks it for lines from START-skew
  * on and judges every line it gets as if it had read the whole file.
  */
 #include <arpa/inet.h>
@@ -43,7 +43,7 @@
 #include "natkey.h"
 #include "rd.h"
 #include "query.h"
-#include "tin.h"
+#include "logread.h"
 #include "tm.h"
 #include "wr.h"
 #include "zidx.h"
@@ -154,7 +154,7 @@ secarg(int c, const char *s)
 
 /* lwarn: a warning about the current line of in */
 static void
-lwarn(struct tin *in, const char *what, struct span l)
+lwarn(struct logread *in, const char *what, struct span l)
 {
 	char b[52];
 
@@ -627,9 +627,9 @@ result(struct query *q, struct wr *out)
 	free(q->buf);
 }
 
-/* inputs: what the input layer may skip (tin.h), for every query */
+/* inputs: what the input layer may skip (logread.h), for every query */
 static void
-inputs(struct tin_opt *o, struct wr *out)
+inputs(struct logread_opt *o, struct wr *out)
 {
 	size_t i;
 
@@ -656,7 +656,7 @@ inputs(struct tin_opt *o, struct wr *out)
 
 /* record: a record of the log itself (ev): every query's */
 static void
-record(struct tin *in, struct wr *out, enum csvevent ev,
+record(struct logread *in, struct wr *out, enum csvevent ev,
     const struct span *f, struct span l, int64_t t)
 {
 	struct query *q;
@@ -682,7 +682,7 @@ record(struct tin *in, struct wr *out, enum csvevent ev,
  * 1 when no later line can change an answer (stop reading)
  */
 static int
-line(struct tin *in, struct wr *out, struct span l)
+line(struct logread *in, struct wr *out, struct span l)
 {
 	struct span f[F_NFIELDS];
 	struct query *q;
@@ -693,7 +693,7 @@ line(struct tin *in, struct wr *out, struct span l)
 	size_t kn;
 	int c;
 
-	if ((c = tin_time(l, &t)) != 0) {
+	if ((c = logread_time(l, &t)) != 0) {
 		if (c < 0)
 			lwarn(in, "bad time", l);
 		return 0;
@@ -727,16 +727,16 @@ line(struct tin *in, struct wr *out, struct span l)
 
 /* readfile: the lines of path until every query is done; 1 on trouble */
 static int
-readfile(const char *path, const struct tin_opt *o, struct wr *out)
+readfile(const char *path, const struct logread_opt *o, struct wr *out)
 {
-	struct tin in;
+	struct logread in;
 	struct span l;
 	int r, trouble = 0;
 
-	if (tin_open(&in, path, o) < 0)
+	if (logread_open(&in, path, o) < 0)
 		return 1;
 	while (ndone < nq && (r = rd_line(&in.r, &l)) != 0) {
-		tin_advance(&in, l.n);
+		logread_advance(&in, l.n);
 		if (r < 0) {
 			warn("read error on %s:", in.r.name);
 			trouble = 1;
@@ -749,7 +749,7 @@ readfile(const char *path, const struct tin_opt *o, struct wr *out)
 		if (line(&in, out, l))
 			break;
 	}
-	if (tin_close(&in) < 0)
+	if (logread_close(&in) < 0)
 		trouble = 1;
 	return trouble;
 }
@@ -848,7 +848,7 @@ options(int argc, char *argv[])
  * could not be read
  */
 static int
-readlogs(int nfile, char *file[], const struct tin_opt *o, struct wr *out)
+readlogs(int nfile, char *file[], const struct logread_opt *o, struct wr *out)
 {
 	size_t i;
 	int trouble = 0;
@@ -873,7 +873,7 @@ readlogs(int nfile, char *file[], const struct tin_opt *o, struct wr *out)
 int
 main(int argc, char *argv[])
 {
-	struct tin_opt o;
+	struct logread_opt o;
 	struct wr out;
 	struct query one;
 	size_t i;

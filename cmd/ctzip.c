@@ -113,7 +113,7 @@ static char **zcmd = zargv, **dcmd = dargv;
 static char gztmp[PATH_MAX], idxtmp[PATH_MAX];
 static volatile sig_atomic_t gzmine, idxmine;	/* this run created them */
 static pid_t owner;		/* ctzip itself, not a worker or the pairing */
-static pid_t pairpid;		/* the pairing process of zip(), or 0 */
+static pid_t indexpid;		/* the pairing process of zip(), or 0 */
 
 static _Noreturn void
 usage(void)
@@ -135,7 +135,7 @@ cleanup(void)
 {
 	if (getpid() != owner)
 		return;
-	proc_kill(PROC_WORKER | PROC_PAIRER, SIGTERM);
+	proc_kill(PROC_WORKER | PROC_INDEXER, SIGTERM);
 	if (gzmine)
 		unlink(gztmp);
 	if (idxmine)
@@ -172,11 +172,11 @@ sizearg(const char *s)
 }
 
 /*
- * work: in a worker process, compress p[0..n) into zfd by the program,
+ * gzcheck: in a worker process, compress p[0..n) into zfd by the program,
  * then decompress zfd again and compare.  The exit status of the worker.
  */
 static int
-work(const char *p, size_t n, int zfd, const char *name)
+gzcheck(const char *p, size_t n, int zfd, const char *name)
 {
 	char buf[IOSIZE];
 	int pp[2], ok;
@@ -221,7 +221,7 @@ work(const char *p, size_t n, int zfd, const char *name)
 }
 
 /*
- * work1: work() on block b of the file fd, in a worker.  The worker maps
+ * worker: gzcheck() on block b of the file fd, in a worker.  The worker maps
  * the block itself: the parent's map of the whole file is not inherited
  * (MADV_DONTFORK), since fork() copies the page tables of every mapped
  * page, 18 MB for a 9 GB day, once per block: a fifth of ctzip's time on
@@ -232,7 +232,7 @@ work(const char *p, size_t n, int zfd, const char *name)
  * the pairing reads the whole day).
  */
 static int
-work1(int fd, const struct zblock *b, int zfd, const char *name)
+worker(int fd, const struct zblock *b, int zfd, const char *name)
 {
 	long pg = sysconf(_SC_PAGESIZE);
 	long long at = b->uoff - b->uoff % pg;
@@ -241,7 +241,7 @@ work1(int fd, const struct zblock *b, int zfd, const char *name)
 
 	if (b->ulen == 0) {
 		close(fd);
-		return work("", 0, zfd, name);
+		return gzcheck("", 0, zfd, name);
 	}
 	q = mmap(NULL, n, PROT_READ, MAP_PRIVATE, fd, (off_t)at);
 	close(fd);
@@ -249,7 +249,7 @@ work1(int fd, const struct zblock *b, int zfd, const char *name)
 		warn("%s:", name);
 		return 1;
 	}
-	return work(q + (b->uoff - at), (size_t)b->ulen, zfd, name);
+	return gzcheck(q + (b->uoff - at), (size_t)b->ulen, zfd, name);
 }
 
 /* stat1: line s has time t: block b's times (b->lines counts it) */
@@ -333,9 +333,9 @@ record(const char *p, const char *s, size_t n, size_t blk)
 }
 
 /*
- * pairs: the line count and times of block i of p, for the index, its
+ * scanblock: the line count and times of block i of p, for the index, its
  * start and stop lines, to the long-flow marks (zmark.h), and its
- * records: one pass, in the pairing process (pairer()), beside the
+ * records: one pass, in the pairing process (indexer()), beside the
  * compression; only the cutting into blocks comes before the workers
  * start.
  */
@@ -346,7 +346,7 @@ static uint64_t *kh;		/* a block's key hashes */
 static size_t nkh, capkh;
 
 static void
-pairs(struct zmark *m, const char *p, struct zblock *b, size_t i)
+scanblock(struct zmark *m, const char *p, struct zblock *b, size_t i)
 {
 	const char *s = p + b->uoff, *e = s + b->ulen, *nl, *sc, *k;
 	size_t kn;
@@ -430,8 +430,8 @@ keytable(struct zmark *m, struct zidx *x)
 }
 
 /*
- * pairer: in a child process, read the times of every block and pair its
- * flow lines (pairs()), and write to rfd the blocks, then the number of
+ * indexer: in a child process, read the times of every block and pair its
+ * flow lines (scanblock()), and write to rfd the blocks, then the number of
  * keys and the key table, then the number of records and the records
  * (struct rec); its exit status.  A process of its own, not
  * the parent, which forks a worker per block and so must stay small:
@@ -441,14 +441,14 @@ keytable(struct zmark *m, struct zidx *x)
  * to 16 s per GB).  It runs beside the workers, on the CPU they leave.
  */
 static int
-pairer(const char *p, struct zidx *x, int rfd)
+indexer(const char *p, struct zidx *x, int rfd)
 {
 	struct zmark m;
 	size_t i, wdone;
 
 	zmark_init(&m, Lflag);
 	for (i = 0; i < x->n; i++)
-		pairs(&m, p, &x->b[i], i);
+		scanblock(&m, p, &x->b[i], i);
 	keytable(&m, x);	/* frees m */
 	return writeall(rfd, x->b, x->n * sizeof(*x->b), &wdone) < 0 ||
 	    writeall(rfd, &x->nkeys, sizeof(x->nkeys), &wdone) < 0 ||
@@ -478,11 +478,11 @@ readall(int fd, void *p, size_t n, off_t off)
 }
 
 /*
- * paired: the pairer's results from rfd into x, its records pointing into
+ * takeindex: the indexer's results from rfd into x, its records pointing into
  * p, the log; 0, or -1 after a message
  */
 static int
-paired(struct zidx *x, int rfd, const char *path, const char *p)
+takeindex(struct zidx *x, int rfd, const char *path, const char *p)
 {
 	struct zblock *b;
 	struct rec *r;
@@ -491,8 +491,8 @@ paired(struct zidx *x, int rfd, const char *path, const char *p)
 	off_t at;
 	int ok;
 
-	ok = proc_ok(pairpid);	/* it may have ended during compress() */
-	pairpid = 0;
+	ok = proc_ok(indexpid);	/* it may have ended during compress() */
+	indexpid = 0;
 	if (!ok) {
 		warn("%s: pairing the flows failed", path);
 		return -1;
@@ -620,7 +620,7 @@ struct job {
 };
 
 /*
- * startjob: a worker compressing block i of the file fd (work1()) into a
+ * startjob: a worker compressing block i of the file fd (worker()) into a
  * temporary file in dir, for j; 0, or -1 after a message
  */
 static int
@@ -638,7 +638,7 @@ startjob(const char *path, const char *dir, int fd, struct zidx *x,
 		return -1;
 	}
 	if (j->pid == 0)
-		_exit(work1(fd, &x->b[i], j->zfd, path));
+		_exit(worker(fd, &x->b[i], j->zfd, path));
 	return 0;
 }
 
@@ -671,7 +671,7 @@ append(struct zidx *x, struct job *j, size_t *done, size_t next, int out,
 /*
  * compress: the blocks of the file fd into out, jflag at a time; 0 or -1.
  * The pairing process may end meanwhile: proc.h's table keeps its status
- * for paired().
+ * for takeindex().
  */
 static int
 compress(const char *path, const char *dir, int fd, struct zidx *x, int out)
@@ -800,21 +800,21 @@ names(const char *path, char *dir, char *gz, char *idx)
 }
 
 /*
- * startpair: the pairing of p (see pairer()) in a process of its own,
+ * startindexer: the pairing of p (see indexer()) in a process of its own,
  * writing to rfd, a temporary file in dir; its pid, or -1 after a message
  */
 static pid_t
-startpair(const char *p, struct zidx *x, const char *dir, int fd, int rfd)
+startindexer(const char *p, struct zidx *x, const char *dir, int fd, int rfd)
 {
 	pid_t pid;
 
-	if (rfd < 0 || (pid = proc_fork(PROC_PAIRER)) < 0) {
+	if (rfd < 0 || (pid = proc_fork(PROC_INDEXER)) < 0) {
 		warn("%s: pairing:", dir);
 		return -1;
 	}
 	if (pid == 0) {
-		close(fd);	/* the lock is the parent's (see work1()) */
-		_exit(pairer(p, x, rfd));
+		close(fd);	/* the lock is the parent's (see worker()) */
+		_exit(indexer(p, x, rfd));
 	}
 	return pid;
 }
@@ -911,18 +911,19 @@ zipped(const char *path, const char *dir, const char *gz, const char *idx,
 	}
 	gzmine = 1;
 	rfd = tmpfd(dir);
-	if ((pairpid = startpair(p != NULL ? p : "", x, dir, fd, rfd)) < 0) {
-		pairpid = 0;
+	indexpid = startindexer(p != NULL ? p : "", x, dir, fd, rfd);
+	if (indexpid < 0) {
+		indexpid = 0;
 		close(out);
 		if (rfd >= 0)
 			close(rfd);
 		return -1;
 	}
-	if (p != NULL)	/* the workers map their own blocks: see work1() */
+	if (p != NULL)	/* the workers map their own blocks: see worker() */
 		madvise((void *)p, (size_t)st->st_size, MADV_DONTFORK);
 	r = compress(path, dir, fd, x, out);
 	if (r == 0)
-		r = paired(x, rfd, path, p);
+		r = takeindex(x, rfd, path, p);
 	close(rfd);
 	if (r < 0) {
 		close(out);
@@ -982,9 +983,9 @@ zip(const char *path)
 		cleanup();
 		gzmine = idxmine = 0;
 	}
-	if (pairpid > 0) {	/* after a failure: stopped by cleanup() */
-		proc_ok(pairpid);
-		pairpid = 0;
+	if (indexpid > 0) {	/* after a failure: stopped by cleanup() */
+		proc_ok(indexpid);
+		indexpid = 0;
 	}
 	free(x.b);
 	free(x.keys);

@@ -9,7 +9,7 @@
  *	gateway	String	the gateway's name (chlog_gateway)
  *	day	Date	the day of the file, as its name has it (YYYY-MM-DD)
  *	line	UInt32	the line's number in its file, from 1
- *	us	Int64	its time, microseconds since the Epoch (tin_time)
+ *	us	Int64	its time, microseconds since the Epoch (logread_time)
  *	rec	UInt8	1 when the line holds csv.h's CSV_RECORD (what
  *			ctgrep --records passes whatever the key), else 0
  *	fields	UInt8	how many ';'-separated fields the line has, at

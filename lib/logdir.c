@@ -10,7 +10,7 @@
 
 #include "err.h"
 #include "logdir.h"
-#include "tin.h"
+#include "logread.h"
 #include "tm.h"
 #include "zidx.h"
 
@@ -205,13 +205,13 @@ far(const struct logdir *d, int64_t day)
 
 /*
  * head: the time of f's first line with one, in its first LOGDIR_HEAD
- * bytes of text, read through tin (which decompresses)
+ * bytes of text, read through logread (which decompresses)
  */
 static void
 head(struct logfile *f)
 {
-	struct tin in;
-	struct tin_opt o;
+	struct logread in;
+	struct logread_opt o;
 	struct span l;
 	int64_t t;
 	int r, found = 0;
@@ -220,20 +220,20 @@ head(struct logfile *f)
 	o.nofollow = f->nofollow;
 	o.all = 1;
 	o.maxline = 64 * 1024;
-	if (tin_open(&in, f->path, &o) < 0) {
+	if (logread_open(&in, f->path, &o) < 0) {
 		f->state = LOG_BAD;
 		return;
 	}
 	while (!found && in.off < LOGDIR_HEAD &&
 	    (r = rd_line(&in.r, &l)) != 0) {
-		tin_advance(&in, l.n);
+		logread_advance(&in, l.n);
 		if (r < 0) {
 			warn("read error on %s:", f->path);
 			break;
 		}
-		found = r == 1 && tin_time(l, &t) == 0;
+		found = r == 1 && logread_time(l, &t) == 0;
 	}
-	if (tin_close(&in) < 0 && !found)
+	if (logread_close(&in) < 0 && !found)
 		f->state = LOG_BAD;	/* warned: no text, not no time */
 	else if (found) {
 		f->state = LOG_TIME;
@@ -261,17 +261,17 @@ place(struct logfile *f, int z)
 		f->state = LOG_BAD;
 		return;
 	}
-	kind = tin_kind(fd);
+	kind = logread_kind(fd);
 	close(fd);
 	f->size = (long long)st.st_size;
-	if (kind == TIN_OTHER) {
+	if (kind == LOGREAD_OTHER) {
 		warn("%s: compressed: read it through bzcat, xzcat, ...",
 		    f->path);
 		f->state = LOG_BAD;
 		return;
 	}
-	f->form = kind == TIN_GZIP ? LOG_GZIP : kind == TIN_ZSTD ? LOG_ZSTD :
-	    LOG_PLAIN;
+	f->form = kind == LOGREAD_GZIP ? LOG_GZIP : kind == LOGREAD_ZSTD ?
+	    LOG_ZSTD : LOG_PLAIN;
 	if (f->form != LOG_PLAIN && (size_t)snprintf(idx, sizeof(idx),
 	    "%s.idx", f->path) < sizeof(idx) && access(idx, F_OK) == 0 &&
 	    zidx_load(&x, idx, (long long)st.st_size) == 0) {

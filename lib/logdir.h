@@ -1,7 +1,7 @@
 /*
  * logdir.h - which files make up a log, in which order, and which of them
  * a question about some ranges of time must read.  The one place that
- * knows the names of a log directory; reading a file is lib/tin's job.
+ * knows the names of a log directory; reading a file is lib/logread's job.
  *
  * Names (of a directory's entries; files given by name are taken as
  * they are):
@@ -29,11 +29,11 @@
  * front end that keeps days (examples/cron/ctcompress) asks of a name,
  * through ctcat -l, so that it knows no name itself.
  *
- * Time: a file's place is the time of its first line with a time (tin.h:
- * tin_time), from its index's first block with a time when a valid index
+ * Time: a file's place is the time of its first line with a time (logread.h:
+ * logread_time), from its index's first block with a time when a valid index
  * is beside it, else from its first LOGDIR_HEAD bytes of text (read, or
- * decompressed through the program: tin_open runs it as a child, which
- * ends by SIGPIPE when tin_close closes its pipe early, and is reaped
+ * decompressed through the program: logread_open runs it as a child, which
+ * ends by SIGPIPE when logread_close closes its pipe early, and is reaped
  * there); a file covers from its first line to the next file's first
  * line.  The log's order is the files' order by
  * that time (then by name); files without any time come last, by name:

@@ -42,7 +42,7 @@
  *   child, but SIGPIPE in an exec'd program (above).  SIGPIPE is each
  *   tool's to decide in main() (ctzip ignores it; cttime, ctcat keep the
  *   default: a reader gone ends them); a forked child that writes to a
- *   pipe and must see EPIPE instead blocks SIGPIPE itself (tin.c's joiner).
+ *   pipe and must see EPIPE instead blocks SIGPIPE itself (logread.c's joiner).
  */
 #ifndef CT_PROC_H
 #define CT_PROC_H
@@ -54,10 +54,10 @@
 /* what a child is: bits, so that a cleanup can choose */
 enum {
 	PROC_PROGRAM = 1,	/* an exec'd program: proc_spawn */
-	PROC_FEEDER = 2,	/* tin: writes the chosen blocks to a program */
-	PROC_JOINER = 4,	/* tin: runs decompressors on parts at once */
+	PROC_FEEDER = 2,	/* logread: the chosen blocks to a program */
+	PROC_JOINER = 4,	/* logread: decompressors on parts at once */
 	PROC_WORKER = 8,	/* ctzip: compresses and checks one block */
-	PROC_PAIRER = 16,	/* ctzip: pairs the flows of the file */
+	PROC_INDEXER = 16,	/* ctzip: pairs the flows of the file */
 	PROC_ALL = ~0u
 };
 

@@ -977,7 +977,7 @@ zidx_has(const struct zidx *x, size_t i, uint32_t fp)
  *     would have ended that flow for ctcat's reader, but cttime, which
  *     gets no records of the blocks it skips, may not see it).
  *   - The records of the blocks skipped are passed on as for any far
- *     block (tin.h).
+ *     block (logread.h).
  *
  * Version 5, with q->filter (ctcat -n, whose output goes through ctgrep
  * --records -N KEY): a near block that would be read only for being near

@@ -8,7 +8,7 @@ bats_require_minimum_version 1.5.0
 load helper
 
 CT="$BATS_TEST_DIRNAME/../cmd/cttime"
-CTH="$BATS_TEST_DIRNAME/hooks/cttime"	# with tin.h's test hooks (Makefile)
+CTH="$BATS_TEST_DIRNAME/hooks/cttime"	# with logread.h's test hooks (Makefile)
 CTPARSE="$BATS_TEST_DIRNAME/../cmd/ctparse"
 T=2026-11-27T10:06:49Z
 

@@ -5,7 +5,7 @@ export LC_ALL=C
 export TZ=${TZ:-UTC}
 TOP=$(cd "$BATS_TEST_DIRNAME/.." && pwd)
 PATH=$TOP/cmd:$PATH
-# cttime and ctcat built with tin.h's test hooks (CTTIME_DEBUG,
+# cttime and ctcat built with logread.h's test hooks (CTTIME_DEBUG,
 # CTTIME_ZPARTS), which the installed ones lack (Makefile: HOOKPROG)
 HOOKS=$TOP/t/hooks
 

@@ -70,24 +70,24 @@ main(void)
 	if ((w1 = proc_fork(PROC_WORKER)) == 0) {
 		struct timespec ts = { 0, 300000000 };
 
-		nanosleep(&ts, NULL);	/* the pairer ends meanwhile */
+		nanosleep(&ts, NULL);	/* the indexer ends meanwhile */
 		_exit(0);
 	}
 	w2 = waiter(PROC_WORKER, pw2, 0);
-	pr = waiter(PROC_PAIRER, pp, 3);
+	pr = waiter(PROC_INDEXER, pp, 3);
 	check(w1 > 0 && w2 > 0 && pr > 0, "proc_fork");
 
-	/* the pairer ends first; waiting for workers keeps its status */
+	/* the indexer ends first; waiting for workers keeps its status */
 	(void)!write(pp[1], "x", 1);
 	got = proc_next(PROC_WORKER, &st);
 	check(got == w1 && WIFEXITED(st) && WEXITSTATUS(st) == 0,
 	    "proc_next gives the worker that ended");
 	errno = 0;
 	check(waitid(P_PID, (id_t)pr, &si, WEXITED | WNOHANG | WNOWAIT) < 0 &&
-	    errno == ECHILD, "proc_next reaped the pairer meanwhile");
+	    errno == ECHILD, "proc_next reaped the indexer meanwhile");
 
-	/* a cleanup of the workers stops w2, not a pairer */
-	k = waiter(PROC_PAIRER, pk, 7);
+	/* a cleanup of the workers stops w2, not a indexer */
+	k = waiter(PROC_INDEXER, pk, 7);
 	proc_kill(PROC_WORKER, SIGTERM);
 	got = proc_next(PROC_WORKER, &st);
 	check(got == w2 && WIFSIGNALED(st) && WTERMSIG(st) == SIGTERM,
@@ -99,7 +99,7 @@ main(void)
 	    WEXITSTATUS(st) == 3, "the status reaped early is kept");
 	(void)!write(pk[1], "x", 1);
 	check(proc_wait(k, &st) == 0 && WIFEXITED(st) &&
-	    WEXITSTATUS(st) == 7, "proc_kill(workers) left the pairer");
+	    WEXITSTATUS(st) == 7, "proc_kill(workers) left the indexer");
 
 	/* a child's table is empty: its proc_kill stops no sibling */
 	k = waiter(PROC_WORKER, pk, 0);

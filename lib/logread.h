@@ -1,12 +1,12 @@
 /*
- * tin.h - time-query input: open one log file for a question about a
+ * logread.h - time-query input: open one log file for a question about a
  * time, reading as little of it as the answer allows.
  *
  * Contract:
- * - tin_open() opens a path ("-": standard input) for line reading
+ * - logread_open() opens a path ("-": standard input) for line reading
  *   through in->r (rd.h: rd_line), with lines cut at o->maxline and the
  *   writer o->out flushed before any read that may block.
- * - A plain regular file larger than TIN_NEAR is bisected (unless o->all)
+ * - A plain regular file larger than LOGREAD_NEAR is bisected (unless o->all)
  *   to a line whose time is before o->start, and read from there: the log
  *   is in time order up to a skew, so the caller passes START-skew, and no
  *   line before that line can be at or after START.  Input that is not a
@@ -17,18 +17,18 @@
  *   START = o->start, the windows [o->lo, o->hi], the end o->end (when
  *   o->hasend), and, when o->key is set
  *   ("nat;natport"), the long-flow filter of that key; only those blocks
- *   are decompressed, by up to TIN_ZPARTS children at once when they are
+ *   are decompressed, by up to LOGREAD_ZPARTS children at once when they are
  *   many.  The choice is an optimisation: it must never change the
  *   caller's answer, so the caller keeps judging every line it reads as
  *   it would from the whole file.  A stale or corrupt index is warned
  *   about and the whole file is read.  bzip2 and xz files are refused.
- * - tin_advance() is called after each line rd_line() hands out; it keeps
+ * - logread_advance() is called after each line rd_line() hands out; it keeps
  *   in->off and in->lineoff (the byte offsets in the plain text, for
  *   messages when in->lineknown is 0) and steps between runs of blocks
  *   (in->irun: the run of the next line).
  * - For a caller that passes the log on (o->recs: ctcat), the coverage
  *   records of the blocks skipped, from the first block chosen by time
- *   to the cut at END, are kept, from a version 4 index: tin_records(in,
+ *   to the cut at END, are kept, from a version 4 index: logread_records(in,
  *   k) gives those to write before run k (k = in->nrun, when it is not
  *   0: after the last), as whole lines.  An index of an older version,
  *   which has no records, is then not filtered by key: only the blocks
@@ -43,26 +43,26 @@
  *   in->tlast give the time of the file's last line with one, from the
  *   index.  A caller that does not set o->recs gets the blocks it got
  *   before (cttime's answers do not change).
- * - tin_pos() says how far into the file the reading is (a progress line).
- * - tin_close() closes and reaps the children.
+ * - logread_pos() says how far into the file the reading is (a progress line).
+ * - logread_close() closes and reaps the children.
  * - The children (proc.h's table): the decompressor (PROC_PROGRAM), a
  *   feeder (PROC_FEEDER) or a joiner (PROC_JOINER), whose decompressors
  *   and feeders are its own; SIGPIPE as the caller has it (a reader gone
  *   ends them).
  * - Test hooks, only when compiled with CT_TESTHOOKS (t/cttime-hooks and
  *   t/ctcat-hooks; the installed tools have none): with the environment
- *   variable CTTIME_DEBUG set, tin_close() warns the bytes read (probes
+ *   variable CTTIME_DEBUG set, logread_close() warns the bytes read (probes
  *   included) and the blocks read of the index's, "debug: FILE: N bytes
  *   read", "debug: FILE: N of M blocks"; CTTIME_ZPARTS forces the number
- *   of parallel decompressors (1 to TIN_ZPARTS).
- * - Errors are warned through err.h, naming the file; tin_open returns
- *   -1 (nothing is open), tin_close -1 when a decompressor failed before
+ *   of parallel decompressors (1 to LOGREAD_ZPARTS).
+ * - Errors are warned through err.h, naming the file; logread_open returns
+ *   -1 (nothing is open), logread_close -1 when a decompressor failed before
  *   the end of its output.  Out of memory is fatal.
- * - tin_time() is the time of a log line as the bisection reads it:
+ * - logread_time() is the time of a log line as the bisection reads it:
  *   callers that judge lines by time use it too, so that they agree.
  */
-#ifndef CT_TIN_H
-#define CT_TIN_H
+#ifndef CT_LOGREAD_H
+#define CT_LOGREAD_H
 
 #include <stddef.h>
 #include <stdint.h>
@@ -72,10 +72,10 @@
 #include "span.h"
 #include "wr.h"
 
-#define TIN_NEAR (64 * 1024)	/* bisect until the start is this near */
-#define TIN_ZPARTS 4		/* decompressors at once, at most */
+#define LOGREAD_NEAR (64 * 1024)	/* bisect until the start is this near */
+#define LOGREAD_ZPARTS 4		/* decompressors at once, at most */
 
-struct tin_opt {
+struct logread_opt {
 	int all;		/* read everything: no bisection, no index */
 	int64_t start;		/* no earlier line matters (START-skew) */
 	int64_t lo, hi;		/* the windows asked about, first to last */
@@ -90,13 +90,13 @@ struct tin_opt {
 };
 
 /* adjacent blocks of a compressed file that are read */
-struct tin_run {
+struct logread_run {
 	long long coff, clen;	/* their members */
 	long long uoff, uend;	/* their text in the plain file */
 };
 
 /* one input file, with what messages need to name a line */
-struct tin {
+struct logread {
 	struct rd r;
 	int lineknown;		/* read from its start: r.lineno is right */
 	long long off;		/* offset of the next line */
@@ -105,9 +105,9 @@ struct tin {
 	pid_t zpid;		/* the decompressing child, or 0 */
 	const char *zprog;	/* its name, for messages */
 	pid_t feedpid;		/* the process feeding it blocks, or 0 */
-	struct tin_run *run;	/* the runs of blocks read, or NULL */
+	struct logread_run *run;	/* the runs of blocks read, or NULL */
 	size_t nrun, irun;	/* how many, the one being read */
-	struct tin_run *blk;	/* the blocks read, one by one */
+	struct logread_run *blk;	/* the blocks read, one by one */
 	size_t nsel, nblock;	/* blocks read, blocks in the file */
 	char *rectext;		/* o->recs: records of skipped blocks, */
 	size_t *gap;		/* those before run k: [gap[k], gap[k+1]) */
@@ -118,27 +118,28 @@ struct tin {
 				   it itself (their offset is shared), or -1 */
 };
 
-int tin_open(struct tin *in, const char *path, const struct tin_opt *o);
-void tin_advance(struct tin *in, size_t n);
-int tin_close(struct tin *in);
+int logread_open(struct logread *in, const char *path,
+    const struct logread_opt *o);
+void logread_advance(struct logread *in, size_t n);
+int logread_close(struct logread *in);
 
 /*
- * tin_pos: how far into the file (its bytes on disk) the reading is, for
+ * logread_pos: how far into the file (its bytes on disk) the reading is, for
  * a progress line: the offset of the child that reads a compressed file
  * itself, the start of the run of blocks being read, the offset of a
  * plain file's next line; 0 when it cannot be told
  */
-long long tin_pos(const struct tin *in);
-struct span tin_records(const struct tin *in, size_t k);
+long long logread_pos(const struct logread *in);
+struct span logread_records(const struct logread *in, size_t k);
 
 /*
- * tin_kind: how tin_open reads the regular file fd, by its first bytes:
+ * logread_kind: how logread_open reads the regular file fd, by its first bytes:
  * plain, through gzip, through zstd, or refused (bzip2, xz)
  */
-enum { TIN_PLAIN, TIN_GZIP, TIN_ZSTD, TIN_OTHER };
-int tin_kind(int fd);
+enum { LOGREAD_PLAIN, LOGREAD_GZIP, LOGREAD_ZSTD, LOGREAD_OTHER };
+int logread_kind(int fd);
 
-/* tin_time: the time of a log line in *t: 0; a header line: 1; else -1 */
-int tin_time(struct span l, int64_t *t);
+/* logread_time: the time of a log line in *t: 0; a header line: 1; else -1 */
+int logread_time(struct span l, int64_t *t);
 
 #endif

@@ -1,6 +1,6 @@
 /*
- * tin.c - time-query input: bisection, and compressed files read through
- * children, by the blocks of their index.  Contract: tin.h.
+ * logread.c - time-query input: bisection, and compressed files read through
+ * children, by the blocks of their index.  Contract: logread.h.
  */
 #define _GNU_SOURCE	/* pipe2: glibc and Linux */
 #include <errno.h>
@@ -15,7 +15,7 @@
 #include "csv.h"
 #include "err.h"
 #include "proc.h"
-#include "tin.h"
+#include "logread.h"
 #include "tmpfd.h"
 #include "tm.h"
 #include "zidx.h"
@@ -24,7 +24,7 @@
 #define ZPARTMIN (4LL * 1024 * 1024)	/* compressed bytes worth two */
 
 int
-tin_time(struct span l, int64_t *t)
+logread_time(struct span l, int64_t *t)
 {
 	const char *e = memchr(l.p, ';', l.n);
 
@@ -40,7 +40,7 @@ tin_time(struct span l, int64_t *t)
  * block counts as "not before", which only moves the start earlier.
  */
 static long long
-bisect(struct tin *in, long long sz, int64_t target)
+bisect(struct logread *in, long long sz, int64_t target)
 {
 	char buf[PROBE];
 	long long lo = 0, hi = sz, mid;
@@ -50,7 +50,7 @@ bisect(struct tin *in, long long sz, int64_t target)
 	ssize_t n;
 	int found;
 
-	while (hi - lo > TIN_NEAR) {
+	while (hi - lo > LOGREAD_NEAR) {
 		mid = lo + (hi - lo) / 2;
 		/* from mid-1: a line starting at mid is found too */
 		if ((n = pread(in->r.fd, buf, sizeof(buf), mid - 1)) < 0)
@@ -65,7 +65,7 @@ bisect(struct tin *in, long long sz, int64_t target)
 				break;
 			l.p = p + 1;
 			l.n = (size_t)(q - l.p);
-			found = tin_time(l, &t) == 0;
+			found = logread_time(l, &t) == 0;
 		}
 		if (found && t < target)
 			lo = mid - 1 + (l.p - buf);
@@ -75,30 +75,30 @@ bisect(struct tin *in, long long sz, int64_t target)
 	return lo;
 }
 
-/* tin_kind: which magic the file starts with (tin.h) */
+/* logread_kind: which magic the file starts with (logread.h) */
 int
-tin_kind(int fd)
+logread_kind(int fd)
 {
 	unsigned char m[4];
 
 	if (pread(fd, m, sizeof(m), 0) != sizeof(m))
-		return TIN_PLAIN;
+		return LOGREAD_PLAIN;
 	if (m[0] == 0x1f && m[1] == 0x8b)
-		return TIN_GZIP;
+		return LOGREAD_GZIP;
 	if (m[0] == 0x28 && m[1] == 0xb5 && m[2] == 0x2f && m[3] == 0xfd)
-		return TIN_ZSTD;
+		return LOGREAD_ZSTD;
 	if ((m[0] == 'B' && m[1] == 'Z' && m[2] == 'h') ||
 	    (m[0] == 0xfd && m[1] == '7' && m[2] == 'z' && m[3] == 'X'))
-		return TIN_OTHER;
-	return TIN_PLAIN;
+		return LOGREAD_OTHER;
+	return LOGREAD_PLAIN;
 }
 
 /*
  * keeprecs: the records of the blocks of [q->first, q->cut) that sel
- * skips, cut by the runs read (tin_records)
+ * skips, cut by the runs read (logread_records)
  */
 static void
-keeprecs(struct tin *in, const struct zidx *x, const struct zquery *q,
+keeprecs(struct logread *in, const struct zidx *x, const struct zquery *q,
     const unsigned char *sel)
 {
 	size_t i, j, k, len = 0, cap = 0, *rs;
@@ -135,9 +135,9 @@ keeprecs(struct tin *in, const struct zidx *x, const struct zquery *q,
 	free(rs);
 }
 
-/* tin_records: the records to write before run k (see tin.h) */
+/* logread_records: the records to write before run k (see logread.h) */
 struct span
-tin_records(const struct tin *in, size_t k)
+logread_records(const struct logread *in, size_t k)
 {
 	struct span s = { "", 0 };
 
@@ -154,7 +154,8 @@ tin_records(const struct tin *in, size_t k)
  * stale or corrupt index is warned about and ignored.
  */
 static void
-zselect(struct tin *in, const char *path, int fd, const struct tin_opt *o)
+zselect(struct logread *in, const char *path, int fd,
+    const struct logread_opt *o)
 {
 	struct stat st;
 	struct zidx x;
@@ -209,7 +210,7 @@ zselect(struct tin *in, const char *path, int fd, const struct tin_opt *o)
 	in->nsel = zidx_select(&x, &q, sel);
 	in->nblock = x.n;
 	for (i = 0, k = 0; i < x.n; i++) {
-		struct tin_run *r = &in->run[in->nrun];
+		struct logread_run *r = &in->run[in->nrun];
 
 		if (sel[i] != ZSEL_READ)
 			continue;
@@ -246,7 +247,7 @@ zselect(struct tin *in, const char *path, int fd, const struct tin_opt *o)
  * from in->r.fd, to fd; its exit status
  */
 static int
-feed(struct tin *in, size_t b0, size_t b1, int fd)
+feed(struct logread *in, size_t b0, size_t b1, int fd)
 {
 	char buf[128 * 1024];
 	long long off, end;
@@ -281,7 +282,7 @@ feed(struct tin *in, size_t b0, size_t b1, int fd)
  * instead of killed by SIGPIPE, and its own close waiting for it.
  */
 static pid_t
-decomp(struct tin *in, char **argv, size_t b0, size_t b1, int out,
+decomp(struct logread *in, char **argv, size_t b0, size_t b1, int out,
     int shut, pid_t *feeder)
 {
 	int fp[2];
@@ -324,10 +325,10 @@ decomp(struct tin *in, char **argv, size_t b0, size_t b1, int out,
  * decompressors, which a reader gone must stop.
  */
 static int
-join(struct tin *in, char **argv, size_t np, int out)
+join(struct logread *in, char **argv, size_t np, int out)
 {
-	pid_t z[TIN_ZPARTS], f[TIN_ZPARTS];
-	int tmp[TIN_ZPARTS], ok = 1;
+	pid_t z[LOGREAD_ZPARTS], f[LOGREAD_ZPARTS];
+	int tmp[LOGREAD_ZPARTS], ok = 1;
 	size_t p, b0 = 0, b1 = 0;
 	long long total = 0, acc = 0;
 	sigset_t pipe;
@@ -373,13 +374,13 @@ join(struct tin *in, char **argv, size_t np, int out)
  * run to the end of the file; else a pipe from a feeder process that
  * writes the chosen members one after the other; and when they are many
  * (ZPARTMIN compressed bytes) and there are several CPUs, a joiner
- * process runs up to TIN_ZPARTS children at once on parts of them.
+ * process runs up to LOGREAD_ZPARTS children at once on parts of them.
  */
 static int
-zopen(struct tin *in, int kind, const struct tin_opt *o)
+zopen(struct logread *in, int kind, const struct logread_opt *o)
 {
 	char *gz[] = { "gzip", "-dc", NULL }, *zs[] = { "zstd", "-q", "-dc",
-	    NULL }, **argv = kind == TIN_GZIP ? gz : zs;
+	    NULL }, **argv = kind == LOGREAD_GZIP ? gz : zs;
 	int pp[2], itself = 0;
 	long long coff = 0, csum = 0;
 	long np = 1;
@@ -411,11 +412,11 @@ zopen(struct tin *in, int kind, const struct tin_opt *o)
 	} else {
 		if (csum >= ZPARTMIN)
 			np = sysconf(_SC_NPROCESSORS_ONLN);
-#ifdef CT_TESTHOOKS	/* the test build's: see tin.h */
+#ifdef CT_TESTHOOKS	/* the test build's: see logread.h */
 		if ((e = getenv("CTTIME_ZPARTS")) != NULL)
 			np = atol(e);
 #endif
-		np = np < 1 ? 1 : np > TIN_ZPARTS ? TIN_ZPARTS : np;
+		np = np < 1 ? 1 : np > LOGREAD_ZPARTS ? LOGREAD_ZPARTS : np;
 		if (np > (long)in->nsel)
 			np = (long)in->nsel;
 		if (np == 1)
@@ -430,7 +431,7 @@ zopen(struct tin *in, int kind, const struct tin_opt *o)
 	}
 	close(pp[1]);
 done:
-	if (itself)	/* kept: its offset is the child's (tin_pos) */
+	if (itself)	/* kept: its offset is the child's (logread_pos) */
 		in->zin = in->r.fd;
 	else
 		close(in->r.fd);
@@ -456,9 +457,9 @@ fail:
 	return -1;
 }
 
-/* tin_advance: the line of n bytes just read; past a run, the next one */
+/* logread_advance: the line of n bytes just read; past a run, the next one */
 void
-tin_advance(struct tin *in, size_t n)
+logread_advance(struct logread *in, size_t n)
 {
 	in->lineoff = in->off;
 	in->off += (long long)n + 1;
@@ -466,9 +467,9 @@ tin_advance(struct tin *in, size_t n)
 		in->off = in->run[++in->irun].uoff;
 }
 
-/* tin_open: open path for reading, bisected when that pays; -1 on error */
+/* logread_open: open path for reading, bisected when that pays; -1 on error */
 int
-tin_open(struct tin *in, const char *path, const struct tin_opt *o)
+logread_open(struct logread *in, const char *path, const struct logread_opt *o)
 {
 	struct stat st;
 	long long start = 0;
@@ -498,17 +499,17 @@ tin_open(struct tin *in, const char *path, const struct tin_opt *o)
 		in->r.idle = wr_idle;
 		in->r.idlearg = o->out;
 	}
-	if (in->r.regular && (kind = tin_kind(in->r.fd)) != TIN_PLAIN) {
-		if (kind != TIN_OTHER && zopen(in, kind, o) == 0)
+	if (in->r.regular && (kind = logread_kind(in->r.fd)) != LOGREAD_PLAIN) {
+		if (kind != LOGREAD_OTHER && zopen(in, kind, o) == 0)
 			return 0;
-		if (kind == TIN_OTHER)
+		if (kind == LOGREAD_OTHER)
 			warn("%s: compressed: read it through bzcat, xzcat, "
 			    "...", in->r.name);
 		rd_close(&in->r);
 		return -1;
 	}
 	if (in->r.regular && !o->all && fstat(in->r.fd, &st) == 0 &&
-	    st.st_size > TIN_NEAR)
+	    st.st_size > LOGREAD_NEAR)
 		start = bisect(in, (long long)st.st_size, o->start);
 	if (start > 0 && rd_seek(&in->r, start) < 0)
 		start = 0;
@@ -518,7 +519,7 @@ tin_open(struct tin *in, const char *path, const struct tin_opt *o)
 }
 
 long long
-tin_pos(const struct tin *in)
+logread_pos(const struct logread *in)
 {
 	off_t p;
 
@@ -529,13 +530,13 @@ tin_pos(const struct tin *in)
 	return in->zprog != NULL ? 0 : in->off;
 }
 
-/* tin_close: -1 if a decompressing child failed before the end */
+/* logread_close: -1 if a decompressing child failed before the end */
 int
-tin_close(struct tin *in)
+logread_close(struct logread *in)
 {
 	int eof = in->r.eof, r = 0;
 
-#ifdef CT_TESTHOOKS	/* the test build's: see tin.h */
+#ifdef CT_TESTHOOKS	/* the test build's: see logread.h */
 	if (getenv("CTTIME_DEBUG") != NULL) {
 		warn("debug: %s: %llu bytes read", in->r.name,
 		    in->r.nread + in->probed);
