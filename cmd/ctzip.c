@@ -1000,14 +1000,16 @@ out:
 	return r;
 }
 
-int
-main(int argc, char *argv[])
+/*
+ * options: the command line's options into the flags above, usage()
+ * when no file is given; returns the index of the first file
+ */
+static int
+options(int argc, char *argv[])
 {
-	struct sigaction sa;
-	int c, i, trouble = 0;
 	char *e;
+	int c;
 
-	err_init(argv[0]);
 	while ((c = getopt(argc, argv, ":123456789b:F:fhj:kL:qVz:")) != -1)
 		switch (c) {
 		case '1': case '2': case '3': case '4': case '5':
@@ -1058,17 +1060,28 @@ main(int argc, char *argv[])
 			break;
 		case 'h':
 			fputs(USAGE, stdout);
-			return EXIT_MATCH;
+			exit(EXIT_MATCH);
 		case 'V':
 			puts(VERSION);
-			return EXIT_MATCH;
+			exit(EXIT_MATCH);
 		default:	/* a bad option, or one missing its argument */
 			usage();
 		}
-	argc -= optind;
-	argv += optind;
-	if (argc == 0)
+	if (optind == argc)
 		usage();
+	return optind;
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct sigaction sa;
+	int i, trouble = 0;
+
+	err_init(argv[0]);
+	i = options(argc, argv);
+	argc -= i;
+	argv += i;
 	if (jflag == 0) {
 		jflag = sysconf(_SC_NPROCESSORS_ONLN);
 		jflag = jflag < 1 ? 1 : jflag > MAXJOBS ? MAXJOBS : jflag;
