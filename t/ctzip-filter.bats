@@ -30,59 +30,12 @@ nblocks() {
 	awk 'NR == 1 { print $5 }' "$1"
 }
 
-# flows DAYS SEED: a synthetic log of DAYS days from 2026-11-27 (epoch
-# 1795737600), in day files $TMP/plain/YYYY-MM-DD.csv: 40 NAT ports of
-# 192.0.2.1, tcp and udp sharing them, 1400 flows a day; 85 % last 0-55
-# s, 15 % 61-4000 s; 3 % lose their stop, and half of those have their id
-# and tuple come back (a reuse); 1 % lose their start (a stop alone).  Every
-# few thousand lines a line is stamped 1 ms early (the skew).
+# flows DAYS SEED: a synthetic log of DAYS days from 2026-11-27 in day
+# files $TMP/plain/YYYY-MM-DD.csv, 1400 flows a day, lines stamped early
+# now and then (t/flowgen.sh: lost stops, reuses, lost starts)
 flows() {
 	mkdir -p "$TMP/plain"
-	awk -v days="$1" -v seed="$2" 'BEGIN {
-		srand(seed); t0 = 1795737600; id = 1000
-		n = 1400 * days
-		for (i = 0; i < n; i++) {
-			t = t0 + rand() * 86400 * days
-			d = rand() < 0.85 ? rand() * 55 : 61 + rand() * 4000
-			port = 1000 + int(rand() * 40)
-			p = rand() < 0.5 ? "tcp" : "udp"
-			src = "10.0.0." (1 + int(rand() * 20))
-			sp = 2000 + int(rand() * 50)
-			dst = "198.51.100." (1 + int(rand() * 3))
-			k = p ";" src ";" sp ";" dst ";443;192.0.2.1;" port
-			r = rand()
-			if (r < 0.015) {	# stop lost, then the same again
-				line(t, "start", k, id)
-				line(t + d / 2, "start", k, id)
-				line(t + d, "stop", k, id)
-			} else if (r < 0.03) {	# stop lost, never ended
-				line(t, "start", k, id)
-			} else if (r < 0.04) {	# start lost
-				line(t + d, "stop", k, id)
-			} else {
-				line(t, "start", k, id)
-				line(t + d, "stop", k, id)
-			}
-			id++
-		}
-	}
-	function line(t, ev, k, id,   s, us) {
-		s = int(t); us = int((t - s) * 1000000)
-		printf "%d.%06d;%s;%s;%d\n", s, us, ev, k, id
-	}' | sort -t';' -k1,1n | perl -MPOSIX=strftime -F';' -nle '
-		# the day files, in UTC (POSIX awk has no strftime)
-		BEGIN { $dir = shift }
-		($s, $us) = split /\./, $F[0];
-		$us = sprintf("%06d", $us - 1000) if $. % 3001 == 0 && $us >= 1000;
-		$day = strftime("%Y-%m-%d", gmtime($s));
-		$ts = strftime("%Y-%m-%dT%H:%M:%S", gmtime($s)) . ".$us" . "Z";
-		$ctr = $F[1] eq "stop" ? "3;300;2;200" : ";;;";
-		if ($day ne $open) {
-			open(OUT, ">>", "$dir/$day.csv") or die "$day: $!";
-			$open = $day;
-		}
-		print OUT join(";", $ts, @F[1 .. 9], $ctr);
-	' "$TMP/plain"
+	sh "$TOP/t/flowgen.sh" "$TMP/plain" "$1" "$2" 1400 0
 }
 
 # zipped: copies of the plain day files in $TMP/idx (ctzip -b 1k -L 60)
@@ -594,68 +547,14 @@ headhash() {
 	done
 }
 
-# snapflows DAYS SEED: flows()'s log (its kinds of flows, a day's files),
-# with a snapshot every 2 hours and at each midnight: an open record of
-# every flow the kernel holds then (its from: the flow's start), then the
-# snapshot record; v5 in $TMP/v5, the same .gz with the index as version 5
+# snapflows DAYS SEED: flows()'s flows, with a snapshot every 2 hours and
+# at each midnight (t/flowgen.sh: an open record of every flow the kernel
+# holds then, its from the flow's start, then the snapshot record);
+# ctzip'd in $TMP/idx, and in $TMP/v5 the same .gz with the index as
+# version 5
 snapflows() {
 	mkdir -p "$TMP/plain" "$TMP/v5"
-	awk -v days="$1" -v seed="$2" 'BEGIN {
-		srand(seed); t0 = 1795737600; id = 1000
-		n = 1400 * days
-		for (i = 0; i < n; i++) {
-			t = t0 + rand() * 86400 * days
-			d = rand() < 0.85 ? rand() * 55 : 61 + rand() * 4000
-			port = 1000 + int(rand() * 40)
-			p = rand() < 0.5 ? "tcp" : "udp"
-			src = "10.0.0." (1 + int(rand() * 20))
-			sp = 2000 + int(rand() * 50)
-			dst = "198.51.100." (1 + int(rand() * 3))
-			k = p ";" src ";" sp ";" dst ";443;192.0.2.1;" port
-			r = rand()
-			if (r < 0.015) {	# stop lost, then the same again
-				line(t, "start", k, id)
-				line(t + d / 2, "start", k, id)
-				line(t + d, "stop", k, id)
-			} else if (r < 0.03) {	# stop lost, never ended
-				line(t, "start", k, id)
-			} else if (r < 0.04) {	# start lost
-				line(t + d, "stop", k, id)
-			} else {
-				line(t, "start", k, id)
-				line(t + d, "stop", k, id)
-			}
-			# what a dump sees: the kernel held it over [t, t + d]
-			ft[i] = t; fd[i] = d; fk[i] = k; fi[i] = id
-			id++
-		}
-		for (s = t0; s < t0 + 86400 * days; s += 7200) {
-			m = 0
-			for (i = 0; i < n; i++)
-				if (ft[i] < s && s < ft[i] + fd[i]) {
-					printf "%d.000000;open;%s;%d;%.6f\n", s, fk[i], fi[i], ft[i]
-					m++
-				}
-			printf "%d.000001;snapshot;;;;;;;;%d;%d.000000\n", s, m, s
-		}
-	}
-	function line(t, ev, k, id,   s, us) {
-		s = int(t); us = int((t - s) * 1000000)
-		printf "%d.%06d;%s;%s;%d\n", s, us, ev, k, id
-	}' | sort -t';' -k1,1n | perl -MPOSIX=strftime -F';' -nle '
-		BEGIN { $dir = shift }
-		sub ts { my ($s, $us) = split /\./, $_[0];
-			strftime("%Y-%m-%dT%H:%M:%S", gmtime($s)) . "." . substr($us . "000000", 0, 6) . "Z" }
-		($s) = split /\./, $F[0];
-		$day = strftime("%Y-%m-%d", gmtime($s));
-		$ctr = $F[1] eq "stop" ? "3;300;2;200" :
-		    $F[1] =~ /^(open|snapshot)$/ ? ";;;;" . ts($F[10]) . ";" : ";;;";
-		if ($day ne $open) {
-			open(OUT, ">>", "$dir/$day.csv") or die "$day: $!";
-			$open = $day;
-		}
-		print OUT join(";", ts($F[0]), @F[1 .. 9], $ctr);
-	' "$TMP/plain"
+	sh "$TOP/t/flowgen.sh" "$TMP/plain" "$1" "$2" 1400 1
 	zipped
 	for f in "$TMP"/idx/*.gz; do
 		ln "$f" "$TMP/v5/"

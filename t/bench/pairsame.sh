@@ -98,52 +98,10 @@ collide() {
 		    ($2 \/\/ "") . "Z"/ge'
 }
 
-# the flows of t/ctzip-filter.bats (its flows function, more of them)
+# filterflows SEED DIR: the flows of t/ctzip-filter.bats (t/flowgen.sh),
+# 6000 a day, two days
 filterflows() {
-	awk -v days=2 -v seed="$1" 'BEGIN {
-		srand(seed); t0 = 1795737600; id = 1000
-		n = 6000 * days
-		for (i = 0; i < n; i++) {
-			t = t0 + rand() * 86400 * days
-			d = rand() < 0.85 ? rand() * 55 : 61 + rand() * 4000
-			port = 1000 + int(rand() * 40)
-			p = rand() < 0.5 ? "tcp" : "udp"
-			src = "10.0.0." (1 + int(rand() * 20))
-			sp = 2000 + int(rand() * 50)
-			dst = "198.51.100." (1 + int(rand() * 3))
-			k = p ";" src ";" sp ";" dst ";443;192.0.2.1;" port
-			r = rand()
-			if (r < 0.015) {
-				line(t, "start", k, id)
-				line(t + d / 2, "start", k, id)
-				line(t + d, "stop", k, id)
-			} else if (r < 0.03) {
-				line(t, "start", k, id)
-			} else if (r < 0.04) {
-				line(t + d, "stop", k, id)
-			} else {
-				line(t, "start", k, id)
-				line(t + d, "stop", k, id)
-			}
-			id++
-		}
-	}
-	function line(t, ev, k, id,   s, us) {
-		s = int(t); us = int((t - s) * 1000000)
-		printf "%d.%06d;%s;%s;%d\n", s, us, ev, k, id
-	}' | sort -t';' -k1,1n | perl -MPOSIX=strftime -F';' -nle '
-		BEGIN { $dir = shift }
-		($s, $us) = split /\./, $F[0];
-		$us = sprintf("%06d", $us - 1000) if $. % 3001 == 0 && $us >= 1000;
-		$day = strftime("%Y-%m-%d", gmtime($s));
-		$ts = strftime("%Y-%m-%dT%H:%M:%S", gmtime($s)) . ".$us" . "Z";
-		$ctr = $F[1] eq "stop" ? "3;300;2;200" : ";;;";
-		if ($day ne $open) {
-			open(OUT, ">>", "$dir/$day.csv") or die "$day: $!";
-			$open = $day;
-		}
-		print OUT join(";", $ts, @F[1 .. 9], $ctr);
-	' "$2"
+	sh "$top/t/flowgen.sh" "$2" 2 "$1" 6000 0
 }
 
 if [ ! -e "$DATA/done" ]; then
