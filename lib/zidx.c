@@ -995,11 +995,12 @@ static int maybe(const struct zidx *x, size_t i, uint64_t kh);
 static int upfor(const struct zidx *x, size_t i, const struct zquery *q);
 static void nearblocks(const struct zidx *x, const struct zquery *q,
     size_t *b0, size_t *b1);
+static size_t cutat(const struct zidx *x, const struct zquery *q);
 
 size_t
 zidx_select(const struct zidx *x, struct zquery *q, unsigned char *sel)
 {
-	size_t i, first, cut = x->n, n = 0, b0, b1;
+	size_t i, first, cut, n = 0, b0, b1;
 	const struct zblock *b;
 	int filter = q->filter && q->haskey && q->hasend && x->lsec >= 0;
 
@@ -1007,10 +1008,7 @@ zidx_select(const struct zidx *x, struct zquery *q, unsigned char *sel)
 	if (first == x->n && x->n > 0)
 		first = x->n - 1;	/* none after: the last, as a bisection */
 	nearblocks(x, q, &b0, &b1);
-	if (q->hasend)
-		for (cut = 0; cut < x->n; cut++)
-			if (x->b[cut].hastime && x->b[cut].tmin > q->end)
-				break;
+	cut = cutat(x, q);
 	q->first = first;
 	q->cut = cut;
 	for (i = 0; i < x->n; i++) {
@@ -1273,6 +1271,23 @@ nearblocks(const struct zidx *x, const struct zquery *q, size_t *b0,
 	}
 }
 
+/*
+ * cutat: the first block with every time after END (q->end), where the
+ * reading stops, or x->n (no END, or none)
+ */
+static size_t
+cutat(const struct zidx *x, const struct zquery *q)
+{
+	size_t i;
+
+	if (!q->hasend)
+		return x->n;
+	for (i = 0; i < x->n; i++)
+		if (x->b[i].hastime && x->b[i].tmin > q->end)
+			break;
+	return i;
+}
+
 int
 zidx_near(struct zidx *x, const struct zquery *q)
 {
@@ -1291,11 +1306,8 @@ zidx_near(struct zidx *x, const struct zquery *q)
 		return 1;
 	x->kh = q->kh;
 	nearblocks(x, q, &b0, &b1);
-	for (i = 0; i < b1; i++)
-		if (q->hasend && x->b[i].hastime && x->b[i].tmin > q->end) {
-			b1 = i;	/* the cut (zidx_select): not read anyway */
-			break;
-		}
+	if ((i = cutat(x, q)) < b1)
+		b1 = i;	/* the blocks from the cut on are not read anyway */
 	if (b0 >= b1)
 		return 1;
 	off = x->b[b0].foff;
