@@ -317,3 +317,25 @@ covered() {
 	expect_eq "dup: status" "$status" 2
 	[[ "$output" == *"x: two gateways of that name"* ]] || fail "$output"
 }
+
+@test "one named log: the answer of that gateway alone, named; its directory may hold a quote and a blank" {
+	d="$TMP/it's a log"
+	mkdir "$d"
+	covered "$d" 2026-11-27
+	ev 2026-11-27T10:06:40.000000Z start 10.0.0.1 40000 61234 1 >>"$d/2026-11-27.csv"
+	ev 2026-11-27T10:06:47.000000Z start 10.0.0.2 40001 61234 2 >>"$d/2026-11-27.csv"
+	sort -o "$d/2026-11-27.csv" "$d/2026-11-27.csv"
+	run cttrace -o tsv -d "$d" 192.76.8.23 61234 2026-11-27T10:06:49Z
+	[ "$status" -eq 0 ] || fail "$output"
+	alone=$output
+	run cttrace -o tsv -d gwA="$d" 192.76.8.23 61234 2026-11-27T10:06:49Z
+	[ "$status" -eq 0 ] || fail "$output"
+	# the same rows, each with the gateway named
+	expect_eq "named hosts" "$(awk -F'\t' 'NR > 1 { print $6, $17 }' <<<"$output")" \
+	    "$(awk -F'\t' 'NR > 1 { gsub(/,/, "@gwA,", $6); print $6 "@gwA", "gwA" }' <<<"$alone")"
+	[[ "$output" == *gwA* ]] || fail "$output"
+	# unnamed, it is named by the directory's last part
+	run cttrace -d "$d" -d gwB="$d" 192.76.8.23 61234 2026-11-27T10:06:49Z
+	[ "$status" -eq 0 ] || fail "$output"
+	[[ "$output" == *"it_s_a_log"* ]] || fail "$output"
+}
