@@ -369,7 +369,7 @@ nolog(struct cat *c, const struct logdir *d, size_t j, int64_t to)
  * time (or INT64_MIN), where a part of f that cannot be read ends
  */
 static void
-catfile(struct cat *c, const struct logfile *f, const struct range *rg,
+catfile(struct cat *c, struct logfile *f, const struct range *rg,
     int islast, int64_t next)
 {
 	struct logread in;
@@ -397,6 +397,7 @@ catfile(struct cat *c, const struct logfile *f, const struct range *rg,
 	o.nofollow = f->nofollow;
 	o.maxline = MAXLINE;
 	o.out = c->out;
+	o.idx = logdir_index(f);	/* not read twice */
 	if (logread_open(&in, f->path, &o) < 0) {	/* it said why */
 		unread(c, next);
 		return;

@@ -242,9 +242,12 @@ head(struct logfile *f)
 		f->state = LOG_NOTIME;
 }
 
-/* place: open f (named with compression z) and find its time */
+/*
+ * place: open f (named with compression z) and find its time; keep its
+ * index when keep is 1 (logdir_index)
+ */
 static void
-place(struct logfile *f, int z)
+place(struct logfile *f, int z, int keep)
 {
 	struct stat st;
 	struct zidx x;
@@ -283,7 +286,11 @@ place(struct logfile *f, int z)
 				f->first = x.b[i].tfirst;
 				break;
 			}
-		zidx_free(&x);
+		if (keep) {
+			f->zx = xmalloc(sizeof(*f->zx));
+			*f->zx = x;
+		} else
+			zidx_free(&x);
 		return;
 	}
 	head(f);
@@ -338,7 +345,8 @@ add(struct logdir *d, const char *path, int z, const char *name,
 			base = 0;
 	}
 	f->isday = daily(name, base, &f->day);
-	place(f, z);
+	place(f, z, d->nzx < LOGDIR_KEEPIDX);
+	d->nzx += f->zx != NULL;
 }
 
 void
@@ -499,13 +507,26 @@ logdir_choose(struct logdir *d)
 	}
 }
 
+struct zidx *
+logdir_index(struct logfile *f)
+{
+	struct zidx *x = f->zx;
+
+	f->zx = NULL;
+	return x;
+}
+
 void
 logdir_free(struct logdir *d)
 {
 	size_t i;
 
-	for (i = 0; i < d->n; i++)
+	for (i = 0; i < d->n; i++) {
 		free(d->f[i].path);
+		if (d->f[i].zx != NULL)
+			zidx_free(d->f[i].zx);
+		free(d->f[i].zx);
+	}
 	free(d->f);
 	memset(d, 0, sizeof(*d));
 }

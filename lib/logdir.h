@@ -75,10 +75,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
+struct zidx;
+
 #define LOGDIR_HEAD (4 * 1024 * 1024)	/* text looked at for a time */
 #define LOGDIR_ZONE (14 * 3600 * 1000000LL)	/* UTC+14: the earliest day */
 #define LOGDIR_RETAIN "RETENTION"	/* the retention marker's name */
 #define LOGDIR_RETMAX 4096		/* its size, at most */
+#define LOGDIR_KEEPIDX 8		/* indexes kept for the readers */
 
 enum logform { LOG_PLAIN, LOG_GZIP, LOG_ZSTD, LOG_TABLE };
 enum logstate { LOG_TIME, LOG_NOTIME, LOG_BAD };
@@ -98,6 +101,8 @@ struct logfile {
 	int isday;		/* named as a day (see above): */
 	int64_t day;		/* its midnight UTC */
 	long long size;		/* its size in bytes, as found */
+	struct zidx *zx;	/* the index placing it read, kept for its
+				   reader (logdir_index), or NULL */
 	int use;		/* logdir_choose: it can hold a range's line */
 	size_t r0, r1;		/* then: the first and last such ranges */
 };
@@ -110,6 +115,7 @@ struct logdir {
 	int later;		/* a far day after the ranges was left out:
 				   the last file placed is not the log's */
 	int64_t laterday;	/* the first such day's midnight (UTC) */
+	size_t nzx;		/* indexes kept (zx), at most LOGDIR_KEEPIDX */
 	int retained;		/* logdir_scan found a retention marker: */
 	int64_t retday;		/* the days before this one were deleted */
 };
@@ -120,6 +126,16 @@ struct logdir {
  * are far)
  */
 void logdir_days(const struct logrange *r, int64_t *first, int64_t *last);
+
+/*
+ * logdir_index: the index (zidx.h) that placing f loaded, handed to f's
+ * reader, which owns it from then on (logread_opt.idx); NULL when none
+ * was kept.  The first LOGDIR_KEEPIDX placed are kept (the few files of
+ * a trace): a busy day's head is ~1 MB, and reading and checking it is
+ * a good part of a trace's own time, which the reader would spend again.
+ * logdir_free frees those not taken.
+ */
+struct zidx *logdir_index(struct logfile *f);
 
 /* logdir_init: no files yet; ranges r[0..nr) sorted by start, or none */
 void logdir_init(struct logdir *d, const struct logrange *r, size_t nr);

@@ -169,7 +169,12 @@ zselect(struct logread *in, const char *path, int fd,
 	    (size_t)snprintf(idx, sizeof(idx), "%s.idx", path) >= sizeof(idx) ||
 	    access(idx, F_OK) < 0)
 		return;
-	if (zidx_load(&x, idx, (long long)st.st_size) < 0) {
+	if (o->idx != NULL && o->idx->zsize == (long long)st.st_size) {
+		x = *o->idx;	/* loaded by the caller, for this file */
+		memset(o->idx, 0, sizeof(*o->idx));	/* now x's */
+		o->idx->fd = -1;
+		in->idxgiven = 1;
+	} else if (zidx_load(&x, idx, (long long)st.st_size) < 0) {
 		warn("%s: stale or corrupt index, reading the whole file", idx);
 		return;
 	}
@@ -467,9 +472,9 @@ logread_advance(struct logread *in, size_t n)
 		in->off = in->run[++in->irun].uoff;
 }
 
-/* logread_open: open path for reading, bisected when that pays; -1 on error */
-int
-logread_open(struct logread *in, const char *path, const struct logread_opt *o)
+/* lopen: logread_open but for the index handed over */
+static int
+lopen(struct logread *in, const char *path, const struct logread_opt *o)
 {
 	struct stat st;
 	long long start = 0;
@@ -518,6 +523,19 @@ logread_open(struct logread *in, const char *path, const struct logread_opt *o)
 	return 0;
 }
 
+/* logread_open: open path for reading, bisected when that pays; -1 on error */
+int
+logread_open(struct logread *in, const char *path, const struct logread_opt *o)
+{
+	int r = lopen(in, path, o);
+
+	if (o->idx != NULL) {	/* emptied if zselect took it over */
+		zidx_free(o->idx);
+		free(o->idx);
+	}
+	return r;
+}
+
 long long
 logread_pos(const struct logread *in)
 {
@@ -540,9 +558,12 @@ logread_close(struct logread *in)
 	if (getenv("CTTIME_DEBUG") != NULL) {
 		warn("debug: %s: %llu bytes read", in->r.name,
 		    in->r.nread + in->probed);
-		if (in->nblock > 0)
+		if (in->nblock > 0) {
 			warn("debug: %s: %zu of %zu blocks", in->r.name,
 			    in->nsel, in->nblock);
+			warn("debug: %s: index %s", in->r.name, in->idxgiven ?
+			    "handed over" : "read");
+		}
 	}
 #endif
 	rd_close(&in->r);	/* a child still writing gets SIGPIPE */

@@ -13,7 +13,8 @@
  *   regular file is read from where it is.
  * - A gzip or zstd file (by its magic) is read through a "gzip -dc" or
  *   "zstd -q -dc" child.  When ctzip(1) wrote an index FILE.idx beside it
- *   (zidx.h) and o->all is 0, zidx_select() chooses the blocks with
+ *   (zidx.h; o->idx when the caller has loaded it: used if it still
+ *   fits the file's size) and o->all is 0, zidx_select() chooses the blocks with
  *   START = o->start, the windows [o->lo, o->hi], the end o->end (when
  *   o->hasend), and, when o->key is set
  *   ("nat;natport"), the long-flow filter of that key; only those blocks
@@ -53,7 +54,8 @@
  *   t/ctcat-hooks; the installed tools have none): with the environment
  *   variable CTTIME_DEBUG set, logread_close() warns the bytes read (probes
  *   included) and the blocks read of the index's, "debug: FILE: N bytes
- *   read", "debug: FILE: N of M blocks"; CTTIME_ZPARTS forces the number
+ *   read", "debug: FILE: N of M blocks", and "debug: FILE: index handed
+ *   over" or "... index read" (o->idx used, or read here); CTTIME_ZPARTS forces the number
  *   of parallel decompressors (1 to LOGREAD_ZPARTS).
  * - Errors are warned through err.h, naming the file; logread_open returns
  *   -1 (nothing is open), logread_close -1 when a decompressor failed before
@@ -72,6 +74,8 @@
 #include "span.h"
 #include "wr.h"
 
+struct zidx;
+
 #define LOGREAD_NEAR (64 * 1024)	/* bisect until the start is this near */
 #define LOGREAD_ZPARTS 4		/* decompressors at once, at most */
 
@@ -87,6 +91,9 @@ struct logread_opt {
 	size_t maxline;		/* rd_line: cut longer lines */
 	struct wr *out;		/* flushed before a read that may block;
 				   NULL: nothing to flush */
+	struct zidx *idx;	/* the file's index already loaded
+				   (logdir_index), or NULL: logread_open
+				   takes it over (uses or frees it) */
 };
 
 /* adjacent blocks of a compressed file that are read */
@@ -114,6 +121,7 @@ struct logread {
 	int toend;		/* the lines run to the end of the file */
 	int haslast;		/* the index gives tlast: */
 	int64_t tlast;		/* the time of the file's last timed line */
+	int idxgiven;		/* the index was the caller's (o->idx) */
 	int zin;		/* the compressed file, when its child reads
 				   it itself (their offset is shared), or -1 */
 };

@@ -285,6 +285,8 @@ oneline() {
 	expect_eq lines "$output" "$nolog
 $(sed -n '1p;5,7p;10,13p' "$f")"
 	[[ "$stderr" == *"debug: $f.gz: 2 of 14 blocks"* ]] || fail "$stderr"
+	# the index that placing the file read is the one its reader uses
+	[[ "$stderr" == *"debug: $f.gz: index handed over"* ]] || fail "$stderr"
 	# read on a day after the window (-R): the last end too, and eof at
 	# the time of the last line, which the index gives
 	run ctcat -n 192.0.2.1:1001 -t 2026-11-27T07:00:02Z "$f.gz"
