@@ -176,6 +176,43 @@ mdays(int64_t y, int m)
 }
 
 /*
+ * The last date and minute wall() parsed ("YYYY-MM-DDTHH:MM", valid) and
+ * their seconds: a log's lines come thousands a minute, so most of them
+ * need only their seconds parsed.  One entry, per process (the tools have
+ * no threads); it only ever holds what parsing the same bytes gives.
+ */
+static struct {
+	char key[16];
+	int64_t sec;
+	int valid;
+} lastmin;
+
+/* minute: the seconds of "YYYY-MM-DD?HH:MM" at s (n >= 16), separator
+ * checked by the caller; -1 when not a date and time */
+static int
+minute(const char *s, int64_t *sec)
+{
+	int y, mo, d, h, mi;
+
+	if (lastmin.valid && memcmp(s, lastmin.key, 16) == 0) {
+		*sec = lastmin.sec;
+		return 0;
+	}
+	if (digits(s, 4, &y) < 0 || s[4] != '-' ||
+	    digits(s + 5, 2, &mo) < 0 || s[7] != '-' ||
+	    digits(s + 8, 2, &d) < 0 || digits(s + 11, 2, &h) < 0 ||
+	    s[13] != ':' || digits(s + 14, 2, &mi) < 0 ||
+	    mo < 1 || mo > 12 || d < 1 || d > mdays(y, mo) || h > 23 ||
+	    mi > 59)
+		return -1;
+	*sec = tm_days(y, mo, d) * 86400 + h * 3600 + mi * 60;
+	memcpy(lastmin.key, s, 16);
+	lastmin.sec = *sec;
+	lastmin.valid = 1;
+	return 0;
+}
+
+/*
  * wall: parse "YYYY-MM-DD" SEP "HH:MM[:SS[.f]]" at s[0..n) into seconds
  * of a UTC-like wall clock and microseconds; *end is what follows.
  * seps lists the accepted date/time separators; optsec allows no seconds.
@@ -184,15 +221,12 @@ static int
 wall(const char *s, size_t n, const char *seps, int optsec, int64_t *wsec,
     int64_t *wusec, size_t *end)
 {
-	int y, mo, d, h, mi, se = 0, k;
+	int se = 0, k;
 	size_t i;
-	int64_t us = 0;
+	int64_t us = 0, min;
 
-	if (n < 16 || digits(s, 4, &y) < 0 || s[4] != '-' ||
-	    digits(s + 5, 2, &mo) < 0 || s[7] != '-' ||
-	    digits(s + 8, 2, &d) < 0 || strchr(seps, s[10]) == NULL ||
-	    s[10] == '\0' || digits(s + 11, 2, &h) < 0 || s[13] != ':' ||
-	    digits(s + 14, 2, &mi) < 0)
+	if (n < 16 || s[10] == '\0' || strchr(seps, s[10]) == NULL ||
+	    minute(s, &min) < 0)
 		return -1;
 	i = 16;
 	if (i < n && s[i] == ':') {
@@ -212,12 +246,11 @@ wall(const char *s, size_t n, const char *seps, int optsec, int64_t *wsec,
 		}
 	} else if (!optsec)
 		return -1;
-	if (mo < 1 || mo > 12 || d < 1 || d > mdays(y, mo) || h > 23 ||
-	    mi > 59 || se > 60)
+	if (se > 60)
 		return -1;
 	if (se == 60)		/* a leap second: POSIX time has none */
 		se = 59, us = 999999;
-	*wsec = tm_days(y, mo, d) * 86400 + h * 3600 + mi * 60 + se;
+	*wsec = min + se;
 	*wusec = us;
 	*end = i;
 	return 0;
