@@ -27,21 +27,21 @@ SCRIPT = cmd/cttrace
 MAN = cmd/ctcat.1 cmd/ctgrep.1 cmd/ctparse.1 cmd/ctretain.1 cmd/ctrow.1 \
 	cmd/cttime.1 cmd/cttrace.1 cmd/ctverdict.1 cmd/ctzip.1
 LIBHDR = lib/ac.h lib/acpath.h lib/bmh.h lib/chlog.h lib/cover.h lib/csv.h \
-	lib/ctev.h lib/err.h lib/flow.h lib/hash.h lib/logdir.h lib/logf.h \
-	lib/logread.h lib/natkey.h lib/natset.h lib/otab.h lib/pair.h \
-	lib/proc.h lib/progress.h lib/query.h lib/rd.h lib/span.h lib/tm.h \
-	lib/tmpfd.h lib/wr.h lib/zidx.h lib/zmark.h
+	lib/ctev.h lib/err.h lib/flow.h lib/hash.h lib/inflate.h \
+	lib/logdir.h lib/logf.h lib/logread.h lib/natkey.h lib/natset.h \
+	lib/otab.h lib/pair.h lib/proc.h lib/progress.h lib/query.h lib/rd.h \
+	lib/span.h lib/tm.h lib/tmpfd.h lib/wr.h lib/zidx.h lib/zmark.h
 LIBOBJ = lib/ac.o lib/bmh.o lib/chlog.o lib/cover.o lib/csv.o lib/ctev.o \
-	lib/err.o lib/flow.o lib/logdir.o lib/logf.o lib/logread.o \
-	lib/natkey.o lib/natset.o lib/otab.o lib/pair.o lib/proc.o \
-	lib/progress.o lib/query.o lib/rd.o lib/tm.o lib/tmpfd.o lib/wr.o \
-	lib/zidx.o lib/zmark.o
+	lib/err.o lib/flow.o lib/inflate.o lib/logdir.o lib/logf.o \
+	lib/logread.o lib/natkey.o lib/natset.o lib/otab.o lib/pair.o \
+	lib/proc.o lib/progress.o lib/query.o lib/rd.o lib/tm.o lib/tmpfd.o \
+	lib/wr.o lib/zidx.o lib/zmark.o
 LIB = lib/libct.a
 
 # test programs: lib/ cores against naive ones, and ctgrep with its test
 # hook (CTGREP_ALGO: the search path forced), which the installed one lacks
-TESTPROG = t/actest t/bmhtest t/ctgrep-algo t/natsettest t/otabtest \
-	t/proctest
+TESTPROG = t/actest t/bmhtest t/ctgrep-algo t/inflatetest t/natsettest \
+	t/otabtest t/proctest
 # cttime and ctcat with lib/logread.c's test hooks (CTTIME_DEBUG: the bytes
 # and blocks read; CTTIME_ZPARTS: the decompressors at once; logread.h), which
 # the installed ones lack: their objects, and logread's compiled with them; in
@@ -73,6 +73,7 @@ cmd/ctverdict: cmd/ctverdict.o
 cmd/ctzip: cmd/ctzip.o
 t/actest: t/actest.o
 t/bmhtest: t/bmhtest.o
+t/inflatetest: t/inflatetest.o
 t/natsettest: t/natsettest.o
 t/ctgrep-algo: t/ctgrep-algo.o
 t/ctgrep-algo.o: cmd/ctgrep.c $(LIBHDR)
@@ -108,8 +109,8 @@ SANITIZE = -fsanitize=address,undefined -fno-sanitize-recover=all \
 SANITIZE_TESTS = t/ctcat.bats t/ctgrep.bats t/ctgrep-multi.bats \
 	t/ctparse.bats t/ctparse-faults.bats t/ctparse-real.bats \
 	t/cttime.bats t/cttime-batch.bats t/cttime-cover.bats \
-	t/ctverdict.bats t/ctzip.bats t/faults-zip.bats t/natkey.bats \
-	t/ctretain.bats t/progress.bats t/proc.bats
+	t/ctverdict.bats t/ctzip.bats t/faults-zip.bats t/inflate.bats \
+	t/natkey.bats t/ctretain.bats t/progress.bats t/proc.bats
 check-sanitize:
 	$(MAKE) clean
 	t="$(TESTS)"; $(MAKE) CFLAGS="-std=c11 -Wall -Wextra $(SANITIZE)" \
@@ -122,7 +123,7 @@ check-sanitize:
 FUZZCC = clang
 FUZZTIME = 60
 FUZZFLAGS = -max_total_time=$(FUZZTIME)
-FUZZ = ctev tm csv bmh zidx ac
+FUZZ = ctev tm csv bmh zidx ac inflate
 LIBSRC = $(LIBOBJ:.o=.c)
 fuzz:
 	mkdir -p t/fuzz/bin

@@ -1,0 +1,89 @@
+/*
+ * inflatetest - lib/inflate.h over a whole file: every gzip member in
+ * turn, decompressed by gz_member and written to standard output, as
+ * "gzip -dc FILE" does (t/inflate.bats compares the two).
+ *
+ *	t/inflatetest [-b count] file
+ *
+ * Each member is decompressed into one buffer, which is doubled while the
+ * member's plain text does not fit (GZ_EFULL), so the caps tried include
+ * small ones.  -b: decompress the file count times (a benchmark), writing
+ * the plain text on the last pass only.  On an error: "inflatetest: FILE:
+ * member at offset N: MESSAGE", what was decompressed before it written,
+ * exit 2.
+ */
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "err.h"
+#include "inflate.h"
+
+/* slurp: the whole file into a buffer (*n bytes) */
+static unsigned char *
+slurp(const char *name, size_t *n)
+{
+	unsigned char *b;
+	size_t size = 1 << 20;
+	ssize_t r;
+	int fd;
+
+	if ((fd = open(name, O_RDONLY)) < 0)
+		die(EXIT_TROUBLE, "%s:", name);
+	b = xmalloc(size);
+	*n = 0;
+	while ((r = read(fd, b + *n, size - *n)) > 0)
+		if ((*n += (size_t)r) == size)
+			b = xreallocarray(b, size *= 2, 1);
+	if (r < 0)
+		die(EXIT_TROUBLE, "%s:", name);
+	close(fd);
+	return b;
+}
+
+int
+main(int argc, char **argv)
+{
+	unsigned char *in, *out;
+	size_t n, at, used, outn, cap = 4096;
+	long count = 1, pass;
+	int c, r;
+
+	err_init(argv[0]);
+	while ((c = getopt(argc, argv, "b:")) != -1)
+		switch (c) {
+		case 'b':
+			if ((count = atol(optarg)) < 1)
+				die(EXIT_TROUBLE, "-b %s: not a count", optarg);
+			break;
+		default:
+			fprintf(stderr, "usage: inflatetest [-b count] file\n");
+			return EXIT_TROUBLE;
+		}
+	if (argc - optind != 1) {
+		fprintf(stderr, "usage: inflatetest [-b count] file\n");
+		return EXIT_TROUBLE;
+	}
+	in = slurp(argv[optind], &n);
+	out = xmalloc(cap);
+	for (pass = 1; pass <= count; pass++)
+		for (at = 0; at < n; at += used) {
+			while ((r = gz_member(in + at, n - at, &used, out, cap,
+			    &outn)) == GZ_EFULL)
+				out = xreallocarray(out, cap *= 2, 1);
+			if (r != GZ_OK) {
+				fflush(stdout);
+				die(EXIT_TROUBLE, "%s: member at offset %zu: %s",
+				    argv[optind], at, gz_strerror(r));
+			}
+			if (pass == count && fwrite(out, 1, outn, stdout) != outn)
+				die(EXIT_TROUBLE, "writing:");
+		}
+	if (fflush(stdout) == EOF)
+		die(EXIT_TROUBLE, "writing:");
+	free(in);
+	free(out);
+	return 0;
+}
