@@ -13,13 +13,17 @@
  *   regular file is read from where it is.
  * - A gzip or zstd file (by its magic) is read through a "gzip -dc" or
  *   "zstd -q -dc" child.  When ctzip(1) wrote an index FILE.idx beside it
- *   (zidx.h; o->idx when the caller has loaded it: used if it still
- *   fits the file's size) and o->all is 0, zidx_select() chooses the blocks with
- *   START = o->start, the windows [o->lo, o->hi], the end o->end (when
- *   o->hasend), and, when o->key is set
- *   ("nat;natport"), the long-flow filter of that key; only those blocks
- *   are decompressed, by up to LOGREAD_ZPARTS children at once when they are
- *   many.  The choice is an optimisation: it must never change the
+ *   (zidx.h; o->idx when the caller has loaded it: used if it still fits
+ *   the file's size) and o->all is 0, zidx_select() chooses the blocks
+ *   with START = o->start, the windows [o->lo, o->hi], the end o->end
+ *   (when o->hasend), and, when o->key is set ("nat;natport"), the
+ *   long-flow filter of that key; only those blocks are decompressed: a
+ *   gzip file's by a child of our own (inflate.h: no program, no feeder,
+ *   ~3x gzip's speed), each block's members checked against the index's
+ *   lengths and their CRC-32; when they are many and do not run to the
+ *   end of the file, by up to LOGREAD_ZPARTS children at once (a part
+ *   but the first waits in a temporary file).  The choice is an
+ *   optimisation: it must never change the
  *   caller's answer, so the caller keeps judging every line it reads as
  *   it would from the whole file.  A stale or corrupt index is warned
  *   about and the whole file is read.  bzip2 and xz files are refused.
@@ -44,22 +48,26 @@
  *   in->tlast give the time of the file's last line with one, from the
  *   index.  A caller that does not set o->recs gets the blocks it got
  *   before (cttime's answers do not change).
- * - logread_pos() says how far into the file the reading is (a progress line).
+ * - logread_pos() says how far into the file the reading is (a progress
+ *   line): of an indexed file, the compressed offset of the next line's
+ *   block.
  * - logread_close() closes and reaps the children.
- * - The children (proc.h's table): the decompressor (PROC_PROGRAM), a
- *   feeder (PROC_FEEDER) or a joiner (PROC_JOINER), whose decompressors
- *   and feeders are its own; SIGPIPE as the caller has it (a reader gone
- *   ends them).
+ * - The children (proc.h's table): the decompressor (PROC_PROGRAM, or
+ *   PROC_INFLATER: ours), a feeder (PROC_FEEDER) or a joiner
+ *   (PROC_JOINER), whose decompressors and feeders are its own; SIGPIPE
+ *   as the caller has it, but in the decompressors, which a reader gone
+ *   ends (the default, unblocked).
  * - Test hooks, only when compiled with CT_TESTHOOKS (t/cttime-hooks and
  *   t/ctcat-hooks; the installed tools have none): with the environment
  *   variable CTTIME_DEBUG set, logread_close() warns the bytes read (probes
  *   included) and the blocks read of the index's, "debug: FILE: N bytes
  *   read", "debug: FILE: N of M blocks", and "debug: FILE: index handed
- *   over" or "... index read" (o->idx used, or read here); CTTIME_ZPARTS forces the number
- *   of parallel decompressors (1 to LOGREAD_ZPARTS).
- * - Errors are warned through err.h, naming the file; logread_open returns
- *   -1 (nothing is open), logread_close -1 when a decompressor failed before
- *   the end of its output.  Out of memory is fatal.
+ *   over" or "... index read" (o->idx used, or read here); CTTIME_ZPARTS
+ *   forces the number of parallel decompressors (1 to LOGREAD_ZPARTS).
+ * - Errors are warned through err.h, naming the file (the inflater: and
+ *   the offset of the member that failed, and why); logread_open returns
+ *   -1 (nothing is open), logread_close -1 when a decompressor failed
+ *   before the end of its output.  Out of memory is fatal.
  * - logread_time() is the time of a log line as the bisection reads it:
  *   callers that judge lines by time use it too, so that they agree.
  */
@@ -111,6 +119,7 @@ struct logread {
 	unsigned long long probed;	/* bytes read by bisection */
 	pid_t zpid;		/* the decompressing child, or 0 */
 	const char *zprog;	/* its name, for messages */
+	int zself;		/* it is our own inflater (inflate.h) */
 	pid_t feedpid;		/* the process feeding it blocks, or 0 */
 	struct logread_run *run;	/* the runs of blocks read, or NULL */
 	size_t nrun, irun;	/* how many, the one being read */
@@ -134,8 +143,8 @@ int logread_close(struct logread *in);
 /*
  * logread_pos: how far into the file (its bytes on disk) the reading is, for
  * a progress line: the offset of the child that reads a compressed file
- * itself, the start of the run of blocks being read, the offset of a
- * plain file's next line; 0 when it cannot be told
+ * itself, the start of the block of the next line (of the blocks read),
+ * the offset of a plain file's next line; 0 when it cannot be told
  */
 long long logread_pos(const struct logread *in);
 struct span logread_records(const struct logread *in, size_t k);

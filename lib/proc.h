@@ -58,6 +58,7 @@ enum {
 	PROC_JOINER = 4,	/* logread: decompressors on parts at once */
 	PROC_WORKER = 8,	/* ctzip: compresses and checks one block */
 	PROC_INDEXER = 16,	/* ctzip: pairs the flows of the file */
+	PROC_INFLATER = 32,	/* logread: inflates gzip blocks itself */
 	PROC_ALL = ~0u
 };
 

@@ -310,6 +310,36 @@ $(sed -n '1,13p' "$f")"
 	[[ "$stderr" == *"debug: $f.gz: 13 of 14 blocks"* ]] || fail "$stderr"
 }
 
+
+@test "-n: the blocks chosen are inflated in the process; a member that does not inflate is named, with the lines before it, status 2" {
+	oneline <<-'END'
+	0 begin - 60
+	1 start 1001 1
+	5 stop 1001 1
+	25190 start 1001 3
+	25200 start 1002 4
+	25205 stop 1001 3
+	25210 stop 1002 4
+	28800 end - -
+	END
+	f=$TMP/f.csv
+	# blocks 3 and 5 (block 4 holds another key): two runs, as zcat has them
+	CTTIME_DEBUG=1 run --separate-stderr "$HOOKS/ctcat" -n 192.0.2.1:1001 -t 2026-11-27T07:00:02Z -R 0 "$f.gz"
+	expect_eq status "$status" 0
+	[[ "$stderr" == *"debug: $f.gz: 2 of 8 blocks"* ]] || fail "$stderr"
+	expect_eq lines "$(printf '%s\n' "$output" | grep -v nolog)" "$(zcat "$f.gz" | sed -n '1p;4p;6p')"
+	# the CRC of block 5's member (its trailer's first bytes) made wrong
+	set -- $(sed -n 7p "$f.gz.idx")
+	printf 'XXXX' | dd of="$f.gz" bs=1 seek=$(($1 + $2 - 8)) conv=notrunc 2>/dev/null
+	run --separate-stderr ctcat -n 192.0.2.1:1001 -t 2026-11-27T07:00:02Z -R 0 "$f.gz"
+	expect_eq "crc: status" "$status" 2
+	expect_eq "crc: message" "$stderr" "ctcat: $f.gz: the member at offset $1: corrupt data"
+	# block 3's lines written, then, at the last one's time, unread
+	start=$(sed -n 4p "$f")
+	expect_eq "crc: lines" "$(printf '%s\n' "$output" | grep -v nolog)" "$(sed -n 1p "$f")
+$start
+${start%%;*};unread;;;;;;;;;;;;;;"
+}
 @test "-n on a day: only the key's blocks are decompressed" {
 	d=$TMP/log
 	mkdir -p "$d"
