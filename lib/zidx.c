@@ -1236,6 +1236,44 @@ bfill(const unsigned char *c, size_t n, size_t *at, uint64_t *buf,
 }
 
 /*
+ * slowcode: the next Rice code of parameter fbits into *d, when it may
+ * not all be in *buf: a long quotient (its ones 64 or more), or the end
+ * of the filter near; -1 when the code runs past the end (or its
+ * quotient is absurd, over 2^40)
+ */
+static int
+slowcode(const unsigned char *c, size_t n, size_t *at, uint64_t *buf,
+    unsigned *have, int fbits, uint64_t *d)
+{
+	uint64_t q;
+	unsigned k;
+
+	for (q = 0;;) {	/* the quotient: ones, then a zero */
+		bfill(c, n, at, buf, have);
+		k = ~*buf == 0 ? 64 : (unsigned)__builtin_clzll(~*buf);
+		if (k < *have)
+			break;
+		if (*have == 0)
+			return -1;	/* past the end */
+		q += *have;		/* all ones */
+		*buf = 0;
+		*have = 0;
+		if (q > 1ULL << 40)
+			return -1;
+	}
+	q += k;
+	*buf = k == 63 ? 0 : *buf << (k + 1);
+	*have -= k + 1;
+	bfill(c, n, at, buf, have);
+	if (*have < (unsigned)fbits)
+		return -1;
+	*d = q << fbits | *buf >> (64 - fbits);
+	*buf <<= fbits;
+	*have -= (unsigned)fbits;
+	return 0;
+}
+
+/*
  * fmaybe: block i's filter c[0..n) (after its hash), of nk keys, may hold
  * the key of hash kh; -1 when the code is bad (runs past its end, or
  * past the range).  The codes are read through a 64-bit buffer: the
@@ -1253,30 +1291,19 @@ fmaybe(const unsigned char *c, size_t n, long long nk, int fbits, size_t i,
 	long long j;
 
 	for (j = 0; j < nk; j++) {
-		for (q = 0;;) {	/* the quotient: ones, then a zero */
+		if (have < 32)
 			bfill(c, n, &at, &buf, &have);
-			k = ~buf == 0 ? 64 : (unsigned)__builtin_clzll(~buf);
-			if (k < have)
-				break;
-			if (have == 0)
-				return -1;	/* past the end */
-			q += have;		/* all ones */
-			buf = 0;
-			have = 0;
-			if (q > (uint64_t)nk)
-				return -1;
-		}
-		q += k;
-		buf = k == 63 ? 0 : buf << (k + 1);
-		have -= k + 1;
-		if (q > (uint64_t)nk)
+		k = (unsigned)__builtin_clzll(~buf | 1);	/* ones */
+		if (k + 1 + (unsigned)fbits <= have) {	/* all of it here */
+			q = k;
+			buf = buf << k << 1;
+			d = q << fbits | buf >> (64 - fbits);
+			buf <<= fbits;
+			have -= k + 1 + (unsigned)fbits;
+		} else if (slowcode(c, n, &at, &buf, &have, fbits, &d) < 0)
 			return -1;
-		bfill(c, n, &at, &buf, &have);
-		if (have < (unsigned)fbits)
+		if (d >> fbits > (uint64_t)nk)
 			return -1;
-		d = q << fbits | buf >> (64 - fbits);
-		buf <<= fbits;
-		have -= (unsigned)fbits;
 		if (d > range - 1 - v)
 			return -1;
 		v += d;
