@@ -7,7 +7,10 @@
  *
  * Each member is decompressed into one buffer, which is doubled while the
  * member's plain text does not fit (GZ_EFULL), so the caps tried include
- * small ones.  -b: decompress the file count times (a benchmark), writing
+ * small ones.  The buffer's first GUARD bytes are 'a's, and each member's
+ * output goes after them: a decoder that let a distance reach back before
+ * the member's output would read them, and not fail by chance (the tests
+ * make members whose trailers expect that).  -b: decompress the file count times (a benchmark), writing
  * the plain text on the last pass only.  On an error: "inflatetest: FILE:
  * member at offset N: MESSAGE", what was decompressed before it written,
  * exit 2.
@@ -20,6 +23,8 @@
 
 #include "err.h"
 #include "inflate.h"
+
+#define GUARD 32768	/* the longest distance */
 
 /* slurp: the whole file into a buffer (*n bytes) */
 static unsigned char *
@@ -46,7 +51,7 @@ slurp(const char *name, size_t *n)
 int
 main(int argc, char **argv)
 {
-	unsigned char *in, *out;
+	unsigned char *in, *buf;
 	size_t n, at, used, outn, cap = 4096;
 	long count = 1, pass;
 	int c, r;
@@ -67,23 +72,24 @@ main(int argc, char **argv)
 		return EXIT_TROUBLE;
 	}
 	in = slurp(argv[optind], &n);
-	out = xmalloc(cap);
+	buf = xmalloc(GUARD + cap);
+	memset(buf, 'a', GUARD);
 	for (pass = 1; pass <= count; pass++)
 		for (at = 0; at < n; at += used) {
-			while ((r = gz_member(in + at, n - at, &used, out, cap,
-			    &outn)) == GZ_EFULL)
-				out = xreallocarray(out, cap *= 2, 1);
+			while ((r = gz_member(in + at, n - at, &used,
+			    buf + GUARD, cap, &outn)) == GZ_EFULL)
+				buf = xreallocarray(buf, GUARD + (cap *= 2), 1);
 			if (r != GZ_OK) {
 				fflush(stdout);
 				die(EXIT_TROUBLE, "%s: member at offset %zu: %s",
 				    argv[optind], at, gz_strerror(r));
 			}
-			if (pass == count && fwrite(out, 1, outn, stdout) != outn)
+			if (pass == count && fwrite(buf + GUARD, 1, outn, stdout) != outn)
 				die(EXIT_TROUBLE, "writing:");
 		}
 	if (fflush(stdout) == EOF)
 		die(EXIT_TROUBLE, "writing:");
 	free(in);
-	free(out);
+	free(buf);
 	return 0;
 }
