@@ -1,4 +1,4 @@
-/* inflate.c - see inflate.h; the format is RFC 1951 (deflate), RFC 1952 (gzip) */
+/* inflate.c - see inflate.h; formats: RFC 1951 (deflate), RFC 1952 (gzip) */
 #include <string.h>
 
 #include "inflate.h"
@@ -54,10 +54,10 @@
 #define BAD	(E_EXC | 1u << 16)	/* a symbol that may not occur */
 
 /*
- * The fast loop runs while 24 input bytes (three word refills: 7 + 2 + 6
- * bytes at most, and 8 read) and FASTOUT
- * output bytes are left: two literals and a match of 258, whose copy
- * runs over by up to 15 bytes (copy(): 16-byte turns, short periods).
+ * The fast loop runs while FASTIN input bytes are left (three word refills
+ * a turn, which take 7 + 2 + 6 bytes at most, the last reading 8) and
+ * FASTOUT output bytes (a literal and a match of 258, whose copy runs
+ * over by up to 15 bytes: copy()).
  */
 #define FASTIN	24
 #define FASTOUT	(2 + 258 + 16)
@@ -277,7 +277,8 @@ build(uint32_t *t, size_t size, unsigned bits, const unsigned char *len,
 				step += 1u << d;
 				t[prefix] = E_SUB | sub << 16 | d << 8 | bits;
 			}
-			for (j = r >> bits; j < (1u << d); j += 1u << (l - bits))
+			for (j = r >> bits; j < (1u << d);
+			    j += 1u << (l - bits))
 				t[sub + j] = e;
 		}
 		cnt[l]--;
@@ -676,8 +677,8 @@ gz_member(const unsigned char *in, size_t n, size_t *used,
 	if (n == 0)
 		return GZ_ETRUNC;
 	/* magic, method 8 (deflate), no reserved flag: as far as in goes */
-	if (in[0] != 0x1f || (n > 1 && in[1] != 0x8b) || (n > 2 && in[2] != 8) ||
-	    (n > 3 && in[3] & 0xe0))
+	if (in[0] != 0x1f || (n > 1 && in[1] != 0x8b) ||
+	    (n > 2 && in[2] != 8) || (n > 3 && in[3] & 0xe0))
 		return GZ_EDATA;
 	if (n < 10)
 		return GZ_ETRUNC;

@@ -10,10 +10,10 @@
  * small ones.  The buffer's first GUARD bytes are 'a's, and each member's
  * output goes after them: a decoder that let a distance reach back before
  * the member's output would read them, and not fail by chance (the tests
- * make members whose trailers expect that).  -b: decompress the file count times (a benchmark), writing
- * the plain text on the last pass only.  On an error: "inflatetest: FILE:
- * member at offset N: MESSAGE", what was decompressed before it written,
- * exit 2.
+ * make members whose trailers expect that).  -b: decompress the file
+ * count times (a benchmark), writing the plain text on the last pass
+ * only.  On an error: "inflatetest: FILE: member at offset N: MESSAGE",
+ * what was decompressed before it written, exit 2.
  */
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -97,10 +97,12 @@ main(int argc, char **argv)
 				buf = xreallocarray(buf, GUARD + (cap *= 2), 1);
 			if (r != GZ_OK) {
 				fflush(stdout);
-				die(EXIT_TROUBLE, "%s: member at offset %zu: %s",
+				die(EXIT_TROUBLE,
+				    "%s: member at offset %zu: %s",
 				    argv[optind], at, gz_strerror(r));
 			}
-			if (pass == count && fwrite(buf + GUARD, 1, outn, stdout) != outn)
+			if (pass == count && fwrite(buf + GUARD, 1, outn,
+			    stdout) != outn)
 				die(EXIT_TROUBLE, "writing:");
 		}
 	if (fflush(stdout) == EOF)

@@ -42,7 +42,7 @@ LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
 	static const unsigned char head[10] = { 0x1f, 0x8b, 8, 0, 0, 0, 0, 0,
 		0, 3 };
 	static const size_t caps[] = { 0, 1, 258, 300, 4096 };
-	static unsigned char wide[WIDE];	/* static: no 1 MiB malloc a run */
+	static unsigned char wide[WIDE];	/* no 1 MiB malloc a run */
 	unsigned char *in, *out;
 	size_t m, h, k, used, outn, wused, wn, c;
 	int wr, r;
