@@ -1,4 +1,4 @@
-/* inflate.c - see inflate.h; the format is RFC 1951 (deflate), RFC 1952 (gzip) */
+/* inflate.c - see inflate.h; formats: RFC 1951 (deflate), RFC 1952 (gzip) */
 #include <string.h>
 
 #include "inflate.h"
@@ -54,11 +54,12 @@
 #define BAD	(E_EXC | 1u << 16)	/* a symbol that may not occur */
 
 /*
- * The fast loop runs while 16 input bytes (two word refills) and FASTOUT
- * output bytes are left: two literals and a match of 258, whose copy
- * runs over by up to 14 bytes (copy(): 8-byte steps, short periods).
+ * The fast loop runs while FASTIN input bytes are left (three word refills
+ * a turn, which take 7 + 2 + 6 bytes at most, the last reading 8) and
+ * FASTOUT output bytes (a literal and a match of 258, whose copy runs
+ * over by up to 15 bytes: copy()).
  */
-#define FASTIN	16
+#define FASTIN	24
 #define FASTOUT	(2 + 258 + 16)
 
 enum { CODES, LITLEN, DIST };	/* build(): which alphabet */
@@ -83,7 +84,7 @@ static const uint16_t dbase[30] = { 1, 2, 3, 4, 5, 7, 9, 13, 17, 25, 33,
 static const unsigned char dextra[30] = { 0, 0, 0, 0, 1, 1, 2, 2, 3, 3, 4,
 	4, 5, 5, 6, 6, 7, 7, 8, 8, 9, 9, 10, 10, 11, 11, 12, 12, 13, 13 };
 
-static uint32_t crctab[8][256];	/* slice-by-8: crctab[k][b], b then k 0s */
+static uint32_t crctab[16][256];	/* slice-by-16: [k][b]: b, then k 0s */
 static uint32_t flt[1 << LBITS], fdt[1 << DBITS];	/* fixed Huffman */
 static int crcmade, fixedmade;
 
@@ -119,7 +120,7 @@ mkcrc(void)
 		crctab[0][n] = c;
 	}
 	for (n = 0; n < 256; n++)
-		for (k = 1; k < 8; k++)
+		for (k = 1; k < 16; k++)
 			crctab[k][n] = crctab[k - 1][n] >> 8 ^
 			    crctab[0][crctab[k - 1][n] & 0xff];
 	crcmade = 1;
@@ -129,19 +130,25 @@ uint32_t
 gz_crc32(uint32_t crc, const void *v, size_t n)
 {
 	const unsigned char *p = v;
-	uint32_t c = ~crc, a, b;
+	uint32_t c = ~crc, a, b, d, e;
 
 	if (!crcmade)
 		mkcrc();
 	for (; n > 0 && ((uintptr_t)p & 7) != 0; n--)
 		c = crctab[0][(c ^ *p++) & 0xff] ^ c >> 8;
-	for (; n >= 8; n -= 8, p += 8) {
+	for (; n >= 16; n -= 16, p += 16) {
 		a = le32(p) ^ c;
 		b = le32(p + 4);
-		c = crctab[7][a & 0xff] ^ crctab[6][a >> 8 & 0xff] ^
-		    crctab[5][a >> 16 & 0xff] ^ crctab[4][a >> 24] ^
-		    crctab[3][b & 0xff] ^ crctab[2][b >> 8 & 0xff] ^
-		    crctab[1][b >> 16 & 0xff] ^ crctab[0][b >> 24];
+		d = le32(p + 8);
+		e = le32(p + 12);
+		c = crctab[15][a & 0xff] ^ crctab[14][a >> 8 & 0xff] ^
+		    crctab[13][a >> 16 & 0xff] ^ crctab[12][a >> 24] ^
+		    crctab[11][b & 0xff] ^ crctab[10][b >> 8 & 0xff] ^
+		    crctab[9][b >> 16 & 0xff] ^ crctab[8][b >> 24] ^
+		    crctab[7][d & 0xff] ^ crctab[6][d >> 8 & 0xff] ^
+		    crctab[5][d >> 16 & 0xff] ^ crctab[4][d >> 24] ^
+		    crctab[3][e & 0xff] ^ crctab[2][e >> 8 & 0xff] ^
+		    crctab[1][e >> 16 & 0xff] ^ crctab[0][e >> 24];
 	}
 	for (; n > 0; n--)
 		c = crctab[0][(c ^ *p++) & 0xff] ^ c >> 8;
@@ -204,6 +211,7 @@ build(uint32_t *t, size_t size, unsigned bits, const unsigned char *len,
 {
 	unsigned cnt[16], at[16], sym[288], i, j, l, max, nsym, d, code, r;
 	unsigned prefix, sub, step;
+	uint32_t e;
 	int left;
 
 	memset(cnt, 0, sizeof(cnt));
@@ -246,9 +254,10 @@ build(uint32_t *t, size_t size, unsigned bits, const unsigned char *len,
 		}
 		for (r = 0, j = 0; j < l; j++)
 			r |= (code >> j & 1) << (l - 1 - j);
+		e = entry(kind, sym[i], l);
 		if (l <= bits) {
 			for (j = r; j < (1u << bits); j += 1u << l)
-				t[j] = entry(kind, sym[i], l);
+				t[j] = e;
 		} else {
 			if ((r & ((1u << bits) - 1)) != prefix) {
 				prefix = r & ((1u << bits) - 1);
@@ -268,8 +277,9 @@ build(uint32_t *t, size_t size, unsigned bits, const unsigned char *len,
 				step += 1u << d;
 				t[prefix] = E_SUB | sub << 16 | d << 8 | bits;
 			}
-			for (j = r >> bits; j < (1u << d); j += 1u << (l - bits))
-				t[sub + j] = entry(kind, sym[i], l);
+			for (j = r >> bits; j < (1u << d);
+			    j += 1u << (l - bits))
+				t[sub + j] = e;
 		}
 		cnt[l]--;
 		code++;
@@ -414,10 +424,11 @@ dynamic(struct inf *s)
 
 /*
  * copy: the match of len bytes dist back to o, where FASTOUT allows
- * writing up to 14 bytes past its end.  8 bytes at a time: when dist >= 8
- * each 8 bytes read were written before; a shorter period is first laid
- * down byte by byte over the least multiple of dist >= 8 (at most 14
- * bytes), and then copied from that far back.
+ * writing up to 15 bytes past its end.  8 bytes at a time, 16 a turn
+ * (most matches are short: one turn, one branch): when dist >= 8 each 8
+ * bytes read were written before; a shorter period is first laid down
+ * byte by byte over the least multiple of dist >= 8 (at most 14 bytes),
+ * and then copied from that far back.
  */
 static inline void
 copy(unsigned char *o, size_t dist, size_t len)
@@ -431,14 +442,17 @@ copy(unsigned char *o, size_t dist, size_t len)
 		do {
 			memcpy(&w, f, 8);
 			memcpy(o, &w, 8);
-			o += 8;
-			f += 8;
+			memcpy(&w, f + 8, 8);
+			memcpy(o + 8, &w, 8);
+			o += 16;
+			f += 16;
 		} while (o < end);
 	} else if (dist == 1) {
 		w = *f * 0x0101010101010101ULL;
 		do {
 			memcpy(o, &w, 8);
-			o += 8;
+			memcpy(o + 8, &w, 8);
+			o += 16;
 		} while (o < end);
 	} else {
 		step = (8 + dist - 1) / dist * dist;
@@ -456,7 +470,10 @@ copy(unsigned char *o, size_t dist, size_t len)
  * block.  The fast loop (room for FASTIN bytes of input, FASTOUT of
  * output) refills the bit buffer a word at a time, which leaves 56 bits
  * or more: enough for a length and a distance with their extra bits (48),
- * or for two literals (30) and then a second refill.  The careful path
+ * or for two literals (30) and then a second refill; after a match it
+ * refills and looks the next code up before copying, so that the table's
+ * load overlaps the copy.  Once the careful path runs, the fast loop's
+ * bounds are never met again (p and o only grow).  The careful path
  * takes one symbol at a time, byte refills, every bound checked.
  */
 static int
@@ -466,7 +483,7 @@ codes(struct inf *s, const uint32_t *lt, const uint32_t *dt)
 	unsigned char *o = s->o, *o0 = s->o0, *oe = s->oe, *ofast;
 	uint64_t bb = s->bb;
 	unsigned nb = s->nb, l, t;
-	uint32_t e;
+	uint32_t e = 0;
 	size_t len, dist;
 	int r = GZ_OK;
 
@@ -484,9 +501,13 @@ codes(struct inf *s, const uint32_t *lt, const uint32_t *dt)
 		    ((1u << E_BITS(x)) - 1))];				\
 } while (0)
 	for (;;) {
-		while (p < pfast && o < ofast) {
+		if (p < pfast && o < ofast) {
 			REFILL();
 			LOOKUP(lt, LBITS, e);
+		}
+		while (p < pfast && o < ofast) {
+			/* e: the entry of the code at bit 0, nb >= 15 */
+			REFILL();
 			if (e & E_LIT) {
 				l = E_LEN(e);
 				bb >>= l;
@@ -498,6 +519,7 @@ codes(struct inf *s, const uint32_t *lt, const uint32_t *dt)
 					bb >>= l;
 					nb -= l;
 					*o++ = (unsigned char)E_VAL(e);
+					LOOKUP(lt, LBITS, e);
 					continue;
 				}
 				REFILL();
@@ -530,6 +552,9 @@ codes(struct inf *s, const uint32_t *lt, const uint32_t *dt)
 				r = GZ_EDATA;
 				goto out;
 			}
+			/* the next code's entry, its load under the copy */
+			REFILL();
+			LOOKUP(lt, LBITS, e);
 			copy(o, dist, len);
 			o += len;
 		}
@@ -593,7 +618,7 @@ codes(struct inf *s, const uint32_t *lt, const uint32_t *dt)
 			goto out;
 		}
 		for (; len > 0; len--, o++)
-			*o = o[-dist];
+			*o = *(o - dist);
 	}
 #undef REFILL
 #undef LOOKUP
@@ -652,8 +677,8 @@ gz_member(const unsigned char *in, size_t n, size_t *used,
 	if (n == 0)
 		return GZ_ETRUNC;
 	/* magic, method 8 (deflate), no reserved flag: as far as in goes */
-	if (in[0] != 0x1f || (n > 1 && in[1] != 0x8b) || (n > 2 && in[2] != 8) ||
-	    (n > 3 && in[3] & 0xe0))
+	if (in[0] != 0x1f || (n > 1 && in[1] != 0x8b) ||
+	    (n > 2 && in[2] != 8) || (n > 3 && in[3] & 0xe0))
 		return GZ_EDATA;
 	if (n < 10)
 		return GZ_ETRUNC;

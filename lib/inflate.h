@@ -9,7 +9,7 @@
  * library but libc, so this is its own decoder, written for speed: a
  * 64-bit bit buffer refilled a word at a time, table-driven Huffman
  * decoding (one lookup gives symbol, extra bits and code length), matches
- * copied 8 bytes at a time, and a slice-by-8 CRC-32.
+ * copied 8 bytes at a time, and a slice-by-16 CRC-32.
  *
  * Contract: gz_member decodes the one member at the start of in[0..n)
  * into out[0..cap).  Whole members only: the caller has the member's
