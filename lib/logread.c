@@ -23,6 +23,7 @@
 
 #define PROBE 4096		/* bytes read by one bisection probe */
 #define ZPARTMIN (4LL * 1024 * 1024)	/* compressed bytes worth two */
+#define LOGREAD_PIPE (1024 * 1024)	/* the decompressor's pipe, bytes */
 
 int
 logread_time(struct span l, int64_t *t)
@@ -484,6 +485,12 @@ zopen(struct logread *in, int kind, const struct logread_opt *o)
 		pp[0] = pp[1] = -1;
 		goto fail;
 	}
+	/*
+	 * Room for a whole block in the pipe (Linux; else, or beyond the
+	 * user's pipe pages, the default 64 KiB): the decompressor inflates
+	 * the next block while the reader still reads this one.
+	 */
+	(void)fcntl(pp[1], F_SETPIPE_SZ, LOGREAD_PIPE);
 	if (in->nblock > 0 && in->nsel == 0) {	/* no block can matter */
 		close(pp[1]);
 		goto done;
