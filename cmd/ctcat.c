@@ -398,6 +398,8 @@ catfile(struct cat *c, struct logfile *f, const struct range *rg,
 	o.maxline = MAXLINE;
 	o.out = c->out;
 	o.idx = logdir_index(f);	/* not read twice */
+	o.idxdev = f->dev;
+	o.idxino = f->ino;
 	if (logread_open(&in, f->path, &o) < 0) {	/* it said why */
 		unread(c, next);
 		return;

@@ -289,6 +289,8 @@ place(struct logfile *f, int z, int keep)
 		if (keep) {
 			f->zx = xmalloc(sizeof(*f->zx));
 			*f->zx = x;
+			f->dev = st.st_dev;
+			f->ino = st.st_ino;
 		} else
 			zidx_free(&x);
 		return;

@@ -74,6 +74,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 struct zidx;
 
@@ -102,7 +103,9 @@ struct logfile {
 	int64_t day;		/* its midnight UTC */
 	long long size;		/* its size in bytes, as found */
 	struct zidx *zx;	/* the index placing it read, kept for its
-				   reader (logdir_index), or NULL */
+				   reader (logdir_index), or NULL, */
+	dev_t dev;		/* for the file of this device */
+	ino_t ino;		/* and inode, as placing it found */
 	int use;		/* logdir_choose: it can hold a range's line */
 	size_t r0, r1;		/* then: the first and last such ranges */
 };
@@ -133,6 +136,8 @@ void logdir_days(const struct logrange *r, int64_t *first, int64_t *last);
  * was kept.  The first LOGDIR_KEEPIDX placed are kept (the few files of
  * a trace): a busy day's head is ~1 MB, and reading and checking it is
  * a good part of a trace's own time, which the reader would spend again.
+ * f->dev and f->ino say which file it is the index of: a reader that
+ * finds another file under the name (replaced since) reads its own.
  * logdir_free frees those not taken.
  */
 struct zidx *logdir_index(struct logfile *f);

@@ -171,7 +171,8 @@ zselect(struct logread *in, const char *path, int fd,
 	    (size_t)snprintf(idx, sizeof(idx), "%s.idx", path) >= sizeof(idx) ||
 	    access(idx, F_OK) < 0)
 		return;
-	if (o->idx != NULL && o->idx->zsize == (long long)st.st_size) {
+	if (o->idx != NULL && o->idx->zsize == (long long)st.st_size &&
+	    o->idxdev == st.st_dev && o->idxino == st.st_ino) {
 		x = *o->idx;	/* loaded by the caller, for this file */
 		memset(o->idx, 0, sizeof(*o->idx));	/* now x's */
 		o->idx->fd = -1;

@@ -13,8 +13,9 @@
  *   regular file is read from where it is.
  * - A gzip or zstd file (by its magic) is read through a "gzip -dc" or
  *   "zstd -q -dc" child.  When ctzip(1) wrote an index FILE.idx beside it
- *   (zidx.h; o->idx when the caller has loaded it: used if it still fits
- *   the file's size) and o->all is 0, zidx_select() chooses the blocks
+ *   (zidx.h; o->idx when the caller has loaded it: used if the file
+ *   opened is still the one it was loaded for, o->idxdev and o->idxino,
+ *   of its size) and o->all is 0, zidx_select() chooses the blocks
  *   with START = o->start, the windows [o->lo, o->hi], the end o->end
  *   (when o->hasend), and, when o->key is set ("nat;natport"), the
  *   long-flow filter of that key; only those blocks are decompressed: a
@@ -101,7 +102,9 @@ struct logread_opt {
 				   NULL: nothing to flush */
 	struct zidx *idx;	/* the file's index already loaded
 				   (logdir_index), or NULL: logread_open
-				   takes it over (uses or frees it) */
+				   takes it over (uses or frees it); */
+	dev_t idxdev;		/* it is the index of this file only */
+	ino_t idxino;
 };
 
 /* adjacent blocks of a compressed file that are read */

@@ -41,11 +41,12 @@
 #
 # usage: sh t/bench/trace-vs-ch.sh	(from the top of the tree, after make)
 # env: DATA (/work/benchdata/tvc), IDX (the full day's ctzip'd directory,
-#      /work/benchdata/idx/v5), FULL (the full day's plain directory,
+#      /work/benchdata/idx/v6), FULL (the full day's plain directory,
 #      what is loaded, /work/benchdata/idx/plain), D10GZ
-#      (/work/benchdata/ch/d10), D10IDX ($DATA/d10/v5), CMD (the tools,
+#      (/work/benchdata/ch/d10), D10IDX ($DATA/d10/v6), CMD (the tools,
 #      ./cmd), OUT (results, $DATA/run-`basename $IDX`), Q (8), RUNS
-#      (10), C (1000), BRUNS (3), DAYS ("full d10"), RELOAD
+#      (10), C (1000), BRUNS (3), DAYS ("full d10"), RELOAD, ZIPFLAGS
+#      (ctzip's options for d10, e.g. "-b 512k", when it makes D10IDX)
 # To measure the files of another index version (the ClickHouse side as
 # loaded, again in the same invocations):
 #	CMD=/work/wt-idx/cmd IDX=/work/benchdata/idx/v6 \
@@ -54,10 +55,10 @@ set -eu
 cd "$(dirname "$0")/../.."
 TOP=$PWD
 DATA=${DATA:-/work/benchdata/tvc}
-IDX=${IDX:-/work/benchdata/idx/v5}
+IDX=${IDX:-/work/benchdata/idx/v6}
 FULL=${FULL:-/work/benchdata/idx/plain}
 D10GZ=${D10GZ:-/work/benchdata/ch/d10}
-D10IDX=${D10IDX:-$DATA/d10/v5}
+D10IDX=${D10IDX:-$DATA/d10/v6}
 CMD=${CMD:-$TOP/cmd}
 OUT=${OUT:-$DATA/run-$(basename "$IDX")}
 Q=${Q:-8}
@@ -130,7 +131,7 @@ fi
 if [ ! -s "$D10IDX/$day.csv.gz.idx" ]; then
 	mkdir -p "$D10IDX"
 	cp -p "$DATA/d10/plain/$day.csv" "$D10IDX/"
-	nice -n 10 ctzip -f -j 2 "$D10IDX/$day.csv"
+	nice -n 10 ctzip -f -j 2 ${ZIPFLAGS:-} "$D10IDX/$day.csv"
 fi
 
 # loaded GW: the day's rows are in the table, as many as its load says
