@@ -89,7 +89,7 @@
 #define MAXBLOCK (1LL << 30)
 #define IOSIZE (128 * 1024)
 
-static long long bflag = 1024 * 1024;	/* -b blocksize: bytes (see ctzip(1)) */
+static long long bflag = 512 * 1024;	/* -b blocksize: bytes (see ctzip(1)) */
 static long jflag;		/* -j jobs: 0, one per CPU */
 static long long Lflag = ZIDX_LONG;	/* -L seconds: a flow is long */
 static int Fflag = ZIDX_FBITS;	/* -F bits: the key filters' (zidx.h) */

@@ -2,7 +2,7 @@
  * inflate.h - decompress one gzip member (RFC 1952 around RFC 1951
  * deflate) from memory into memory, inside the process.
  *
- * Why: ctzip(1) writes a log as independent gzip members of about 1 MiB
+ * Why: ctzip(1) writes a log as independent gzip members of 512 KiB
  * of plain text each (zidx.h), and a query decompresses only the few it
  * needs.  Spawning "gzip -dc" and a feeder for them costs processes, pipes
  * and copies, and gzip inflates only ~140 MB/s; the project may use no

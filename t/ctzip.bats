@@ -4,15 +4,15 @@
 load helper
 bats_require_minimum_version 1.5.0
 
-# day: a generated day of 200000 events (about 22 MB), two hours old,
-# mode 0640 as ctparse makes it
-# mib FILE: the blocks of the default size (1 MiB, ending at a line's
-# end) that FILE makes
-mib() {
-	awk '{ n += length($0) + 1; if (n >= 1048576) { b++; n = 0 } }
+# blocks FILE: the blocks of the default size (512 KiB, each ending at
+# the end of the line that reaches it) that FILE makes
+blocks() {
+	awk '{ n += length($0) + 1; if (n >= 524288) { b++; n = 0 } }
 	    END { print b + (n > 0) }' "$1"
 }
 
+# day: a generated day of 200000 events (about 22 MB), two hours old,
+# mode 0640 as ctparse makes it
 day() {
 	D="$BATS_FILE_TMPDIR/day.csv"
 	if [ ! -s "$D" ]; then
@@ -38,10 +38,10 @@ day() {
 	n=${output#ok }
 	[ "$n" -gt 80 ] || fail "$n blocks"
 	expect_eq files "$(cd "$TMP" && ls | tr '\n' ' ')" "day.csv.gz day.csv.gz.idx "
-	# the default block size: about 1 MiB (each ends at a line's end)
+	# the default block size: about 512 KiB (each ends at a line's end)
 	cp -p "$D" "$TMP/d2.csv"
 	ctzip -k "$TMP/d2.csv"
-	expect_eq blocks "$(awk 'NR == 1 { print $5 }' "$TMP/d2.csv.gz.idx")" "$(mib "$D")"
+	expect_eq blocks "$(awk 'NR == 1 { print $5 }' "$TMP/d2.csv.gz.idx")" "$(blocks "$D")"
 	run perl "$TOP/t/zidxcheck.pl" "$D" "$TMP/d2.csv.gz" "$TMP/d2.csv.gz.idx"
 	[ "$status" -eq 0 ] || fail "$output"
 }
@@ -438,7 +438,7 @@ needroot() {
 		[ "$status" -eq 0 ] || fail "$output"
 		case $k in
 		0) [ ! -e 2026-11-27.csv ] && zcat 2026-11-27.csv.gz | cmp - "$D" ;;
-		1) expect_eq blocks "$output" "$(mib "$D")" ;;
+		1) expect_eq blocks "$output" "$(blocks "$D")" ;;
 		2) [ -f 2026-11-27.csv ] && expect_eq blocks "$(awk 'NR == 1 { print $5 }' 2026-11-27.csv.gz.idx)" 89 ;;
 		3) expect_eq flows "$output" "$(cttime -a -t 2026-11-27T10:06:49Z "$D" | grep -F ';192.76.8.21;')"
 		   [ "${#lines[@]}" -gt 10 ] ;;
