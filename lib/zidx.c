@@ -15,6 +15,7 @@
 #include "zidx.h"
 
 #define MAXIDX (256LL * 1024 * 1024)	/* what is read of an index, at most */
+#define HEADREAD (128 * 1024)	/* a read of a head, at most */
 
 uint64_t
 zidx_hash(uint64_t h, const void *p, size_t n)
@@ -730,7 +731,9 @@ zidx_load(struct zidx *x, const char *path, long long zsize)
 				goto bad;
 			t = q;
 		}
-		if ((k = read(fd, t + n, cap - n)) < 0) {
+		/* a piece at a time: what follows the head is not read */
+		if ((k = read(fd, t + n, cap - n < HEADREAD ? cap - n :
+		    HEADREAD)) < 0) {
 			if (errno == EINTR)
 				continue;
 			goto bad;
