@@ -363,6 +363,38 @@ nolog(struct cat *c, const struct logdir *d, size_t j, int64_t to)
 }
 
 /*
+ * readopt: how logread reads file f for ranges rg[f->r0 .. f->r1]: from
+ * the first's start, the windows' span, up to the file's end of them,
+ * the blocks of the key (-n), the records of those skipped; with the
+ * index that placing f read (not read twice)
+ */
+static void
+readopt(struct logread_opt *o, const struct cat *c, struct logfile *f,
+    const struct range *rg)
+{
+	size_t i;
+
+	memset(o, 0, sizeof(*o));
+	o->start = rg[f->r0].r.start;
+	o->lo = rg[f->r0].lo;
+	o->hi = rg[f->r0].hi;
+	o->end = fileend(f, rg);
+	for (i = f->r0 + 1; i <= f->r1; i++) {
+		o->lo = rg[i].lo < o->lo ? rg[i].lo : o->lo;
+		o->hi = rg[i].hi > o->hi ? rg[i].hi : o->hi;
+	}
+	o->hasend = 1;
+	o->key = Nkey;
+	o->recs = 1;
+	o->nofollow = f->nofollow;
+	o->maxline = MAXLINE;
+	o->out = c->out;
+	o->idx = logdir_index(f);
+	o->idxdev = f->dev;
+	o->idxino = f->ino;
+}
+
+/*
  * catfile: write the lines of file f that ranges rg[f->r0 .. f->r1]
  * read, and the records of the blocks skipped; islast: f is the log's
  * last file, whose end is the log's (eof); next: the next file's first
@@ -380,26 +412,9 @@ catfile(struct cat *c, struct logfile *f, const struct range *rg,
 	int64_t t;
 	int r, stopped = 0, failed = 0;
 
-	memset(&o, 0, sizeof(o));
-	o.start = rg[f->r0].r.start;
-	o.lo = rg[f->r0].lo;
-	o.hi = rg[f->r0].hi;
-	o.end = fileend(f, rg);
-	for (irun = f->r0 + 1; irun <= f->r1; irun++) {
-		o.lo = rg[irun].lo < o.lo ? rg[irun].lo : o.lo;
-		o.hi = rg[irun].hi > o.hi ? rg[irun].hi : o.hi;
-	}
+	readopt(&o, c, f, rg);
 	c->rg = rg + f->r0;
 	c->nrg = f->r1 - f->r0 + 1;
-	o.hasend = 1;
-	o.key = Nkey;
-	o.recs = 1;
-	o.nofollow = f->nofollow;
-	o.maxline = MAXLINE;
-	o.out = c->out;
-	o.idx = logdir_index(f);	/* not read twice */
-	o.idxdev = f->dev;
-	o.idxino = f->ino;
 	if (logread_open(&in, f->path, &o) < 0) {	/* it said why */
 		unread(c, next);
 		return;

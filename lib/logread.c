@@ -150,6 +150,37 @@ logread_records(const struct logread *in, size_t k)
 	return s;
 }
 
+/* runs: the blocks of x that sel chooses, one by one and as runs */
+static void
+runs(struct logread *in, const struct zidx *x, const unsigned char *sel)
+{
+	size_t i, k;
+
+	in->run = xcalloc(x->n + 1, sizeof(*in->run));
+	in->blk = xcalloc(x->n + 1, sizeof(*in->blk));
+	in->nblock = x->n;
+	for (i = 0, k = 0; i < x->n; i++) {
+		struct logread_run *r = &in->run[in->nrun];
+
+		if (sel[i] != ZSEL_READ)
+			continue;
+		in->blk[k].coff = x->b[i].coff;
+		in->blk[k].clen = x->b[i].clen;
+		in->blk[k].uoff = x->b[i].uoff;
+		in->blk[k++].uend = x->b[i].uoff + x->b[i].ulen;
+		if (in->nrun > 0 && i > 0 && sel[i - 1] == ZSEL_READ) {
+			r[-1].clen += x->b[i].clen;
+			r[-1].uend += x->b[i].ulen;
+			continue;
+		}
+		r->coff = x->b[i].coff;
+		r->clen = x->b[i].clen;
+		r->uoff = x->b[i].uoff;
+		r->uend = x->b[i].uoff + x->b[i].ulen;
+		in->nrun++;
+	}
+}
+
 /*
  * zselect: the runs of blocks of a compressed file to decompress, from its
  * index PATH.idx, in in->run (no index: in->nblock 0, the whole file).  A
@@ -164,7 +195,7 @@ zselect(struct logread *in, const char *path, int fd,
 	struct zquery q;
 	char idx[4096];
 	unsigned char *sel;
-	size_t i, k;
+	size_t i;
 	int nr;
 
 	if (o->all || fstat(fd, &st) < 0 ||
@@ -211,32 +242,9 @@ zselect(struct logread *in, const char *path, int fd,
 		}
 		q.filter = nr == 0;	/* 1: no filters to use */
 	}
-	if ((sel = malloc(x.n + 1)) == NULL ||
-	    (in->run = calloc(x.n + 1, sizeof(*in->run))) == NULL ||
-	    (in->blk = calloc(x.n + 1, sizeof(*in->blk))) == NULL)
-		die(EXIT_TROUBLE, "out of memory:");
+	sel = xmalloc(x.n + 1);
 	in->nsel = zidx_select(&x, &q, sel);
-	in->nblock = x.n;
-	for (i = 0, k = 0; i < x.n; i++) {
-		struct logread_run *r = &in->run[in->nrun];
-
-		if (sel[i] != ZSEL_READ)
-			continue;
-		in->blk[k].coff = x.b[i].coff;
-		in->blk[k].clen = x.b[i].clen;
-		in->blk[k].uoff = x.b[i].uoff;
-		in->blk[k++].uend = x.b[i].uoff + x.b[i].ulen;
-		if (in->nrun > 0 && i > 0 && sel[i - 1] == ZSEL_READ) {
-			r[-1].clen += x.b[i].clen;
-			r[-1].uend += x.b[i].ulen;
-			continue;
-		}
-		r->coff = x.b[i].coff;
-		r->clen = x.b[i].clen;
-		r->uoff = x.b[i].uoff;
-		r->uend = x.b[i].uoff + x.b[i].ulen;
-		in->nrun++;
-	}
+	runs(in, &x, sel);
 	in->toend = q.cut == x.n;
 	for (i = x.n; i-- > 0;)
 		if (x.b[i].hastime) {
@@ -460,13 +468,48 @@ join(struct logread *in, char **argv, size_t np, int out)
 }
 
 /*
- * zopen: read the compressed file of in through a child "PROG -dc": the
- * child stops (SIGPIPE) when the reader has read enough.  Its standard input
- * is the file itself, from the first block chosen, when the blocks chosen
- * run to the end of the file; else a pipe from a feeder process that
- * writes the chosen members one after the other; and when they are many
- * (ZPARTMIN compressed bytes) and there are several CPUs, a joiner
- * process runs up to LOGREAD_ZPARTS children at once on parts of them.
+ * zblocks: start what decompresses the chosen blocks (csum compressed
+ * bytes; tail: they run to the end of the file) into pipe pp (argv
+ * NULL: our inflater): one child, or, when they are many and not to the
+ * end of the file (a part but the first waits in a temporary file: not
+ * most of a day), a joiner running up to LOGREAD_ZPARTS at once, one a
+ * CPU; 0, or -1
+ */
+static int
+zblocks(struct logread *in, char **argv, int pp[2], long long csum, int tail)
+{
+	long np = 1;
+#ifdef CT_TESTHOOKS
+	const char *e;
+#endif
+
+	if (csum >= ZPARTMIN && !tail)
+		np = sysconf(_SC_NPROCESSORS_ONLN);
+#ifdef CT_TESTHOOKS	/* the test build's: see logread.h */
+	if ((e = getenv("CTTIME_ZPARTS")) != NULL)
+		np = atol(e);
+#endif
+	np = np < 1 ? 1 : np > LOGREAD_ZPARTS ? LOGREAD_ZPARTS : np;
+	if (np > (long)in->nsel)
+		np = (long)in->nsel;
+	if (np == 1)
+		in->zpid = decomp(in, argv, 0, in->nsel, pp[1], pp[0],
+		    &in->feedpid);
+	else if ((in->zpid = proc_fork(PROC_JOINER)) == 0) {
+		close(pp[0]);
+		_exit(join(in, argv, (size_t)np, pp[1]));
+	}
+	return in->zpid < 0 ? -1 : 0;
+}
+
+/*
+ * zopen: read the compressed file of in through a child that stops
+ * (SIGPIPE) when the reader has read enough.  Without an index (or a zstd
+ * file's blocks that run to its end) a "PROG -dc" whose standard input
+ * is the file itself, from the first block chosen; else, the blocks
+ * chosen, a gzip file's inflated by a child of our own, a zstd file's by
+ * "zstd -dc" fed by a feeder process, the members one after the other;
+ * and when they are many, a joiner runs several at once (zblocks).
  */
 static int
 zopen(struct logread *in, int kind, const struct logread_opt *o)
@@ -475,10 +518,6 @@ zopen(struct logread *in, int kind, const struct logread_opt *o)
 	    NULL }, **argv = kind == LOGREAD_GZIP ? gz : zs;
 	int pp[2], itself = 0, tail;
 	long long coff = 0, csum = 0;
-	long np = 1;
-#ifdef CT_TESTHOOKS
-	const char *e;
-#endif
 	size_t i;
 
 	zselect(in, in->r.name, in->r.fd, o);
@@ -508,29 +547,11 @@ zopen(struct logread *in, int kind, const struct logread_opt *o)
 			goto fail;
 		itself = 1;
 	} else {
-		/* in parts only when not to the end (a part but the first
-		 * waits in a temporary file: not most of a day) */
-		if (csum >= ZPARTMIN && !tail)
-			np = sysconf(_SC_NPROCESSORS_ONLN);
-#ifdef CT_TESTHOOKS	/* the test build's: see logread.h */
-		if ((e = getenv("CTTIME_ZPARTS")) != NULL)
-			np = atol(e);
-#endif
-		np = np < 1 ? 1 : np > LOGREAD_ZPARTS ? LOGREAD_ZPARTS : np;
-		if (np > (long)in->nsel)
-			np = (long)in->nsel;
 		if (kind == LOGREAD_GZIP) {	/* inflated in the process */
 			argv = NULL;
 			in->zself = 1;
 		}
-		if (np == 1)
-			in->zpid = decomp(in, argv, 0, in->nsel, pp[1],
-			    pp[0], &in->feedpid);
-		else if ((in->zpid = proc_fork(PROC_JOINER)) == 0) {
-			close(pp[0]);
-			_exit(join(in, argv, (size_t)np, pp[1]));
-		}
-		if (in->zpid < 0)
+		if (zblocks(in, argv, pp, csum, tail) < 0)
 			goto fail;
 	}
 	close(pp[1]);
