@@ -428,7 +428,7 @@ scanblock(struct zmark *m, const char *p, struct zblock *b, size_t i)
 	b->foff = (long long)filtlen;
 	b->nkf = -1;
 	b->flen = 0;
-	if (!bad) {
+	if (!bad && Fflag > 0) {	/* -F 0: no filters */
 		if ((fl = zidx_filter(kh, nkh, i, Fflag, &filt, &filtlen,
 		    &b->nkf)) < 0)
 			die(EXIT_TROUBLE, "out of memory:");
@@ -1020,7 +1020,7 @@ zip(const char *path)
 	memset(&x, 0, sizeof(x));
 	x.srcsize = st.st_size;
 	x.lsec = Lflag;
-	x.fbits = Fflag;
+	x.fbits = Fflag > 0 ? Fflag : ZIDX_FBITS;	/* -F 0: none to read */
 	x.b = cut(p != NULL ? p : "", st.st_size, &x.n);
 	progress_start(&bar, path, (long long)st.st_size, qflag);
 	/* leftovers of a run that died: ours to remove, we hold the lock */
@@ -1073,9 +1073,9 @@ options(int argc, char *argv[])
 		case 'F':
 			Fflag = (int)strtol(optarg, &e, 10);
 			if (*optarg < '0' || *optarg > '9' || *e != '\0' ||
-			    Fflag < 1 || Fflag > ZIDX_FBITSMAX)
+			    Fflag < 0 || Fflag > ZIDX_FBITSMAX)
 				die(EXIT_TROUBLE, "-F %s: not a number of bits "
-				    "(1 to %d)", optarg, ZIDX_FBITSMAX);
+				    "(0 to %d)", optarg, ZIDX_FBITSMAX);
 			break;
 		case 'j':
 			jflag = strtol(optarg, &e, 10);

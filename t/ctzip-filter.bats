@@ -696,3 +696,37 @@ snapflows() {
 	CTTIME_DEBUG=1 run --separate-stderr "$HOOKS/ctcat" -d "$TMP/d" -A 86400 -R 0 -n 192.0.2.1:1001 -t $t
 	[[ "$stderr" == *" 2 of 5 blocks"* ]] || fail "$stderr"
 }
+
+@test "-F 0: no key filters, a smaller index; the same lines of each key, from more near blocks" {
+	# dense: 30,000 flows a day, ~7 blocks of 1k in a query's near zone
+	mkdir -p "$TMP/dense" "$TMP/f7" "$TMP/f0"
+	sh "$TOP/t/flowgen.sh" "$TMP/dense" 1 5 30000 0
+	f=2026-11-27.csv
+	for F in 7 0; do
+		cp "$TMP/dense/$f" "$TMP/f$F/$f"
+		ctzip -f -F $F -b 1k -L 60 "$TMP/f$F/$f"
+	done
+	zcat "$TMP/f0/$f.gz" | cmp - "$TMP/dense/$f"
+	cmp "$TMP/f0/$f.gz" "$TMP/f7/$f.gz"	# the same members
+	# every block without a filter ("- -"), the index smaller
+	nb=$(nblocks "$TMP/f0/$f.gz.idx")
+	expect_eq "no filters" "$(sed -n "2,$((nb + 1))p" "$TMP/f0/$f.gz.idx" | grep -c ' - -$')" "$nb"
+	[ "$(wc -c <"$TMP/f0/$f.gz.idx")" -lt "$(wc -c <"$TMP/f7/$f.gz.idx")" ] || fail "not smaller"
+	awk -F';' 'NR % 4999 == 5 && $8 != "" { print $8 ":" $9, $1 }' "$TMP/dense/$f" | head -n 12 >"$TMP/q"
+	more=0
+	while read -r key t; do
+		CTTIME_DEBUG=1 run --separate-stderr "$HOOKS/ctcat" -n "$key" -t "$t" -R 0 "$TMP/f7/$f.gz"
+		want=$(printf '%s\n' "$output" | ctgrep --records -N "$key")
+		b7=$(blocks "$TMP/f7/$f.gz")
+		CTTIME_DEBUG=1 run --separate-stderr "$HOOKS/ctcat" -n "$key" -t "$t" -R 0 "$TMP/f0/$f.gz"
+		expect_eq "$key $t: status" "$status" 0
+		expect_eq "$key $t: lines" "$(printf '%s\n' "$output" | ctgrep --records -N "$key")" "$want"
+		b0=$(blocks "$TMP/f0/$f.gz")
+		[ "${b0% of *}" -ge "${b7% of *}" ] || fail "$key $t: $b0 against $b7"
+		[ "${b0% of *}" -gt "${b7% of *}" ] && more=$((more + 1))
+	done <"$TMP/q"
+	[ "$more" -gt 8 ] || fail "only $more of 12 read more blocks"
+	run ctzip -F 17 "$TMP/f0/$f"
+	expect_eq "-F 17" "$status" 2
+	[[ "$output" == *"-F 17: not a number of bits (0 to 16)"* ]] || fail "$output"
+}
