@@ -406,9 +406,9 @@ needroot() {
 	-z xz f|ctzip: -z xz: gzip or zstd
 	-L x f|ctzip: -L x: not a number of seconds (0 to 1000000000)
 	-L -1 f|ctzip: -L -1: not a number of seconds (0 to 1000000000)
-	-F 0 f|ctzip: -F 0: not a number of bits (1 to 16)
-	-F 17 f|ctzip: -F 17: not a number of bits (1 to 16)
-	-F x f|ctzip: -F x: not a number of bits (1 to 16)
+	-F -1 f|ctzip: -F -1: not a number of bits (0 to 16)
+	-F 17 f|ctzip: -F 17: not a number of bits (0 to 16)
+	-F x f|ctzip: -F x: not a number of bits (0 to 16)
 	END
 	run ctzip -h
 	[ "$status" -eq 0 ] && [[ "$output" == "usage: ctzip "* ]]
