@@ -75,6 +75,7 @@
 #include "inflate.h"
 #include "proc.h"
 #include "progress.h"
+#include "rd.h"
 #include "tm.h"
 #include "tmpfd.h"
 #include "wr.h"
@@ -182,28 +183,16 @@ inflated(const char *p, size_t n, int zfd)
 {
 	struct stat st;
 	unsigned char *z, *u;
-	size_t zn, at, got, used, outn;
-	ssize_t k;
-	int ok = 0;
+	size_t zn, at;
+	int ok;
 
 	if (fstat(zfd, &st) < 0 || st.st_size < 0)
 		return 0;
 	zn = (size_t)st.st_size;
 	z = xmalloc(zn);
 	u = xmalloc(n);
-	for (at = 0; at < zn; at += (size_t)k) {
-		if ((k = pread(zfd, z + at, zn - at, (off_t)at)) < 0 &&
-		    errno == EINTR)
-			k = 0;
-		else if (k <= 0)
-			goto out;
-	}
-	for (at = 0, got = 0; at < zn; at += used, got += outn)
-		if (gz_member(z + at, zn - at, &used, u + got, n - got,
-		    &outn) != GZ_OK)
-			goto out;
-	ok = got == n && memcmp(u, p, n) == 0;
-out:
+	ok = preadall(zfd, z, zn, 0) == 0 &&
+	    gz_members(z, zn, u, n, &at) == GZ_OK && memcmp(u, p, n) == 0;
 	free(z);
 	free(u);
 	return ok;
@@ -508,22 +497,6 @@ indexer(const char *p, struct zidx *x, int rfd)
 	    writeall(rfd, filt, filtlen, &wdone) < 0;
 }
 
-/* readall: n bytes at offset off of fd into p; 0 or -1 */
-static int
-readall(int fd, void *p, size_t n, off_t off)
-{
-	ssize_t k;
-
-	for (; n > 0; n -= (size_t)k, off += k, p = (char *)p + k)
-		if ((k = pread(fd, p, n, off)) <= 0) {
-			if (k < 0 && errno == EINTR)
-				k = 0;
-			else
-				return -1;
-		}
-	return 0;
-}
-
 /*
  * takeindex: the indexer's results from rfd into x, its records pointing into
  * p, the log; 0, or -1 after a message
@@ -546,8 +519,8 @@ takeindex(struct zidx *x, int rfd, const char *path, const char *p)
 	}
 	if ((b = malloc(nb + 1)) == NULL)
 		die(EXIT_TROUBLE, "out of memory:");
-	if (readall(rfd, b, nb, 0) < 0 ||
-	    readall(rfd, &x->nkeys, sizeof(x->nkeys), (off_t)nb) < 0) {
+	if (preadall(rfd, b, nb, 0) < 0 ||
+	    preadall(rfd, &x->nkeys, sizeof(x->nkeys), (off_t)nb) < 0) {
 		warn("%s: reading the pairing's results:", path);
 		free(b);
 		return -1;
@@ -568,10 +541,10 @@ takeindex(struct zidx *x, int rfd, const char *path, const char *p)
 	    (x->kuntil = malloc(x->nkeys * sizeof(*x->kuntil) + 1)) == NULL)
 		die(EXIT_TROUBLE, "out of memory:");
 	at = (off_t)(nb + sizeof(x->nkeys));
-	if (readall(rfd, x->keys, x->nkeys * sizeof(*x->keys), at) < 0 ||
-	    readall(rfd, x->kuntil, x->nkeys * sizeof(*x->kuntil), at +=
+	if (preadall(rfd, x->keys, x->nkeys * sizeof(*x->keys), at) < 0 ||
+	    preadall(rfd, x->kuntil, x->nkeys * sizeof(*x->kuntil), at +=
 	    (off_t)(x->nkeys * sizeof(*x->keys))) < 0 ||
-	    readall(rfd, &x->nrec, sizeof(x->nrec), at +=
+	    preadall(rfd, &x->nrec, sizeof(x->nrec), at +=
 	    (off_t)(x->nkeys * sizeof(*x->kuntil))) < 0) {
 		warn("%s: reading the pairing's results:", path);
 		return -1;
@@ -579,7 +552,7 @@ takeindex(struct zidx *x, int rfd, const char *path, const char *p)
 	if ((r = malloc(x->nrec * sizeof(*r) + 1)) == NULL ||
 	    (x->rec = malloc(x->nrec * sizeof(*x->rec) + 1)) == NULL)
 		die(EXIT_TROUBLE, "out of memory:");
-	if (readall(rfd, r, x->nrec * sizeof(*r), at +
+	if (preadall(rfd, r, x->nrec * sizeof(*r), at +
 	    (off_t)sizeof(x->nrec)) < 0) {
 		warn("%s: reading the pairing's results:", path);
 		free(r);
@@ -592,9 +565,9 @@ takeindex(struct zidx *x, int rfd, const char *path, const char *p)
 	}
 	free(r);
 	at += (off_t)(sizeof(x->nrec) + x->nrec * sizeof(*r));
-	if (readall(rfd, &fl, sizeof(fl), at) < 0 ||
+	if (preadall(rfd, &fl, sizeof(fl), at) < 0 ||
 	    (f = malloc(fl + 1)) == NULL ||
-	    readall(rfd, f, fl, at + (off_t)sizeof(fl)) < 0) {
+	    preadall(rfd, f, fl, at + (off_t)sizeof(fl)) < 0) {
 		warn("%s: reading the pairing's results:", path);
 		return -1;
 	}

@@ -167,6 +167,8 @@ gz_strerror(int e)
 		return "corrupt data";
 	case GZ_ETRUNC:
 		return "truncated member";
+	case GZ_ESHORT:
+		return "plain text shorter than expected";
 	}
 	return "unknown error";
 }
@@ -500,6 +502,15 @@ codes(struct inf *s, const uint32_t *lt, const uint32_t *dt)
 		(x) = (tab)[E_VAL(x) + (bb >> (b) &			\
 		    ((1u << E_BITS(x)) - 1))];				\
 } while (0)
+/* TAKE: (v) = the base of length or distance entry x plus its extra bits,
+ * which follow its code; both consumed (l, t: E_LEN, E_BITS) */
+#define TAKE(x, v) do {							\
+	l = E_LEN(x);							\
+	t = E_BITS(x);							\
+	(v) = E_VAL(x) + ((bb & ((1u << t) - 1)) >> l);		\
+	bb >>= t;							\
+	nb -= t;							\
+} while (0)
 	for (;;) {
 		if (p < pfast && o < ofast) {
 			REFILL();
@@ -533,21 +544,13 @@ codes(struct inf *s, const uint32_t *lt, const uint32_t *dt)
 				r = GZ_EDATA;
 				goto out;
 			}
-			l = E_LEN(e);
-			t = E_BITS(e);
-			len = E_VAL(e) + ((bb & ((1u << t) - 1)) >> l);
-			bb >>= t;
-			nb -= t;
+			TAKE(e, len);
 			LOOKUP(dt, DBITS, e);
 			if (e & E_EXC) {
 				r = GZ_EDATA;
 				goto out;
 			}
-			l = E_LEN(e);
-			t = E_BITS(e);
-			dist = E_VAL(e) + ((bb & ((1u << t) - 1)) >> l);
-			bb >>= t;
-			nb -= t;
+			TAKE(e, dist);
 			if (dist > (size_t)(o - o0)) {
 				r = GZ_EDATA;
 				goto out;
@@ -622,6 +625,7 @@ codes(struct inf *s, const uint32_t *lt, const uint32_t *dt)
 	}
 #undef REFILL
 #undef LOOKUP
+#undef TAKE
 out:
 	s->p = p;
 	s->bb = bb;
@@ -730,4 +734,18 @@ gz_member(const unsigned char *in, size_t n, size_t *used,
 	*used = (size_t)(s.p + 8 - in);
 	*outn = plain;
 	return GZ_OK;
+}
+
+int
+gz_members(const unsigned char *in, size_t n, unsigned char *out,
+    size_t len, size_t *at)
+{
+	size_t got = 0, used, outn;
+	int e;
+
+	for (*at = 0; *at < n; *at += used, got += outn)
+		if ((e = gz_member(in + *at, n - *at, &used, out + got,
+		    len - got, &outn)) != GZ_OK)
+			return e;
+	return got == len ? GZ_OK : GZ_ESHORT;
 }

@@ -48,11 +48,20 @@
 #include <stddef.h>
 #include <stdint.h>
 
-enum { GZ_OK = 0, GZ_EFULL = -1, GZ_EDATA = -2, GZ_ETRUNC = -3 };
+enum { GZ_OK = 0, GZ_EFULL = -1, GZ_EDATA = -2, GZ_ETRUNC = -3,
+	GZ_ESHORT = -4 };
 
 int gz_member(const unsigned char *in, size_t n, size_t *used,
     unsigned char *out, size_t cap, size_t *outn);
-/* a message for a gz_member status, in lower case */
+/*
+ * gz_members: the members that fill in[0..n) exactly (a ctzip block's,
+ * whose lengths its index gives) decode to exactly out[0..len): GZ_OK;
+ * else gz_member's error of the member at offset *at of in, or
+ * GZ_ESHORT: they end before len bytes (*at: n)
+ */
+int gz_members(const unsigned char *in, size_t n, unsigned char *out,
+    size_t len, size_t *at);
+/* a message for a gz_member or gz_members status, in lower case */
 const char *gz_strerror(int e);
 /* the CRC-32 of gzip (and zlib's crc32()): crc 0 to start, then chain */
 uint32_t gz_crc32(uint32_t crc, const void *p, size_t n);

@@ -290,24 +290,6 @@ feed(struct logread *in, size_t b0, size_t b1, int fd)
 	return 0;
 }
 
-/* readall: n bytes of fd at off into b; 0, or -1 (an error, or a cut file) */
-static int
-readall(int fd, unsigned char *b, size_t n, long long off)
-{
-	ssize_t k;
-
-	while (n > 0) {
-		if ((k = pread(fd, b, n, (off_t)off)) < 0 && errno == EINTR)
-			continue;
-		if (k <= 0)
-			return -1;
-		b += k;
-		n -= (size_t)k;
-		off += k;
-	}
-	return 0;
-}
-
 /*
  * inflate: in a child, the gzip members of blocks [b0, b1) of in->blk,
  * read from in->r.fd, decompressed in the process (inflate.h) and
@@ -322,7 +304,7 @@ static int
 inflate(struct logread *in, size_t b0, size_t b1, int fd)
 {
 	unsigned char *z = NULL, *u = NULL;
-	size_t i, zn, un, at, got, used, outn;
+	size_t i, zn, un, at, done;
 	int e;
 
 	for (i = b0; i < b1; i++) {
@@ -330,26 +312,19 @@ inflate(struct logread *in, size_t b0, size_t b1, int fd)
 		un = (size_t)(in->blk[i].uend - in->blk[i].uoff);
 		z = xreallocarray(z, zn, 1);
 		u = xreallocarray(u, un, 1);
-		if (readall(in->r.fd, z, zn, in->blk[i].coff) < 0) {
+		if (preadall(in->r.fd, z, zn, (off_t)in->blk[i].coff) < 0) {
 			warn("%s: cannot read the member at offset %lld",
 			    in->r.name, in->blk[i].coff);
 			return 1;
 		}
-		for (at = 0, got = 0; at < zn; at += used, got += outn)
-			if ((e = gz_member(z + at, zn - at, &used, u + got,
-			    un - got, &outn)) != GZ_OK) {
-				warn("%s: the member at offset %lld: %s",
-				    in->r.name, in->blk[i].coff + (long long)at,
-				    gz_strerror(e));
-				return 1;
-			}
-		if (got != un) {
-			warn("%s: the member at offset %lld: plain text "
-			    "shorter than its index says", in->r.name,
-			    in->blk[i].coff);
+		if ((e = gz_members(z, zn, u, un, &at)) != GZ_OK) {
+			if (e == GZ_ESHORT)
+				at = 0;	/* the block's members, from its first */
+			warn("%s: the member at offset %lld: %s", in->r.name,
+			    in->blk[i].coff + (long long)at, gz_strerror(e));
 			return 1;
 		}
-		if (writeall(fd, u, un, &got) < 0)
+		if (writeall(fd, u, un, &done) < 0)
 			return 1;
 	}
 	return 0;
@@ -369,7 +344,6 @@ static pid_t
 decomp(struct logread *in, char **argv, size_t b0, size_t b1, int out,
     int shut, pid_t *feeder)
 {
-	sigset_t pipe;
 	int fp[2];
 	pid_t z;
 
@@ -378,10 +352,7 @@ decomp(struct logread *in, char **argv, size_t b0, size_t b1, int out,
 		if ((z = proc_fork(PROC_INFLATER)) == 0) {
 			if (shut >= 0)
 				close(shut);
-			signal(SIGPIPE, SIG_DFL);
-			sigemptyset(&pipe);
-			sigaddset(&pipe, SIGPIPE);
-			sigprocmask(SIG_UNBLOCK, &pipe, NULL);
+			proc_sigpipe();
 			_exit(inflate(in, b0, b1, out));
 		}
 		return z;

@@ -83,18 +83,25 @@ proc_fork(unsigned tag)
 	return pid;
 }
 
-pid_t
-proc_spawn(char *const argv[], int in, int out)
+void
+proc_sigpipe(void)
 {
-	pid_t pid = proc_fork(PROC_PROGRAM);
 	sigset_t pipe;
 
-	if (pid != 0)
-		return pid;
 	sigemptyset(&pipe);
 	sigaddset(&pipe, SIGPIPE);
 	sigprocmask(SIG_UNBLOCK, &pipe, NULL);
 	signal(SIGPIPE, SIG_DFL);
+}
+
+pid_t
+proc_spawn(char *const argv[], int in, int out)
+{
+	pid_t pid = proc_fork(PROC_PROGRAM);
+
+	if (pid != 0)
+		return pid;
+	proc_sigpipe();
 	if (dup2(in, STDIN_FILENO) < 0 || dup2(out, STDOUT_FILENO) < 0)
 		_exit(127);
 	execvp(argv[0], argv);

@@ -39,7 +39,9 @@
  *   which it is reaped (waitid WNOWAIT first), so a reaped pid, which the
  *   system may give to another process, is never signalled.
  * - Signal dispositions: nothing here changes them, in the caller or in a
- *   child, but SIGPIPE in an exec'd program (above).  SIGPIPE is each
+ *   child, but SIGPIPE in an exec'd program (above) and in a forked child
+ *   that calls proc_sigpipe() (logread's inflater: a decompressor too,
+ *   which a reader gone must stop).  SIGPIPE is each
  *   tool's to decide in main() (ctzip ignores it; cttime, ctcat keep the
  *   default: a reader gone ends them); a forked child that writes to a
  *   pipe and must see EPIPE instead blocks SIGPIPE itself (logread.c's joiner).
@@ -64,6 +66,7 @@ enum {
 
 pid_t proc_fork(unsigned tag);
 pid_t proc_spawn(char *const argv[], int in, int out);
+void proc_sigpipe(void);	/* in a child: SIGPIPE default, unblocked */
 int proc_wait(pid_t pid, int *st);
 int proc_ok(pid_t pid);
 pid_t proc_next(unsigned tags, int *st);

@@ -210,3 +210,18 @@ rd_line(struct rd *r, struct span *s)
 		}
 	}
 }
+
+int
+preadall(int fd, void *p, size_t n, off_t off)
+{
+	ssize_t k;
+
+	for (; n > 0; n -= (size_t)k, off += k, p = (char *)p + k)
+		if ((k = pread(fd, p, n, off)) <= 0) {
+			if (k < 0 && errno == EINTR)
+				k = 0;
+			else
+				return -1;
+		}
+	return 0;
+}

@@ -23,6 +23,7 @@
 #define CT_RD_H
 
 #include <stddef.h>
+#include <sys/types.h>
 
 #include "span.h"
 
@@ -76,5 +77,12 @@ size_t rd_pending(const struct rd *r);
 
 /* rd_seek: drop the buffer and continue reading at byte offset off. */
 int rd_seek(struct rd *r, long long off);
+
+/*
+ * preadall: n bytes at offset off of fd into p, by pread(2) until done
+ * (EINTR retried); 0, or -1 on an error or when the file ends first.  The
+ * reading twin of wr.h's writeall.
+ */
+int preadall(int fd, void *p, size_t n, off_t off);
 
 #endif

@@ -246,9 +246,10 @@ slowgzip() {
 	[[ "$output" == "ctzip: $TMP/day.csv: gzip failed"* ]] || fail "$output"
 	expect_eq files "$(cd "$TMP" && ls | tr '\n' ' ')" "bin day.csv "
 	# a compressor whose output does not decompress to the block: a
-	# member of other bytes, a member cut short, not gzip at all (the
-	# check inflates each member in ctzip, CRC-32 and lengths checked)
-	for bad in '{ cat; echo x; } | %s -c' '%s -c | head -c -4' 'cat'; do
+	# member of more bytes, one of fewer, a member cut short, not gzip at
+	# all (the check inflates each member in ctzip, CRC-32 and lengths
+	# checked)
+	for bad in '{ cat; echo x; } | %s -c' 'sed \$d | %s -c' '%s -c | head -c -4' 'cat'; do
 		printf "#!/bin/sh\\n$bad\\n" "$(command -v gzip)" >"$TMP/bin/gzip"
 		PATH=$TMP/bin:$PATH run ctzip -j 1 "$TMP/day.csv"
 		[ "$status" -eq 2 ] || fail "$bad: $status $output"
